@@ -1,0 +1,211 @@
+// This file runs the loopback login: state + PKCE, browser or pasted redirect, code exchange, token saved per profile.
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { CodeChallengeMethod, type Credentials } from 'google-auth-library';
+import { authError, ExitCode, VuploadError } from '../errors.js';
+import type { ClientSecrets } from './client-secrets.js';
+import { type FinalOutcome, startLoopback } from './loopback.js';
+import { createOAuthClient } from './oauth-client.js';
+import { readPastedRedirect } from './paste.js';
+import { DEFAULT_SCOPES, missingScopes, parseScopes } from './scopes.js';
+import { tokenEndpointError } from './token-errors.js';
+import { loginHint, readToken, type StoredToken, validateProfile, writeToken } from './token-store.js';
+
+export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
+
+export interface LoginOptions {
+  secrets: ClientSecrets;
+  profile: string;
+  configDir: string;
+  /** Defaults to DEFAULT_SCOPES. */
+  scopes?: readonly string[];
+  /** Listener port; 0 or absent picks a free one. */
+  port?: number;
+  timeoutMs?: number;
+  /** Do not open a browser: log the URL and also accept the redirect address pasted on `input`. */
+  noBrowser?: boolean;
+  openBrowser(url: string): Promise<void> | void;
+  input?: Readable;
+  /** Human messages (stderr in the CLI). Never receives a token or a code. */
+  log(line: string): void;
+  /** Aborting ends the login (reason 'SIGTERM' → exit 143, anything else → 130). */
+  signal?: AbortSignal;
+  loginHint?: string;
+  now?: () => number;
+}
+
+export interface LoginResult {
+  profile: string;
+  /** The scopes granted, which may be fewer than requested (API-NOTES §8). */
+  scopes: string[];
+  requestedScopes: string[];
+  missingScopes: string[];
+  /** Access token expiry, ms since the epoch. */
+  expiryDate: number | null;
+  tokenFile: string;
+  /** True when the profile already had a login, now replaced. */
+  replaced: boolean;
+}
+
+function duration(ms: number): string {
+  return ms % 60000 === 0 ? `${ms / 60000} min` : `${Math.round(ms / 100) / 10} s`;
+}
+
+function interrupted(signal: AbortSignal): VuploadError {
+  const term = signal.reason === 'SIGTERM';
+  return new VuploadError('interrupted', term ? ExitCode.sigterm : ExitCode.sigint, 'login interrupted');
+}
+
+/** Waits for the first of: listener redirect, pasted address, timeout, abort. */
+function waitForRedirect(
+  sources: Promise<FinalOutcome>[],
+  timeoutMs: number,
+  profile: string,
+  signal?: AbortSignal,
+): Promise<FinalOutcome> {
+  return new Promise<FinalOutcome>((resolve, reject) => {
+    if (signal?.aborted) return reject(interrupted(signal));
+    // Whichever ends the wait first clears the others, so no timer or listener outlives the login.
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const timer = setTimeout(() => {
+      const error = authError(
+        'loginTimeout',
+        `no answer from the browser within ${duration(timeoutMs)}; login cancelled`,
+        `${loginHint(profile)} (--timeout to wait longer, --no-browser to paste the address instead)`,
+      );
+      finish(() => reject(error));
+    }, timeoutMs);
+    const onAbort = () => finish(() => reject(interrupted(signal as AbortSignal)));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    Promise.race(sources).then(
+      (outcome) => finish(() => resolve(outcome)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}
+
+function refusedError(error: string): VuploadError {
+  if (error === 'access_denied') {
+    return authError(
+      'accessDenied',
+      'login refused: consent was denied in the browser (access_denied)',
+      'run the login again and allow access',
+    );
+  }
+  return authError(
+    'authorizationFailed',
+    `the authorization server refused the login (${error})`,
+    'see README.md#logging-in',
+  );
+}
+
+/** The interactive login. Never prints: every human line goes to `log`. */
+export async function login(options: LoginOptions): Promise<LoginResult> {
+  const profile = validateProfile(options.profile);
+  const requested = [...(options.scopes ?? DEFAULT_SCOPES)];
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
+  const { secrets, log } = options;
+  const state = randomBytes(32).toString('base64url');
+  const listener = await startLoopback({
+    port: options.port ?? 0,
+    state,
+    onRefused: () => log('Refused a request to the login listener that does not carry this login’s state.'),
+  });
+  const paste =
+    options.noBrowser && options.input
+      ? readPastedRedirect({ input: options.input, state, redirectUri: listener.redirectUri, log })
+      : undefined;
+  try {
+    const client = createOAuthClient(secrets, listener.redirectUri);
+    const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
+    const authUrl = client.generateAuthUrl({
+      access_type: 'offline',
+      prompt: 'consent',
+      scope: requested,
+      state,
+      code_challenge: codeChallenge,
+      code_challenge_method: CodeChallengeMethod.S256,
+      redirect_uri: listener.redirectUri,
+      ...(options.loginHint ? { login_hint: options.loginHint } : {}),
+    });
+    if (secrets.shape === 'web') {
+      // Google shows redirect_uri_mismatch in the browser and never redirects back, so say it before waiting.
+      log(
+        'Note: these client secrets are a "web" client; Google accepts 127.0.0.1 redirects only from "Desktop app"',
+      );
+      log('clients. If the browser shows redirect_uri_mismatch, create a Desktop app client (see README).');
+    }
+    const sources = [listener.result, ...(paste ? [paste.result] : [])];
+    const waiting = waitForRedirect(sources, timeoutMs, profile, options.signal);
+    waiting.catch(() => {}); // handled below; keeps an early timeout from being "unhandled" while the opener runs
+    if (options.noBrowser) {
+      log('Open this address in a browser and allow access:');
+      log(authUrl);
+      if (paste)
+        log(
+          `Waiting on ${listener.redirectUri}. If that browser is on another machine, paste here the address it ends on:`,
+        );
+    } else {
+      log('Opening the browser to log in. If it does not open, visit:');
+      log(authUrl);
+      try {
+        await options.openBrowser(authUrl);
+      } catch {
+        log('Could not open a browser; open the address above yourself.');
+      }
+    }
+    const outcome = await waiting;
+    if (outcome.kind === 'error') throw refusedError(outcome.error);
+    let tokens: Credentials;
+    try {
+      ({ tokens } = await client.getToken({
+        code: outcome.code,
+        codeVerifier,
+        redirect_uri: listener.redirectUri,
+      }));
+    } catch (error) {
+      throw tokenEndpointError(error, { phase: 'exchange', profile, tokenUri: secrets.tokenUri });
+    }
+    if (!tokens.access_token || !tokens.refresh_token) {
+      throw authError(
+        'noRefreshToken',
+        'the token endpoint answered without an access token and a refresh token, so the login cannot be kept',
+        'remove vupload at https://myaccount.google.com/permissions and log in again',
+      );
+    }
+    // The user may untick scopes on the consent page; the answer's `scope` is the truth (API-NOTES §8).
+    const granted = parseScopes(tokens.scope || outcome.scope || requested);
+    const missing = missingScopes(requested, granted);
+    const replaced = (await readToken(options.configDir, profile).catch(() => undefined)) !== undefined;
+    const stored: StoredToken = {
+      version: 1,
+      profile,
+      client_id: secrets.clientId,
+      access_token: tokens.access_token,
+      refresh_token: tokens.refresh_token,
+      expiry_date: tokens.expiry_date ?? null,
+      scope: granted.join(' '),
+      token_type: tokens.token_type || 'Bearer',
+      token_uri: secrets.tokenUri,
+      created_at: new Date((options.now ?? Date.now)()).toISOString(),
+      source: 'login',
+    };
+    const tokenFile = await writeToken(options.configDir, stored);
+    return {
+      profile,
+      scopes: granted,
+      requestedScopes: requested,
+      missingScopes: missing,
+      expiryDate: stored.expiry_date,
+      tokenFile,
+      replaced,
+    };
+  } finally {
+    paste?.close();
+    await listener.close();
+  }
+}

@@ -1,0 +1,20 @@
+// This file builds google-auth-library's OAuth2Client for a client_secrets.json, pointed at its endpoints.
+import { OAuth2Client } from 'google-auth-library';
+import type { ClientSecrets } from './client-secrets.js';
+
+/**
+ * The endpoints come from the secrets (Google's or the sandbox's); `endpoints` exists since
+ * google-auth-library 9.6 (API-NOTES §9).
+ */
+export function createOAuthClient(secrets: ClientSecrets, redirectUri?: string): OAuth2Client {
+  return new OAuth2Client({
+    clientId: secrets.clientId,
+    clientSecret: secrets.clientSecret,
+    ...(redirectUri ? { redirectUri } : {}),
+    endpoints: {
+      oauth2AuthBaseUrl: secrets.authUri,
+      oauth2TokenUrl: secrets.tokenUri,
+      oauth2RevokeUrl: secrets.revokeUri,
+    },
+  });
+}

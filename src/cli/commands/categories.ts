@@ -1,0 +1,32 @@
+// This file is `vupload categories`: the video category ids a region offers (for --category).
+import type { Command } from 'commander';
+import { usageError } from '../../errors.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { Output } from '../output.js';
+import { openYouTube } from '../session.js';
+
+export function registerCategories(program: Command, ctx: CliContext): void {
+  program
+    .command('categories')
+    .description('list video categories (the ids --category takes)')
+    .option('--region <cc>', 'two-letter region code', 'US')
+    .option('--hl <lang>', 'language of the category names')
+    .action(async (flags: { region: string; hl?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const out = await Output.create(ctx, globals);
+      if (!/^[A-Za-z]{2}$/.test(flags.region)) {
+        throw usageError(
+          `--region: "${flags.region}" is not a two-letter region code.`,
+          'Example: --region US',
+        );
+      }
+      const { yt } = await openYouTube(ctx, globals, out);
+      const categories = await yt.listCategories(flags.region.toUpperCase(), flags.hl);
+      if (globals.json) {
+        out.resultJson(categories);
+        return;
+      }
+      for (const c of categories)
+        out.result(`${c.id}\t${c.title}${c.assignable ? '' : '\t(not assignable)'}`);
+    });
+}

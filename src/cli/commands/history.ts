@@ -1,0 +1,29 @@
+// This file is `vupload history`: past uploads from the local journal (ids, URLs, the steps done after them).
+import type { Command } from 'commander';
+import { stateDir } from '../../paths.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { Output } from '../output.js';
+
+export function registerHistory(program: Command, ctx: CliContext): void {
+  program
+    .command('history')
+    .description('list past uploads (from the journal in the state directory)')
+    .option('--limit <n>', 'show only the last N uploads')
+    .action(async (flags: { limit?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const out = await Output.create(ctx, globals);
+      const { listHistory } = await import('../../unattended/journal.js');
+      const { parseIntegerOption } = await import('../options.js');
+      let items = await listHistory(stateDir(ctx.env));
+      if (flags.limit !== undefined)
+        items = items.slice(-parseIntegerOption('--limit', flags.limit, 1, 1_000_000));
+      if (globals.json) {
+        out.resultJson(items);
+        return;
+      }
+      if (items.length === 0) out.info('No uploads recorded yet.');
+      for (const item of items) {
+        out.result([item.time, item.id, item.url ?? '', item.title ?? '', item.file].join('\t'));
+      }
+    });
+}

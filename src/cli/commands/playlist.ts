@@ -1,0 +1,50 @@
+// This file is `vupload playlist list | add`: the user's playlists, and adding a video to one by id or title.
+import { Command } from 'commander';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { Output } from '../output.js';
+import { openYouTube } from '../session.js';
+
+export function registerPlaylist(program: Command, ctx: CliContext): void {
+  const playlist = new Command('playlist').description('list your playlists, add a video to one');
+  playlist
+    .command('list')
+    .description('your playlists (id, title, privacy, number of videos)')
+    .action(async (_flags: unknown, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const out = await Output.create(ctx, globals);
+      const { yt } = await openYouTube(ctx, globals, out);
+      const playlists = await yt.listPlaylists();
+      if (globals.json) {
+        out.resultJson(playlists);
+        return;
+      }
+      if (playlists.length === 0) out.info('You have no playlists.');
+      for (const p of playlists)
+        out.result([p.id, p.title, p.privacyStatus ?? '', String(p.itemCount ?? '')].join('\t'));
+    });
+  playlist
+    .command('add')
+    .description('add a video to a playlist given by id or exact title')
+    .argument('<video-id>', 'the video')
+    .argument('<playlist>', 'playlist id or exact title')
+    .option('--create', 'create the playlist (private) if no playlist has that title')
+    .action(async (videoId: string, wanted: string, flags: { create?: boolean }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const out = await Output.create(ctx, globals);
+      const { yt } = await openYouTube(ctx, globals, out);
+      const target = await yt.resolvePlaylist(wanted, { create: Boolean(flags.create) });
+      if (target.created) out.info(`Created playlist "${target.title}" (${target.id}).`);
+      const item = await yt.addToPlaylist(videoId, target.id);
+      if (globals.json)
+        out.resultJson({
+          videoId,
+          playlistId: target.id,
+          playlistTitle: target.title,
+          itemId: item.id,
+          created: target.created,
+        });
+      else out.result(item.id);
+      out.info(`Added ${videoId} to "${target.title}".`);
+    });
+  program.addCommand(playlist);
+}

@@ -1,0 +1,74 @@
+// This file is `vupload sandbox`: runs the local YouTube emulator in the foreground and says how to point vupload at it.
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { writePrivateJson } from '../../fsutil.js';
+import { stateDir } from '../../paths.js';
+import type { CliContext } from '../context.js';
+import { parseIntegerOption } from '../options.js';
+
+interface SandboxFlags {
+  port?: string;
+  dir?: string;
+  hashOnly?: boolean;
+  processingMs?: string;
+  tokenTtl?: string;
+  quota?: string;
+  logRequests?: boolean;
+}
+
+export function registerSandbox(program: Command, ctx: CliContext): void {
+  program
+    .command('sandbox')
+    .description('run a local emulator of the YouTube API and Google OAuth (no quota, no Google account)')
+    .option('--port <n>', 'port on 127.0.0.1 (default: a free one)')
+    .option('--dir <dir>', 'where uploads and state are kept (survives restarts)')
+    .option('--hash-only', 'keep only size and sha256 of uploaded media (for large test files)')
+    .option('--processing-ms <ms>', 'how long simulated processing takes', '5000')
+    .option('--token-ttl <seconds>', 'access token lifetime', '3600')
+    .option('--quota <units>', 'daily quota in units', '10000')
+    .option('--log-requests', 'print each request on stderr')
+    .addHelpText(
+      'after',
+      '\nThe env lines it prints on stdout point vupload at the sandbox, e.g.:\n  vupload sandbox --dir /tmp/yt > /tmp/yt.env &  then  . /tmp/yt.env && vupload auth login',
+    )
+    .action(async (flags: SandboxFlags) => {
+      const port = parseIntegerOption('--port', flags.port ?? '0', 0, 65535);
+      const dir = resolve(ctx.cwd, flags.dir ?? join(stateDir(ctx.env), 'sandbox'));
+      const { startSandbox } = await import('../../sandbox/index.js');
+      const sandbox = await startSandbox({
+        port,
+        dir,
+        storage: flags.hashOnly ? 'hash' : 'full',
+        processingMs: parseIntegerOption('--processing-ms', flags.processingMs ?? '5000', 0, 86_400_000),
+        accessTokenTtlSec: parseIntegerOption('--token-ttl', flags.tokenTtl ?? '3600', 1, 86_400),
+        dailyQuota: parseIntegerOption('--quota', flags.quota ?? '10000', 0, 1_000_000_000),
+        log: flags.logRequests ? (line) => ctx.stderr.write(`${line}\n`) : undefined,
+      });
+      const secretsFile = join(dir, 'client_secrets.json');
+      await writePrivateJson(secretsFile, sandbox.clientSecrets());
+      const lines = [
+        `export VUPLOAD_API_URL=${sandbox.url}`,
+        `export VUPLOAD_CLIENT_SECRETS=${secretsFile}`,
+        `export VUPLOAD_CONFIG_DIR=${join(dir, 'config')}`,
+        `export VUPLOAD_STATE_DIR=${join(dir, 'state')}`,
+      ];
+      ctx.stdout.write(`${lines.join('\n')}\n`);
+      ctx.stderr.write(
+        [
+          `vupload sandbox listening on ${sandbox.url} (data in ${dir})`,
+          'Point vupload at it with the lines above (they keep your real logins untouched), then:',
+          '  vupload auth login            # the sandbox consents at once',
+          '  vupload --file video.mp4 --title "Test"',
+          `Faults for testing: curl -X POST ${sandbox.url}/__sandbox/faults -d '{"on":"upload-chunk","status":503}'`,
+          'Stop with Ctrl-C.',
+          '',
+        ].join('\n'),
+      );
+      await new Promise<void>((done) => {
+        if (ctx.signal.aborted) done();
+        ctx.signal.addEventListener('abort', () => done(), { once: true });
+      });
+      await sandbox.close();
+      ctx.stderr.write('sandbox stopped\n');
+    });
+}

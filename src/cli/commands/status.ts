@@ -1,0 +1,57 @@
+// This file is `vupload status VIDEO_ID [--wait]`: upload and processing state, reasons, privacy and the URL.
+import type { Command } from 'commander';
+import type { VideoStatusView } from '../../youtube/status.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { formatDuration } from '../format.js';
+import { Output } from '../output.js';
+import { openYouTube } from '../session.js';
+
+function describe(view: VideoStatusView): string[] {
+  const lines = [`id:         ${view.id}`, `url:        ${view.url}`];
+  if (view.title) lines.push(`title:      ${view.title}`);
+  lines.push(`state:      ${view.state}`);
+  if (view.uploadStatus) lines.push(`upload:     ${view.uploadStatus}`);
+  if (view.processingStatus) {
+    const parts = view.partsTotal ? ` (${view.partsProcessed ?? 0}/${view.partsTotal} parts)` : '';
+    const left = view.timeLeftMs ? `, about ${formatDuration(view.timeLeftMs / 1000)} left` : '';
+    lines.push(`processing: ${view.processingStatus}${parts}${left}`);
+  }
+  if (view.failureReason) lines.push(`failure:    ${view.failureReason}`);
+  if (view.rejectionReason) lines.push(`rejected:   ${view.rejectionReason}`);
+  if (view.privacyStatus)
+    lines.push(`privacy:    ${view.privacyStatus}${view.publishAt ? ` until ${view.publishAt}` : ''}`);
+  return lines;
+}
+
+export function registerStatus(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .description('upload and processing status of a video')
+    .argument('<video-id>', 'the video')
+    .option('--wait', 'poll until processing has ended; exit non-zero if it failed or was rejected')
+    .option(
+      '--requested-privacy <status>',
+      'the privacy the upload asked for (flags the private lock of unaudited API projects)',
+    )
+    .action(async (videoId: string, flags: { wait?: boolean; requestedPrivacy?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const out = await Output.create(ctx, globals);
+      const { yt } = await openYouTube(ctx, globals, out);
+      const { processingError } = await import('../../youtube/status.js');
+      const view = flags.wait
+        ? await yt.waitForProcessing(videoId, {
+            requestedPrivacy: flags.requestedPrivacy,
+            onUpdate: (v) => {
+              const parts = v.partsTotal ? ` ${v.partsProcessed ?? 0}/${v.partsTotal} parts` : '';
+              out.progressText(`Processing ${videoId}: ${v.state}${parts}`);
+            },
+          })
+        : await yt.getStatus(videoId, flags.requestedPrivacy);
+      out.stopSpinner();
+      if (globals.json) out.resultJson(view);
+      else out.result(describe(view).join('\n'));
+      if (view.notice) out.warn(view.notice);
+      const failed = flags.wait ? processingError(view) : undefined;
+      if (failed) throw failed;
+    });
+}

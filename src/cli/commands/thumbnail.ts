@@ -1,0 +1,26 @@
+// This file is `vupload thumbnail VIDEO_ID FILE`: check the image (JPEG/PNG, ≤ 2 MB) and set it (thumbnails.set).
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { Output } from '../output.js';
+import { openYouTube } from '../session.js';
+
+export function registerThumbnail(program: Command, ctx: CliContext): void {
+  program
+    .command('thumbnail')
+    .description("set a video's custom thumbnail (JPEG or PNG, at most 2 MB)")
+    .argument('<video-id>', 'the video')
+    .argument('<file>', 'the image')
+    .action(async (videoId: string, file: string, _flags: unknown, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const out = await Output.create(ctx, globals);
+      const path = resolve(ctx.cwd, file);
+      const { checkThumbnail } = await import('../../youtube/image.js');
+      await checkThumbnail(path, { flag: 'thumbnail file' });
+      const { yt } = await openYouTube(ctx, globals, out);
+      const result = await yt.setThumbnail(videoId, path, 'thumbnail file');
+      if (globals.json) out.resultJson({ id: videoId, ...result });
+      else out.result(videoId);
+      out.info(`Thumbnail of ${videoId} set from ${file}.`);
+    });
+}

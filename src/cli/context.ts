@@ -1,0 +1,36 @@
+// This file defines what every command receives from main.ts: streams, environment, clock and the abort signal.
+import type { Readable, Writable } from 'node:stream';
+import type { Env } from '../paths.js';
+
+export interface CliContext {
+  env: Env;
+  cwd: string;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  /** Aborted with reason 'SIGINT' or 'SIGTERM' when the user interrupts. */
+  signal: AbortSignal;
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+  /** Opens a URL in the user's browser (the `open` package in production, a fake in tests). */
+  openUrl(url: string): Promise<void>;
+}
+
+/** Global options that every command accepts (commander's optsWithGlobals()). */
+export interface GlobalOptions {
+  profile: string;
+  clientSecrets?: string;
+  apiUrl?: string;
+  quiet?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export const DEFAULT_API_URL = 'https://www.googleapis.com';
+
+/** `--api-url`, else `VUPLOAD_API_URL`, else Google's API root; never with a trailing slash. */
+export function apiUrl(options: GlobalOptions, env: Env): string {
+  const url = options.apiUrl ?? env.VUPLOAD_API_URL ?? DEFAULT_API_URL;
+  return url.replace(/\/+$/, '');
+}

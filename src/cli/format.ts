@@ -1,0 +1,33 @@
+// This file holds pure formatting helpers for human output: sizes, rates, durations, progress lines.
+
+import { formatBytes } from '../upload/size.js';
+
+export { formatBytes };
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+export interface ProgressView {
+  confirmed: number;
+  total: number;
+  /** Bytes per second; 0 when unknown. */
+  rate: number;
+  /** Seconds left; undefined when unknown. */
+  eta?: number;
+  retries: number;
+}
+
+export function formatProgress(p: ProgressView): string {
+  const percent = p.total > 0 ? Math.floor((p.confirmed / p.total) * 100) : 100;
+  const parts = [`${percent}%`, `${formatBytes(p.confirmed)} of ${formatBytes(p.total)}`];
+  if (p.rate > 0) parts.push(`${formatBytes(p.rate)}/s`);
+  if (p.eta !== undefined && p.rate > 0 && p.confirmed < p.total) parts.push(`ETA ${formatDuration(p.eta)}`);
+  if (p.retries > 0) parts.push(`${p.retries} ${p.retries === 1 ? 'retry' : 'retries'}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,83 @@
+// This file runs the vupload program and is the only place that sets the exit status.
+import { setTimeout as delay } from 'node:timers/promises';
+import { CommanderError } from 'commander';
+import { ExitCode, isVuploadError } from '../errors.js';
+import type { CliContext } from './context.js';
+import { stopAllSpinners } from './output.js';
+import { buildProgram, normalizeArgv } from './program.js';
+
+export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  const program = buildProgram(ctx);
+  const verbose = argv.includes('--verbose');
+  // Commands that finish without throwing may still set process.exitCode (e.g. a step after an upload failed).
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(normalizeArgv(argv), { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    return reportError(error, ctx, verbose);
+  } finally {
+    process.exitCode = undefined;
+  }
+}
+
+export function reportError(error: unknown, ctx: CliContext, verbose: boolean): number {
+  stopAllSpinners();
+  if (error instanceof CommanderError) {
+    // Help and version are "errors" for commander; the text is already printed.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (isVuploadError(error)) {
+    ctx.stderr.write(`vupload: ${error.message}\n`);
+    if (error.hint) ctx.stderr.write(`${error.hint}\n`);
+    if (verbose) {
+      if (error.http) ctx.stderr.write(`details: ${JSON.stringify(error.http)}\n`);
+      if (error.stack) ctx.stderr.write(`${error.stack}\n`);
+      if (error.cause instanceof Error && error.cause.stack)
+        ctx.stderr.write(`cause: ${error.cause.stack}\n`);
+    }
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.stderr.write(`vupload: unexpected error: ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
+  else ctx.stderr.write('Run again with --verbose for details.\n');
+  return ExitCode.api;
+}
+
+function processContext(): CliContext {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
+    interrupts++;
+    // A second Ctrl-C means "now": the session state is already on disk.
+    if (interrupts > 1) process.exit(name === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm);
+    controller.abort(name);
+  };
+  process.on('SIGINT', onSignal('SIGINT'));
+  process.on('SIGTERM', onSignal('SIGTERM'));
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: controller.signal,
+    now: () => Date.now(),
+    sleep: (ms, signal) => delay(ms, undefined, { signal }),
+    random: Math.random,
+    openUrl: async (url) => {
+      const { default: open } = await import('open');
+      await open(url);
+    },
+  };
+}
+
+/** The process entry point, called by bin/vupload.js. */
+export async function main(): Promise<void> {
+  const ctx = processContext();
+  const code = await run(process.argv.slice(2), ctx);
+  // Exit once stdout is flushed: results are written, keep-alive sockets or stdin must not hold the process.
+  ctx.stdout.write('', () => process.exit(code));
+}

@@ -1,0 +1,148 @@
+// This file is the only place that writes: results to stdout, everything for humans to stderr (spinner on a TTY only).
+import type { Ora } from 'ora';
+import type { CliContext } from './context.js';
+import { formatProgress, type ProgressView } from './format.js';
+
+export interface OutputOptions {
+  quiet?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** Plain (non-TTY) progress: one line at most every 10 % or 30 s. */
+const PLAIN_STEP_PERCENT = 10;
+const PLAIN_STEP_MS = 30_000;
+
+/** Outputs with a running spinner, so an error report can stop them before printing. */
+const spinning = new Set<Output>();
+
+/** Stops every spinner (main.ts calls this before printing an error). */
+export function stopAllSpinners(): void {
+  for (const output of spinning) output.stopSpinner();
+}
+
+export class Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly tty: boolean;
+  private spinner: Ora | undefined;
+  private lastPlainPercent = -1;
+  private lastPlainAt = 0;
+  private lastPlainText = '';
+
+  private constructor(
+    private readonly ctx: CliContext,
+    options: OutputOptions,
+    private readonly oraFactory: ((text: string) => Ora) | undefined,
+  ) {
+    this.json = Boolean(options.json);
+    this.quiet = Boolean(options.quiet);
+    this.verbose = Boolean(options.verbose);
+    this.tty = Boolean(ctx.stderr.isTTY) && ctx.env.TERM !== 'dumb';
+  }
+
+  /** Loads ora only when a spinner can be shown, so scripts and `--help` stay fast. */
+  static async create(ctx: CliContext, options: OutputOptions): Promise<Output> {
+    const tty = Boolean(ctx.stderr.isTTY) && ctx.env.TERM !== 'dumb';
+    if (!tty || options.quiet) return new Output(ctx, options, undefined);
+    const { default: ora } = await import('ora');
+    return new Output(ctx, options, (text) => ora({ text, stream: ctx.stderr, discardStdin: false }));
+  }
+
+  /** The result for scripts: one line on stdout. */
+  result(line: string): void {
+    this.ctx.stdout.write(`${line}\n`);
+  }
+
+  /** The result for scripts as one JSON document on stdout. */
+  resultJson(value: unknown): void {
+    this.ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  info(message: string): void {
+    if (this.quiet) return;
+    this.line(message);
+  }
+
+  debug(message: string): void {
+    if (this.verbose) this.line(message);
+  }
+
+  warn(message: string): void {
+    if (this.quiet) return;
+    this.line(`warning: ${message}`);
+  }
+
+  /** Errors are printed even with --quiet. */
+  error(message: string): void {
+    this.line(message);
+  }
+
+  startSpinner(text: string): void {
+    if (!this.oraFactory) {
+      this.info(text);
+      return;
+    }
+    this.spinner?.stop();
+    this.spinner = this.oraFactory(text).start();
+    spinning.add(this);
+  }
+
+  progress(label: string, view: ProgressView): void {
+    if (this.quiet) return;
+    const text = `${label} ${formatProgress(view)}`;
+    if (this.oraFactory) {
+      if (!this.spinner) this.startSpinner(text);
+      else this.spinner.text = text;
+      return;
+    }
+    const percent = view.total > 0 ? Math.floor((view.confirmed / view.total) * 100) : 100;
+    const now = this.ctx.now();
+    const stepped =
+      Math.floor(percent / PLAIN_STEP_PERCENT) > Math.floor(this.lastPlainPercent / PLAIN_STEP_PERCENT);
+    if (this.lastPlainPercent < 0 || stepped || now - this.lastPlainAt >= PLAIN_STEP_MS) {
+      this.lastPlainPercent = percent;
+      this.lastPlainAt = now;
+      this.line(text);
+    }
+  }
+
+  /** A status line that replaces the previous one on a TTY; printed plainly only when it changed. */
+  progressText(text: string): void {
+    if (this.quiet) return;
+    if (this.oraFactory) {
+      if (!this.spinner) this.startSpinner(text);
+      else this.spinner.text = text;
+      return;
+    }
+    if (text !== this.lastPlainText) {
+      this.lastPlainText = text;
+      this.line(text);
+    }
+  }
+
+  /** Ends the spinner with a final line (success or failure), or prints the line plainly. */
+  stopSpinner(finalLine?: string, ok = true): void {
+    if (this.spinner) {
+      if (finalLine === undefined) this.spinner.stop();
+      else if (ok) this.spinner.succeed(finalLine);
+      else this.spinner.fail(finalLine);
+      this.spinner = undefined;
+      spinning.delete(this);
+      return;
+    }
+    if (finalLine !== undefined) this.info(finalLine);
+  }
+
+  private line(message: string): void {
+    if (this.spinner) {
+      // Print above the spinner without leaving a broken frame behind.
+      this.spinner.clear();
+      this.ctx.stderr.write(`${message}\n`);
+      this.spinner.render();
+      return;
+    }
+    this.ctx.stderr.write(`${message}\n`);
+  }
+}

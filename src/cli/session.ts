@@ -1,0 +1,52 @@
+// This file opens what API commands need: client secrets, the profile's login (logging in on a TTY if there is none).
+import { isVuploadError } from '../errors.js';
+import { configDir } from '../paths.js';
+import { apiUrl, type CliContext, type GlobalOptions } from './context.js';
+import type { Output } from './output.js';
+
+/** Loads client secrets and the saved login; starts a login only when a person is at a terminal. */
+export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Output) {
+  const { loadClientSecrets } = await import('../auth/client-secrets.js');
+  const { getAuth } = await import('../auth/session.js');
+  const dir = configDir(ctx.env);
+  const secrets = await loadClientSecrets({
+    flag: globals.clientSecrets,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    configDir: dir,
+  });
+  try {
+    return await getAuth({ secrets, profile: globals.profile, configDir: dir, env: ctx.env, now: ctx.now });
+  } catch (error) {
+    // Never start a login implicitly without a terminal (cron, scripts): the error says what to run.
+    const interactive = Boolean(ctx.stdin.isTTY && ctx.stderr.isTTY);
+    if (!interactive || !isVuploadError(error) || error.code !== 'notLoggedIn') throw error;
+    out.info(`Profile "${globals.profile}" is not logged in; starting the login in your browser.`);
+    const { login } = await import('../auth/login.js');
+    await login({
+      secrets,
+      profile: globals.profile,
+      configDir: dir,
+      openBrowser: ctx.openUrl,
+      input: ctx.stdin,
+      log: (line) => out.info(line),
+      signal: ctx.signal,
+      now: ctx.now,
+    });
+    return getAuth({ secrets, profile: globals.profile, configDir: dir, env: ctx.env, now: ctx.now });
+  }
+}
+
+/** The YouTube client for the profile's login, pointed at --api-url / VUPLOAD_API_URL. */
+export async function openYouTube(ctx: CliContext, globals: GlobalOptions, out: Output) {
+  const auth = await openAuth(ctx, globals, out);
+  const { createYouTubeClient } = await import('../youtube/api.js');
+  const client = createYouTubeClient({
+    apiUrl: apiUrl(globals, ctx.env),
+    auth: auth.client,
+    sleep: ctx.sleep,
+    random: ctx.random,
+    now: ctx.now,
+  });
+  return { auth, yt: client };
+}

@@ -1,0 +1,198 @@
+// This file checks everything an upload needs before anything is sent, and builds the plan (exit 2 on any problem).
+import { access, constants, stat } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import { usageError } from '../../errors.js';
+import { alignChunkSize, parseSize } from '../../upload/size.js';
+import { parseCaptionArg } from '../../youtube/captions.js';
+import { checkThumbnail } from '../../youtube/image.js';
+import { buildInsertResource, validateResource } from '../../youtube/metadata.js';
+import type { VideoResource, WritablePart } from '../../youtube/resource.js';
+import { describeFsError, type MetadataFlags, metadataInputFromFlags } from '../metadata-flags.js';
+import { parseIntegerOption } from '../options.js';
+
+export interface UploadFlags extends MetadataFlags {
+  file?: string;
+  notifySubscribers?: boolean;
+  thumbnail?: string;
+  playlist?: string[];
+  createPlaylist?: boolean;
+  caption?: string[];
+  wait?: boolean;
+  open?: boolean;
+  dryRun?: boolean;
+  chunkSize?: string;
+  limitRate?: string;
+  retries?: string;
+  restart?: boolean;
+}
+
+export interface UploadPlan {
+  file: string;
+  size: number;
+  contentType: string;
+  resource: VideoResource;
+  parts: WritablePart[];
+  notifySubscribers?: boolean;
+  thumbnail?: string;
+  playlists: string[];
+  createPlaylist: boolean;
+  captions: Array<{ path: string; language: string }>;
+  wait: boolean;
+  open: boolean;
+  chunkSize?: number;
+  limitRate?: number;
+  retries?: number;
+  restart: boolean;
+  /** Notes for stderr (e.g. the chunk size was rounded). */
+  notes: string[];
+}
+
+const VIDEO_TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
+  '.mkv': 'video/x-matroska',
+  '.avi': 'video/x-msvideo',
+  '.flv': 'video/x-flv',
+  '.wmv': 'video/x-ms-wmv',
+  '.mpg': 'video/mpeg',
+  '.mpeg': 'video/mpeg',
+  '.ts': 'video/mp2t',
+  '.3gp': 'video/3gpp',
+};
+
+/** The video file: an existing, readable, non-empty regular file. */
+export async function checkVideoFile(flag: string, file: string): Promise<number> {
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (!info.isFile())
+      throw usageError(`${flag} ${file}: not a regular file.`, 'Give the path of a video file.');
+    size = info.size;
+    await access(file, constants.R_OK);
+  } catch (error) {
+    if ((error as { exitCode?: number }).exitCode !== undefined) throw error;
+    throw usageError(`${flag} ${file}: ${describeFsError(error)}.`, 'Give the path of a video file.');
+  }
+  if (size === 0) throw usageError(`${flag} ${file}: the file is empty.`, 'Give the path of a video file.');
+  return size;
+}
+
+export async function prepareUpload(
+  fileArg: string,
+  flags: UploadFlags,
+  options: { cwd: string; now: number; flag: string },
+): Promise<UploadPlan> {
+  const file = resolve(options.cwd, fileArg);
+  const size = await checkVideoFile(options.flag, file);
+  const input = await metadataInputFromFlags(flags, options.cwd);
+  const { resource, parts, flagNames } = buildInsertResource(input, { fileName: basename(file) });
+  validateResource(resource, { now: options.now, flagNames });
+  const notes: string[] = [];
+  const plan: UploadPlan = {
+    file,
+    size,
+    contentType: VIDEO_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    resource,
+    parts,
+    playlists: (flags.playlist ?? []).map((p) => p.trim()).filter(Boolean),
+    createPlaylist: Boolean(flags.createPlaylist),
+    captions: [],
+    wait: Boolean(flags.wait),
+    open: Boolean(flags.open),
+    restart: Boolean(flags.restart),
+    notes,
+  };
+  if (flags.notifySubscribers !== undefined) plan.notifySubscribers = flags.notifySubscribers;
+  if (flags.thumbnail !== undefined) {
+    plan.thumbnail = resolve(options.cwd, flags.thumbnail);
+    await checkThumbnail(plan.thumbnail, { flag: '--thumbnail' });
+  }
+  for (const arg of flags.caption ?? []) {
+    const caption = parseCaptionArg(arg);
+    caption.path = resolve(options.cwd, caption.path);
+    await checkVideoFile('--caption', caption.path);
+    plan.captions.push(caption);
+  }
+  if (flags.chunkSize !== undefined) {
+    const aligned = alignChunkSize(parseSize(flags.chunkSize, '--chunk-size'));
+    if (aligned.changed) {
+      notes.push(
+        `--chunk-size ${flags.chunkSize} rounded to ${aligned.bytes} bytes (a multiple of 256 KiB).`,
+      );
+    }
+    plan.chunkSize = aligned.bytes;
+  }
+  if (flags.limitRate !== undefined) plan.limitRate = parseSize(flags.limitRate, '--limit-rate');
+  if (flags.retries !== undefined) plan.retries = parseIntegerOption('--retries', flags.retries, 0, 100);
+  return plan;
+}
+
+/** `…/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status[&notifySubscribers=false]`. */
+export function initUrl(apiRoot: string, plan: UploadPlan): string {
+  const url = new URL(`${apiRoot}/upload/youtube/v3/videos`);
+  url.searchParams.set('uploadType', 'resumable');
+  url.searchParams.set('part', plan.parts.join(','));
+  if (plan.notifySubscribers !== undefined)
+    url.searchParams.set('notifySubscribers', String(plan.notifySubscribers));
+  return url.toString();
+}
+
+/** What --dry-run prints: the requests that would be sent, with the token redacted. */
+export function dryRunRequests(apiRoot: string, plan: UploadPlan): unknown[] {
+  const auth = { Authorization: 'Bearer <redacted>' };
+  const requests: unknown[] = [
+    {
+      method: 'POST',
+      url: initUrl(apiRoot, plan),
+      headers: {
+        ...auth,
+        'Content-Type': 'application/json; charset=UTF-8',
+        'X-Upload-Content-Length': String(plan.size),
+        'X-Upload-Content-Type': plan.contentType,
+      },
+      body: plan.resource,
+    },
+    plan.chunkSize && plan.chunkSize < plan.size
+      ? {
+          method: 'PUT',
+          url: '<session URI>',
+          chunks: Math.ceil(plan.size / plan.chunkSize),
+          chunkSize: plan.chunkSize,
+          file: plan.file,
+        }
+      : {
+          method: 'PUT',
+          url: '<session URI>',
+          headers: { 'Content-Length': String(plan.size) },
+          file: plan.file,
+        },
+  ];
+  if (plan.thumbnail) {
+    requests.push({
+      method: 'POST',
+      url: `${apiRoot}/upload/youtube/v3/thumbnails/set?videoId=<new id>`,
+      headers: auth,
+      file: plan.thumbnail,
+    });
+  }
+  for (const playlist of plan.playlists) {
+    requests.push({
+      method: 'POST',
+      url: `${apiRoot}/youtube/v3/playlistItems?part=snippet`,
+      headers: auth,
+      playlist,
+    });
+  }
+  for (const caption of plan.captions) {
+    requests.push({
+      method: 'POST',
+      url: `${apiRoot}/upload/youtube/v3/captions?part=snippet`,
+      headers: auth,
+      file: caption.path,
+      language: caption.language,
+    });
+  }
+  return requests;
+}

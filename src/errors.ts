@@ -1,0 +1,67 @@
+// This file defines vupload's one error type and the exit codes scripts rely on (documented in README.md).
+
+export const ExitCode = {
+  ok: 0,
+  /** The API refused, or something unexpected happened. */
+  api: 1,
+  /** Bad usage or invalid input; nothing was sent. */
+  usage: 2,
+  /** Authentication needed or rejected. */
+  auth: 3,
+  /** Quota or upload limit exceeded; try later. */
+  quota: 4,
+  /** Network or server failure after all retries; re-running resumes. */
+  network: 5,
+  sigint: 130,
+  sigterm: 143,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface HttpDetails {
+  method?: string;
+  /** URL with every token and secret removed. */
+  url?: string;
+  status?: number;
+  /** The API's machine reason (e.g. `invalidTitle`, `quotaExceeded`). */
+  reason?: string;
+  requestId?: string;
+}
+
+export interface VuploadErrorOptions {
+  /** What to do next, one line for a human. */
+  hint?: string;
+  http?: HttpDetails;
+  cause?: unknown;
+}
+
+/** The one error type: a machine code, an exit status, a human message and optional HTTP details. */
+export class VuploadError extends Error {
+  readonly code: string;
+  readonly exitCode: ExitCodeValue;
+  readonly hint?: string;
+  readonly http?: HttpDetails;
+
+  constructor(code: string, exitCode: ExitCodeValue, message: string, options: VuploadErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'VuploadError';
+    this.code = code;
+    this.exitCode = exitCode;
+    this.hint = options.hint;
+    this.http = options.http;
+  }
+}
+
+/** Bad usage or invalid input, found before anything was sent (exit 2). */
+export function usageError(message: string, hint?: string): VuploadError {
+  return new VuploadError('usage', ExitCode.usage, message, { hint });
+}
+
+/** Authentication is missing, expired or refused (exit 3). */
+export function authError(code: string, message: string, hint?: string, cause?: unknown): VuploadError {
+  return new VuploadError(code, ExitCode.auth, message, { hint, cause });
+}
+
+export function isVuploadError(error: unknown): error is VuploadError {
+  return error instanceof VuploadError;
+}

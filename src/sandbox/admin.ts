@@ -1,0 +1,96 @@
+// This file is the admin HTTP API under /__sandbox/ for out-of-process tests and `vupload sandbox` users.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { faultProblem } from './faults.js';
+import type { Fault, MintTokenOptions, ProcessingOutcome, Sandbox, UserSettings } from './types.js';
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 1 << 20) throw new Error('admin request body too large');
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+function reply(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value ?? {});
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/**
+ * Routes: POST|GET|DELETE faults, GET|DELETE requests, POST token, GET videos/ID, POST videos/ID/outcome,
+ * GET|POST quota, POST users/NAME, GET sessions/ID, GET info. Not bearer-protected: the server is loopback only.
+ */
+export function createAdmin(sandbox: () => Sandbox) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const sb = sandbox();
+    const method = req.method ?? 'GET';
+    const path = url.pathname.slice('/__sandbox/'.length).replace(/\/$/, '');
+    const [head, id, tail] = path.split('/').map((p) => decodeURIComponent(p));
+    let body: unknown;
+    try {
+      body = method === 'POST' ? await readJson(req) : undefined;
+    } catch (err) {
+      return reply(res, 400, { error: `invalid JSON: ${(err as Error).message}` });
+    }
+    if (head === 'faults' && !id) {
+      if (method === 'GET') return reply(res, 200, sb.faults.pending());
+      if (method === 'DELETE') {
+        sb.faults.clear();
+        return reply(res, 200, {});
+      }
+      if (method === 'POST') {
+        const faults = Array.isArray(body) ? body : [body];
+        const problem = faults.map(faultProblem).find(Boolean);
+        if (problem) return reply(res, 400, { error: problem });
+        for (const f of faults) sb.faults.add(f as Fault);
+        return reply(res, 200, sb.faults.pending());
+      }
+    }
+    if (head === 'requests' && !id) {
+      if (method === 'GET') return reply(res, 200, sb.requests);
+      if (method === 'DELETE') {
+        sb.clearRequests();
+        return reply(res, 200, {});
+      }
+    }
+    if (head === 'token' && method === 'POST')
+      return reply(res, 200, sb.mintToken((body ?? {}) as MintTokenOptions));
+    if (head === 'videos' && id && !tail && method === 'GET') {
+      const video = sb.video(id);
+      if (!video) return reply(res, 404, { error: `no video ${id}` });
+      return reply(res, 200, { video, media: sb.media(id), thumbnail: sb.thumbnail(id) });
+    }
+    if (head === 'videos' && id && tail === 'outcome' && method === 'POST') {
+      try {
+        sb.setProcessingOutcome(id, body as ProcessingOutcome);
+      } catch (err) {
+        return reply(res, 404, { error: (err as Error).message });
+      }
+      return reply(res, 200, {});
+    }
+    if (head === 'quota') {
+      if (method === 'POST') sb.setQuotaUsed(Number((body as { used?: unknown } | undefined)?.used ?? 0));
+      if (method === 'POST' || method === 'GET') return reply(res, 200, { used: sb.quotaUsed() });
+    }
+    if (head === 'users' && id && method === 'POST') {
+      sb.setUser(id, (body ?? {}) as UserSettings);
+      return reply(res, 200, {});
+    }
+    if (head === 'sessions' && id && method === 'GET') {
+      const session = sb.session(id);
+      return session ? reply(res, 200, session) : reply(res, 404, { error: `no session ${id}` });
+    }
+    if (head === 'info' && method === 'GET') {
+      return reply(res, 200, { url: sb.url, dir: sb.dir, clientSecrets: sb.clientSecrets() });
+    }
+    return reply(res, 404, { error: `unknown admin route: ${method} /__sandbox/${path}` });
+  };
+}

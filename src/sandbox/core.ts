@@ -1,0 +1,84 @@
+// This file is what every handler shares: resolved options, the store, quota, faults, clock, users and locks.
+import { createHash } from 'node:crypto';
+import { FaultQueue } from './faults.js';
+import type { LiveMedia } from './media.js';
+import type { Quota } from './quota.js';
+import type { Store, UserRec } from './store.js';
+import type { RequestLogEntry, SandboxClient } from './types.js';
+
+export interface ResolvedOptions {
+  storage: 'full' | 'hash';
+  accessTokenTtlSec: number;
+  processingMs: number;
+  sessionTtlMs: number;
+  clients: SandboxClient[];
+  uploadLimitPerDay: number;
+  unverifiedProject: boolean;
+}
+
+export const DEFAULT_USER = 'sandbox-user';
+
+/** Runs tasks one at a time per key (requests on one upload session must not interleave). */
+export class KeyedLock {
+  private tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(task, task);
+    const tail = next.catch(() => {});
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}
+
+export class Core {
+  url = '';
+  readonly faults = new FaultQueue();
+  readonly requests: RequestLogEntry[] = [];
+  /** Running hashes of sessions being uploaded (not persisted: Node cannot export a hash state). */
+  readonly live = new Map<string, LiveMedia>();
+  readonly locks = new KeyedLock();
+
+  constructor(
+    readonly opts: ResolvedOptions,
+    readonly store: Store,
+    readonly quota: Quota,
+    readonly now: () => number,
+    private readonly log?: (line: string) => void,
+  ) {}
+
+  /** Saves without waiting (for the synchronous in-process API); a failed write is reported to the log. */
+  saveLater(): void {
+    this.store.save().catch((err: unknown) => this.log?.(`sandbox: could not save state: ${String(err)}`));
+  }
+
+  /** The user (and channel) named `name`, created on first use; each user has one channel. */
+  user(name: string): UserRec {
+    const users = this.store.state.users;
+    let user = users[name];
+    if (!user) {
+      // Derived from the name, so the same user keeps the same channel id across sandboxes.
+      const digest = createHash('sha256').update(name).digest('base64url');
+      user = {
+        name,
+        channelId: `UC${digest.slice(0, 22)}`,
+        channelTitle: name === DEFAULT_USER ? 'Sandbox Channel' : `Sandbox Channel (${name})`,
+        customThumbnails: true,
+        createdAt: this.now(),
+      };
+      users[name] = user;
+    }
+    return user;
+  }
+
+  client(clientId: string): SandboxClient | undefined {
+    return this.opts.clients.find((c) => c.clientId === clientId);
+  }
+
+  iso(ms = this.now()): string {
+    return new Date(ms).toISOString();
+  }
+}

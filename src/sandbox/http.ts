@@ -1,0 +1,172 @@
+// This file is the per-request plumbing: reading bodies (with cut and slow faults applied) and sending answers.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError } from './errors.js';
+import type { Fault, RequestLogEntry } from './types.js';
+
+export type Query = Record<string, string | string[]>;
+
+export class Ctx {
+  /** Set when the client went away (or we cut it): nothing can be answered any more. */
+  gone = false;
+  private readonly started = Date.now();
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly url: URL,
+    readonly query: Query,
+    readonly entry: RequestLogEntry,
+    readonly fault: Fault | undefined,
+  ) {}
+
+  header(name: string): string | undefined {
+    const v = this.req.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+
+  param(name: string): string | undefined {
+    const v = this.query[name];
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  /** The cut fault's byte budget, if this request is to be cut. */
+  get cutAt(): number | undefined {
+    return this.fault && 'cutAfterBytes' in this.fault ? this.fault.cutAfterBytes : undefined;
+  }
+
+  /**
+   * The body as it arrives, never buffered whole. A cut fault ends it after K bytes (the socket is destroyed
+   * when the handler answers); bytesPerSec reads slowly so TCP backpressure slows the sender.
+   */
+  async *body(): AsyncGenerator<Buffer> {
+    const cutAt = this.cutAt ?? Number.POSITIVE_INFINITY;
+    const rate = this.fault && 'bytesPerSec' in this.fault ? this.fault.bytesPerSec : undefined;
+    if (this.entry.bodyBytes >= cutAt) return;
+    try {
+      for await (const chunk of this.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+        const room = cutAt - this.entry.bodyBytes;
+        const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
+        this.entry.bodyBytes += piece.length;
+        if (piece.length > 0) yield piece;
+        if (this.entry.bodyBytes >= cutAt) return;
+        if (rate) {
+          const wait = this.started + (this.entry.bodyBytes / rate) * 1000 - Date.now();
+          if (wait > 0) await sleep(wait);
+        }
+      }
+    } catch (err) {
+      this.gone = true;
+      throw err;
+    }
+  }
+
+  /** Reads and discards the rest of the body (before an error answer, so the client is not cut off mid-send). */
+  async drain(): Promise<void> {
+    if (this.gone || this.req.readableEnded) return;
+    try {
+      for await (const _ of this.body()) {
+        // discard
+      }
+    } catch {
+      // The client went away; nothing to answer.
+    }
+  }
+
+  /** Collects a small body (metadata, forms); larger than `limit` is a 413. */
+  async text(limit = 1 << 20): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of this.body()) {
+      size += chunk.length;
+      if (size > limit) throw new ApiError(413, 'uploadTooLarge', `Request body larger than ${limit} bytes.`);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Parses a JSON body (undefined when empty) and logs it. */
+  async json(): Promise<unknown> {
+    const text = await this.text();
+    if (text.trim() === '') return undefined;
+    try {
+      this.entry.json = JSON.parse(text);
+    } catch {
+      throw new ApiError(400, 'parseError', 'Parse Error');
+    }
+    return this.entry.json;
+  }
+
+  /** Sends an answer, after the fault's delay; a cut request is destroyed instead, unanswered. */
+  async send(status: number, headers: Record<string, string>, body?: string | Buffer): Promise<void> {
+    if (this.gone || this.res.headersSent) return;
+    if (this.cutAt !== undefined) {
+      this.gone = true;
+      this.req.socket.destroy();
+      return;
+    }
+    const delay = this.fault && 'delayMs' in this.fault ? this.fault.delayMs : undefined;
+    if (delay) await sleep(delay);
+    if (this.res.destroyed) return;
+    const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+    this.entry.status = status;
+    this.res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
+    this.res.end(payload);
+  }
+
+  sendJson(status: number, value: unknown, headers: Record<string, string> = {}): Promise<void> {
+    return this.send(
+      status,
+      { 'content-type': 'application/json; charset=UTF-8', ...headers },
+      JSON.stringify(value),
+    );
+  }
+
+  sendError(err: ApiError): Promise<void> {
+    return this.sendJson(err.status, err.body(), err.headers);
+  }
+}
+
+const SECRET_KEYS = new Set([
+  'token',
+  'code',
+  'refresh_token',
+  'client_secret',
+  'code_verifier',
+  'access_token',
+]);
+
+/** Copies a query or form with secret values replaced by '***' (requests are logged; secrets never are). */
+export function redact<T extends Record<string, string | string[]>>(values: T): T {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = SECRET_KEYS.has(k) ? '***' : v;
+  return out as T;
+}
+
+export function queryOf(url: URL): Query {
+  const out: Query = {};
+  for (const [k, v] of url.searchParams) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+export function loggedHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    const value = Array.isArray(v) ? v.join(', ') : v;
+    out[k] = k === 'authorization' ? value.replace(/^(\S+)\s.*$/s, '$1 ***') : value;
+  }
+  return out;
+}
+
+/** A list parameter given comma-separated or repeated (`id=a,b` or `id=a&id=b`). */
+export function listParam(query: Query, name: string): string[] {
+  const v = query[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

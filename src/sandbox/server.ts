@@ -1,0 +1,162 @@
+// This file routes each request to its handler, classifies it for faults, logs it and applies generic faults.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Core } from './core.js';
+import { listCategories, listChannels, listVideos, updateVideo } from './data-api.js';
+import { ApiError, defaultReason, OAuthError } from './errors.js';
+import { Ctx, loggedHeaders, queryOf, redact } from './http.js';
+import { insertDirect, mediaBodyRequired } from './insert.js';
+import { insertCaption, setThumbnail } from './media-api.js';
+import { ALLOW, authenticate, authorize, revoke, token } from './oauth.js';
+import { insertPlaylist, insertPlaylistItem, listPlaylistItems, listPlaylists } from './playlists.js';
+import type { Fault, FaultKind, RequestLogEntry, StatusFault } from './types.js';
+import { initiate, sessionRequest } from './upload.js';
+
+type Handler = (ctx: Ctx, core: Core) => Promise<void>;
+interface Route {
+  kind: FaultKind;
+  handler: Handler;
+  uploadId?: string;
+}
+
+const notFound: Handler = async () => {
+  throw new ApiError(404, 'notFound', 'Method not found.');
+};
+const insertWithoutMedia: Handler = async (ctx, core) => {
+  authenticate(ctx, core, ALLOW.upload);
+  throw mediaBodyRequired();
+};
+
+const DATA_API: Record<string, Partial<Record<string, Handler>>> = {
+  '/youtube/v3/videos': { GET: listVideos, PUT: updateVideo, POST: insertWithoutMedia },
+  '/youtube/v3/videoCategories': { GET: listCategories },
+  '/youtube/v3/channels': { GET: listChannels },
+  '/youtube/v3/playlists': { GET: listPlaylists, POST: insertPlaylist },
+  '/youtube/v3/playlistItems': { GET: listPlaylistItems, POST: insertPlaylistItem },
+};
+
+/** Which handler, and which fault kind, a request is. Media paths also exist without the /upload prefix. */
+export function route(method: string, path: string, url: URL, req: IncomingMessage): Route {
+  if (path === '/o/oauth2/v2/auth' || path === '/o/oauth2/auth') return { kind: 'auth', handler: authorize };
+  if (path === '/token' || path === '/o/oauth2/token' || path === '/oauth2/v4/token') {
+    return { kind: 'token', handler: method === 'POST' ? token : notFound };
+  }
+  if (path === '/revoke' || path === '/o/oauth2/revoke') return { kind: 'revoke', handler: revoke };
+  if (path === '/upload/youtube/v3/videos' || path === '/resumable/upload/youtube/v3/videos') {
+    const uploadId = url.searchParams.get('upload_id');
+    if (uploadId) {
+      const cr = req.headers['content-range'];
+      const status = cr === undefined ? req.headers['content-length'] === '0' : /^bytes\s+\*\//i.test(cr);
+      const handler: Handler =
+        method === 'PUT' || method === 'POST' ? (ctx, core) => sessionRequest(ctx, core, uploadId) : notFound;
+      return { kind: status ? 'upload-status' : 'upload-chunk', handler, uploadId };
+    }
+    if (method !== 'POST') return { kind: 'api', handler: notFound };
+    if (url.searchParams.get('uploadType') === 'resumable') return { kind: 'upload-init', handler: initiate };
+    return { kind: 'api', handler: insertDirect };
+  }
+  if (path === '/upload/youtube/v3/thumbnails/set' || path === '/youtube/v3/thumbnails/set') {
+    return { kind: 'thumbnail', handler: method === 'POST' ? setThumbnail : notFound };
+  }
+  if (path === '/upload/youtube/v3/captions' || path === '/youtube/v3/captions') {
+    return { kind: 'caption', handler: method === 'POST' ? insertCaption : notFound };
+  }
+  return { kind: 'api', handler: DATA_API[path]?.[method] ?? notFound };
+}
+
+/** A status fault's answer: Google's JSON error, or OAuth's flat one on the OAuth endpoints. */
+async function answerStatusFault(ctx: Ctx, kind: FaultKind, fault: StatusFault): Promise<void> {
+  await ctx.drain();
+  const headers: Record<string, string> = {};
+  if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+  if (kind === 'token' || kind === 'revoke') {
+    const code = fault.reason ?? (fault.status >= 500 ? 'internal_failure' : 'invalid_request');
+    return ctx.sendJson(
+      fault.status,
+      { error: code, error_description: fault.message ?? 'Injected by the sandbox.' },
+      headers,
+    );
+  }
+  const err = new ApiError(fault.status, fault.reason ?? defaultReason(fault.status), fault.message, {
+    headers,
+  });
+  return ctx.sendError(err);
+}
+
+function describe(fault: Fault): string {
+  const { on: _on, times: _times, ...effect } = fault;
+  return JSON.stringify(effect);
+}
+
+/** The request listener for everything but /__sandbox/ (which `admin` gets). */
+export function createListener(
+  core: Core,
+  admin: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>,
+  log?: (line: string) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', core.url || 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (url.pathname.startsWith('/__sandbox/')) {
+      admin(req, res, url).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: String(err) }));
+      });
+      return;
+    }
+    const r = route(method, url.pathname, url, req);
+    const query = queryOf(url);
+    const entry: RequestLogEntry = {
+      time: core.now(),
+      method,
+      path: url.pathname,
+      query: redact(query),
+      headers: loggedHeaders(req),
+      bodyBytes: 0,
+      status: 0,
+      kind: r.kind,
+    };
+    if (r.uploadId) entry.uploadId = r.uploadId;
+    core.requests.push(entry);
+    const hasSession = r.uploadId !== undefined && core.store.state.sessions[r.uploadId] !== undefined;
+    const fault = core.faults.take({ kind: r.kind, method, path: url.pathname, hasSession });
+    if (fault) entry.fault = fault;
+    const ctx = new Ctx(req, res, url, query, entry, fault);
+    const started = Date.now();
+    res.on('close', () => {
+      if (!res.writableFinished) ctx.gone = true;
+      if (!log) return;
+      const qs = new URLSearchParams(
+        Object.entries(entry.query).flatMap(([k, v]) =>
+          Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v] as [string, string]],
+        ),
+      );
+      const shown = qs.size > 0 ? `${entry.path}?${qs}` : entry.path;
+      const stored = entry.storedAfter !== undefined ? ` stored=${entry.storedAfter}` : '';
+      log(
+        `${method} ${shown} -> ${entry.status || 'cut'} (${entry.kind}) ${entry.bodyBytes}B${stored} ${Date.now() - started}ms${fault ? ` fault=${describe(fault)}` : ''}`,
+      );
+    });
+    const run = async () => {
+      try {
+        if (fault && 'status' in fault && r.kind !== 'auth') {
+          // The front end refused it: nothing of the body is stored.
+          if (r.uploadId) entry.storedAfter = core.store.state.sessions[r.uploadId]?.stored;
+          return await answerStatusFault(ctx, r.kind, fault);
+        }
+        await r.handler(ctx, core);
+      } catch (err) {
+        if (ctx.gone) return;
+        await ctx.drain();
+        if (err instanceof ApiError) return ctx.sendError(err);
+        if (err instanceof OAuthError)
+          return ctx.sendJson(err.status, err.body(), { 'cache-control': 'no-store' });
+        const message = err instanceof Error ? err.message : String(err);
+        return ctx.sendError(new ApiError(500, 'internalError', `Sandbox internal error: ${message}`));
+      }
+    };
+    run().catch(() => {
+      // The socket is gone; there is nobody left to answer.
+      res.destroy();
+    });
+  };
+}

@@ -1,0 +1,171 @@
+// This file declares the sandbox's public contract: options, the in-process handle, faults and the request log.
+
+/** The OAuth client the sandbox knows out of the box (a "Desktop app" client; its secret is not confidential). */
+export const SANDBOX_CLIENT = {
+  clientId: 'sandbox-client.apps.googleusercontent.com',
+  clientSecret: 'sandbox-secret',
+} as const;
+
+export interface SandboxClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface SandboxOptions {
+  /** Storage root (state.json + media/). Default: a fresh temp dir, removed on close(), with no state file. */
+  dir?: string;
+  /** Default 0 (a free port). Always bound to 127.0.0.1. */
+  port?: number;
+  /** 'hash': keep only size + sha256 (+ the first bytes, for the container check) of uploaded media. */
+  storage?: 'full' | 'hash';
+  /** Default 3600. */
+  accessTokenTtlSec?: number;
+  /** How long simulated processing takes after an upload. Default 3000. */
+  processingMs?: number;
+  /** Default 10000 units a day (reset at midnight America/Los_Angeles). */
+  dailyQuota?: number;
+  /** Override per-method quota costs, keyed like 'videos.insert' (see quota.ts for the defaults). */
+  costs?: Partial<Record<string, number>>;
+  /** Resumable session lifetime. Default 7 days (API-NOTES §1). */
+  sessionTtlMs?: number;
+  /** Default [SANDBOX_CLIENT]. */
+  clients?: SandboxClient[];
+  /** Uploads a channel may finish per Pacific day before `uploadLimitExceeded`. Default: unlimited. */
+  uploadLimitPerDay?: number;
+  /** Simulate an unaudited API project: every uploaded video is locked to private (API-NOTES §2). */
+  unverifiedProject?: boolean;
+  /** Optional human log, one line per request (for `vupload sandbox --log-requests`). Secrets are redacted. */
+  log?: (line: string) => void;
+  /** Clock in ms since the epoch (tests move it to expire tokens, finish processing or cross midnight). */
+  now?: () => number;
+}
+
+export type FaultKind =
+  | 'upload-init'
+  | 'upload-chunk'
+  | 'upload-status'
+  | 'api'
+  | 'token'
+  | 'auth'
+  | 'revoke'
+  | 'thumbnail'
+  | 'caption';
+
+/**
+ * A scripted misbehaviour for the next `times` (default 1) matching requests.
+ * `on` is a kind, or a method and/or an exact pathname (a trailing '*' makes `path` a prefix).
+ */
+export type Fault = { on: FaultKind | { method?: string; path?: string }; times?: number } & (
+  | StatusFault
+  | { cutAfterBytes: number }
+  | { storePartial: number }
+  | { expireSession: true }
+  | { delayMs?: number; bytesPerSec?: number }
+);
+
+/** Answer with this error (Google's body; OAuth's on token/revoke; a redirect with error=reason on auth). */
+export interface StatusFault {
+  status: number;
+  reason?: string;
+  message?: string;
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+}
+
+export interface RequestLogEntry {
+  /** When the request arrived (sandbox clock, ms). */
+  time: number;
+  method: string;
+  /** Pathname only; the query is in `query`. */
+  path: string;
+  /** Secret values (token, code, refresh_token, client_secret, code_verifier) are replaced by '***'. */
+  query: Record<string, string | string[]>;
+  /** Lower-case names; Authorization is logged as 'Bearer ***' / 'Basic ***'. */
+  headers: Record<string, string>;
+  /** Body bytes actually received. */
+  bodyBytes: number;
+  /** Parsed body of JSON requests (initiation, update, insert, multipart metadata part). */
+  json?: unknown;
+  /** Parsed form body (token endpoint, revoke), secrets redacted. */
+  form?: Record<string, string>;
+  /** Status answered; 0 while in flight or when the connection was cut without an answer. */
+  status: number;
+  kind: FaultKind;
+  /** The fault applied to this request, if any. */
+  fault?: Fault;
+  uploadId?: string;
+  /** Offset the request claimed in Content-Range (upload-chunk only). */
+  firstByte?: number;
+  /** Bytes stored for the session after this request. */
+  storedAfter?: number;
+}
+
+export type ProcessingOutcome =
+  | { kind: 'succeeded' }
+  | { kind: 'failed'; failureReason?: string }
+  | { kind: 'rejected'; rejectionReason?: string };
+
+export interface MintTokenOptions {
+  /** Full scope URLs or short names like 'youtube.upload'. Default: youtube.upload, youtube, youtube.force-ssl. */
+  scopes?: string[];
+  ttlSec?: number;
+  /** Default 'sandbox-user'. */
+  user?: string;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  scope: string;
+  token_type: 'Bearer';
+}
+
+export interface ClientSecretsFile {
+  installed: {
+    client_id: string;
+    client_secret: string;
+    auth_uri: string;
+    token_uri: string;
+    redirect_uris: string[];
+    revoke_uri: string;
+  };
+}
+
+export interface UserSettings {
+  /** false: thumbnails.set answers 403 forbidden (channel not verified for custom thumbnails). Default true. */
+  customThumbnails?: boolean;
+  channelTitle?: string;
+}
+
+export interface SessionInfo {
+  uploadId: string;
+  stored: number;
+  total?: number;
+  videoId?: string;
+}
+
+export interface Sandbox {
+  /** 'http://127.0.0.1:PORT' — replaces https://www.googleapis.com. */
+  url: string;
+  authUri: string;
+  tokenUri: string;
+  revokeUri: string;
+  port: number;
+  dir: string;
+  clientSecrets(): ClientSecretsFile;
+  mintToken(opts?: MintTokenOptions): TokenResponse;
+  faults: { add(fault: Fault): void; clear(): void; pending(): Fault[] };
+  requests: RequestLogEntry[];
+  clearRequests(): void;
+  video(id: string): Record<string, unknown> | undefined;
+  media(id: string): { size: number; sha256: string } | undefined;
+  thumbnail(videoId: string): { size: number; sha256: string; mimeType: string } | undefined;
+  session(uploadId: string): SessionInfo | undefined;
+  setQuotaUsed(units: number): void;
+  quotaUsed(): number;
+  /** Forces a video's processing result; id 'next' applies to the next upload that finishes. */
+  setProcessingOutcome(id: string, outcome: ProcessingOutcome): void;
+  setUser(name: string, settings: UserSettings): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,184 @@
+// This file answers "was this file uploaded already, and which of its later steps are done?" from the journals.
+import { join } from 'node:path';
+import { HISTORY_FILE, type HistoryEntry } from '../upload/journal.js';
+import { appendJournalLine, readJournal } from './journal-file.js';
+
+/**
+ * The engine appends one record per finished upload to `<state>/history.jsonl` (src/upload/journal.ts). The steps
+ * after an upload go to `<state>/steps.jsonl`, not into the same file, so readHistory() keeps returning only upload
+ * records. Both are append-only JSON Lines; this module reads them with appendJournalLine's crash tolerance.
+ */
+export const STEPS_FILE = 'steps.jsonl';
+
+/** Step names: `thumbnail`, `playlist:<id>`, `caption:<lang>`, `moved`, `deleted`. */
+export const Step = {
+  thumbnail: 'thumbnail',
+  playlist: (playlistId: string) => `playlist:${playlistId}`,
+  caption: (language: string) => `caption:${language}`,
+  moved: 'moved',
+  deleted: 'deleted',
+} as const;
+
+export interface StepRecord {
+  type: 'step';
+  videoId: string;
+  step: string;
+  ok: boolean;
+  /** ISO 8601. */
+  time: string;
+  /** E.g. the path a file was moved to, or a playlist item id. */
+  detail?: string;
+  /** The machine reason of a failure (e.g. `forbidden`); never a message that might hold a secret. */
+  reason?: string;
+}
+
+export interface PreviousUpload {
+  videoId: string;
+  entry: HistoryEntry;
+  /** Steps whose latest record says they succeeded. */
+  completedSteps: Set<string>;
+}
+
+export interface HistoryItem {
+  time: string;
+  account: string;
+  provider: string;
+  file: string;
+  size: number;
+  fingerprint: string;
+  id: string;
+  /** https://youtu.be/ID for YouTube uploads. */
+  url?: string;
+  title?: string;
+  /** The latest record of each step, in the order the steps were first recorded. */
+  steps: { step: string; ok: boolean; time: string; detail?: string; reason?: string }[];
+}
+
+export const videoUrl = (videoId: string): string => `https://youtu.be/${videoId}`;
+
+function isUpload(record: Record<string, unknown>): record is Record<string, unknown> & HistoryEntry {
+  return (
+    (record.type === undefined || record.type === 'upload') &&
+    typeof record.videoId === 'string' &&
+    typeof record.account === 'string' &&
+    typeof record.fingerprint === 'string' &&
+    typeof record.size === 'number'
+  );
+}
+
+function isStep(record: Record<string, unknown>): record is Record<string, unknown> & StepRecord {
+  return (
+    record.type === 'step' &&
+    typeof record.videoId === 'string' &&
+    typeof record.step === 'string' &&
+    typeof record.ok === 'boolean'
+  );
+}
+
+async function readUploads(stateDir: string): Promise<HistoryEntry[]> {
+  return (await readJournal(join(stateDir, HISTORY_FILE))).filter(isUpload);
+}
+
+async function readSteps(stateDir: string): Promise<StepRecord[]> {
+  return (await readJournal(join(stateDir, STEPS_FILE))).filter(isStep);
+}
+
+/** The latest record of each step per video id; a Map keeps each step where it was first recorded. */
+function latestSteps(steps: StepRecord[]): Map<string, Map<string, StepRecord>> {
+  const byVideo = new Map<string, Map<string, StepRecord>>();
+  for (const record of steps) {
+    const map = byVideo.get(record.videoId) ?? new Map<string, StepRecord>();
+    byVideo.set(record.videoId, map);
+    map.set(record.step, record);
+  }
+  return byVideo;
+}
+
+/**
+ * The latest upload of the same content (fingerprint and size) for the same account, or undefined. `provider`
+ * defaults to 'youtube' (records written before providers existed count as YouTube's).
+ */
+export async function findPreviousUpload(query: {
+  stateDir: string;
+  account: string;
+  fingerprint: string;
+  size: number;
+  provider?: string;
+}): Promise<PreviousUpload | undefined> {
+  const provider = query.provider ?? 'youtube';
+  const match = (await readUploads(query.stateDir))
+    .filter(
+      (e) =>
+        e.account === query.account &&
+        e.fingerprint === query.fingerprint &&
+        e.size === query.size &&
+        (e.provider ?? 'youtube') === provider,
+    )
+    .at(-1);
+  if (!match) return undefined;
+  const steps = latestSteps((await readSteps(query.stateDir)).filter((s) => s.videoId === match.videoId));
+  const completed = [...(steps.get(match.videoId)?.values() ?? [])].filter((s) => s.ok).map((s) => s.step);
+  return { videoId: match.videoId, entry: match, completedSteps: new Set(completed) };
+}
+
+/** Records the outcome of one step after an upload (appended and fsynced before returning). */
+export async function recordStep(input: {
+  stateDir: string;
+  videoId: string;
+  step: string;
+  ok: boolean;
+  now?: () => number;
+  detail?: string;
+  reason?: string;
+}): Promise<void> {
+  const record: StepRecord = {
+    type: 'step',
+    videoId: input.videoId,
+    step: input.step,
+    ok: input.ok,
+    time: new Date((input.now ?? Date.now)()).toISOString(),
+  };
+  if (input.detail !== undefined) record.detail = input.detail;
+  if (input.reason !== undefined) record.reason = input.reason;
+  await appendJournalLine(join(input.stateDir, STEPS_FILE), record);
+}
+
+/** The steps of `wanted` that are not completed yet, in `wanted`'s order (what a re-run still has to do). */
+export function pendingSteps(wanted: readonly string[], completed: ReadonlySet<string>): string[] {
+  return wanted.filter((step) => !completed.has(step));
+}
+
+/** Every upload with its steps, oldest first: the data behind `vupload history [--json]`. */
+export async function listHistory(stateDir: string): Promise<HistoryItem[]> {
+  const [uploads, steps] = await Promise.all([readUploads(stateDir), readSteps(stateDir)]);
+  const stepsByVideo = latestSteps(steps);
+  const seen = new Set<string>();
+  const items: HistoryItem[] = [];
+  for (const entry of uploads) {
+    if (seen.has(entry.videoId)) continue;
+    seen.add(entry.videoId);
+    const provider = entry.provider ?? 'youtube';
+    const item: HistoryItem = {
+      time: entry.time,
+      account: entry.account,
+      provider,
+      file: entry.file,
+      size: entry.size,
+      fingerprint: entry.fingerprint,
+      id: entry.videoId,
+      steps: [...(stepsByVideo.get(entry.videoId)?.values() ?? [])].map(
+        ({ step, ok, time, detail, reason }) => ({
+          step,
+          ok,
+          time,
+          ...(detail === undefined ? {} : { detail }),
+          ...(reason === undefined ? {} : { reason }),
+        }),
+      ),
+    };
+    if (provider === 'youtube') item.url = videoUrl(entry.videoId);
+    if (entry.title !== undefined) item.title = entry.title;
+    items.push(item);
+  }
+  return items;
+}

@@ -1,0 +1,246 @@
+// This file keeps the ledger of quota units vupload spent per account and Pacific-time day, and guards the budget.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExitCode, VuploadError } from '../errors.js';
+import { writePrivateJson } from '../fsutil.js';
+import { type Clock, systemClock } from '../upload/clock.js';
+import { interruptedError, nextQuotaReset, quotaResetText } from '../youtube/errors.js';
+import { type ApiOperation, QUOTA_COST } from '../youtube/quota.js';
+import { withLock } from './lock.js';
+
+/** YouTube's default daily quota per project (API-NOTES §2); `--quota` overrides it. */
+export const DEFAULT_DAILY_BUDGET = 10_000;
+export const LEDGER_FILE = 'quota.json';
+/** Days kept in the ledger; older ones are dropped on the next write. */
+const KEEP_DAYS = 8;
+
+const dayFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/Los_Angeles',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The quota day of `date`: its calendar date in America/Los_Angeles (the quota resets at midnight there, §2). */
+export function pacificDay(date: Date): string {
+  const parts = dayFormat.formatToParts(date);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** What one call costs; `insertCost` overrides videos.insert's 1600 (⚠ API-NOTES §2: the cost is disputed). */
+export function operationCost(operation: ApiOperation, options: { insertCost?: number } = {}): number {
+  return operation === 'videos.insert' && options.insertCost !== undefined
+    ? options.insertCost
+    : QUOTA_COST[operation];
+}
+
+/** The units an upload and its steps will spend; pass 0 for `insert` when resuming a session already paid for. */
+export function estimateUploadCost(plan: {
+  insert?: boolean;
+  insertCost?: number;
+  thumbnail?: boolean;
+  playlists?: number;
+  playlistsToCreate?: number;
+  captions?: number;
+  listCalls?: number;
+}): number {
+  const cost = (op: ApiOperation, count: number) => count * operationCost(op, plan);
+  return (
+    cost('videos.insert', plan.insert === false ? 0 : 1) +
+    cost('thumbnails.set', plan.thumbnail ? 1 : 0) +
+    cost('playlistItems.insert', plan.playlists ?? 0) +
+    cost('playlists.insert', plan.playlistsToCreate ?? 0) +
+    cost('captions.insert', plan.captions ?? 0) +
+    cost('videos.list', plan.listCalls ?? 0)
+  );
+}
+
+export interface QuotaDay {
+  spent: number;
+  /** YouTube answered quotaExceeded: the rest of the day counts as spent whatever the ledger says. */
+  exhausted?: boolean;
+}
+
+interface LedgerData {
+  version: 1;
+  /** account → Pacific day (YYYY-MM-DD) → usage. */
+  accounts: Record<string, Record<string, QuotaDay>>;
+}
+
+export type QuotaCheck =
+  | { ok: true; spent: number; remaining: number }
+  | {
+      ok: false;
+      exceeded: true;
+      spent: number;
+      budget: number;
+      cost: number;
+      exhausted: boolean;
+      resetAt: Date;
+    };
+
+export interface CheckRequest {
+  account: string;
+  cost: number;
+  budget?: number;
+  now?: Date;
+}
+
+/**
+ * The ledger `<state>/quota.json`. Every read-modify-write holds a lock (src/unattended/lock.ts), so concurrent
+ * runs add up instead of overwriting each other; the file itself is replaced atomically (writePrivateJson).
+ */
+export class QuotaLedger {
+  readonly file: string;
+  private readonly lockDir: string;
+  private readonly clock: Clock;
+
+  constructor(options: { file: string; lockDir: string; clock?: Clock }) {
+    this.file = options.file;
+    this.lockDir = options.lockDir;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  static inStateDir(stateDir: string, clock?: Clock): QuotaLedger {
+    return new QuotaLedger({ file: join(stateDir, LEDGER_FILE), lockDir: join(stateDir, 'locks'), clock });
+  }
+
+  /** Today's usage (Pacific day of `now`). */
+  async today(account: string, now = new Date(this.clock.now())): Promise<QuotaDay> {
+    const data = await this.read();
+    return data.accounts[account]?.[pacificDay(now)] ?? { spent: 0 };
+  }
+
+  /** Adds `units` to today's total and returns the new total. */
+  async spend(account: string, units: number): Promise<number> {
+    return (await this.update(account, (day) => ({ ...day, spent: day.spent + units }))).spent;
+  }
+
+  /** Records a quotaExceeded answer: nothing more is attempted for this account until the reset. */
+  async markExhausted(account: string): Promise<void> {
+    await this.update(account, (day) => ({ ...day, exhausted: true }));
+  }
+
+  /** Whether `cost` more units fit in today's `budget` (read only). */
+  async check(request: CheckRequest): Promise<QuotaCheck> {
+    const now = request.now ?? new Date(this.clock.now());
+    return judge(await this.today(request.account, now), request, now);
+  }
+
+  /** Checks and, when the cost fits, spends it in one locked step, so two runs cannot both take the last units. */
+  async reserve(request: CheckRequest): Promise<QuotaCheck> {
+    const now = request.now ?? new Date(this.clock.now());
+    let result: QuotaCheck | undefined;
+    await this.update(
+      request.account,
+      (day) => {
+        result = judge(day, request, now);
+        return result.ok ? { ...day, spent: day.spent + request.cost } : day;
+      },
+      now,
+    );
+    return result!;
+  }
+
+  private async read(): Promise<LedgerData> {
+    try {
+      const data = JSON.parse(await readFile(this.file, 'utf8')) as LedgerData;
+      if (data?.version === 1 && typeof data.accounts === 'object' && data.accounts !== null) return data;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+    }
+    return { version: 1, accounts: {} };
+  }
+
+  private async update(
+    account: string,
+    change: (day: QuotaDay) => QuotaDay,
+    now = new Date(this.clock.now()),
+  ): Promise<QuotaDay> {
+    const lock = {
+      dir: this.lockDir,
+      key: `quota-ledger:${this.file}`,
+      label: this.file,
+      wait: true,
+      pollMs: 20,
+    };
+    return withLock({ ...lock, clock: this.clock }, async () => {
+      const data = await this.read();
+      const key = pacificDay(now);
+      const oldest = pacificDay(new Date(now.getTime() - KEEP_DAYS * 86_400_000));
+      const days = data.accounts[account] ?? {};
+      const next = change(days[key] ?? { spent: 0 });
+      days[key] = next;
+      data.accounts[account] = Object.fromEntries(Object.entries(days).filter(([day]) => day >= oldest));
+      await writePrivateJson(this.file, data);
+      return next;
+    });
+  }
+}
+
+function judge(day: QuotaDay, request: CheckRequest, now: Date): QuotaCheck {
+  const budget = request.budget ?? DEFAULT_DAILY_BUDGET;
+  if (!day.exhausted && day.spent + request.cost <= budget) {
+    return { ok: true, spent: day.spent, remaining: budget - day.spent };
+  }
+  const exhausted = day.exhausted === true;
+  return {
+    ok: false,
+    exceeded: true,
+    spent: day.spent,
+    budget,
+    cost: request.cost,
+    exhausted,
+    resetAt: nextQuotaReset(now),
+  };
+}
+
+/** The error (code quotaExceeded, exit 4) for a check that failed, saying when the quota resets. */
+export function quotaExceededError(input: {
+  account: string;
+  check: Extract<QuotaCheck, { ok: false }>;
+  now: Date;
+  /** What was about to be done, e.g. `upload talk.mp4`. */
+  action?: string;
+  timeZone?: string;
+}): VuploadError {
+  const { check } = input;
+  const what = input.action ? `Not starting to ${input.action}: ` : '';
+  const why = check.exhausted
+    ? `YouTube answered quotaExceeded earlier today for ${input.account}`
+    : `it needs ${check.cost} quota units, and ${input.account} has spent ${check.spent} of today's budget of ${check.budget}`;
+  const sentence = what ? `${what}${why}` : why[0]!.toUpperCase() + why.slice(1);
+  return new VuploadError(
+    'quotaExceeded',
+    ExitCode.quota,
+    `${sentence}. ${quotaResetText(input.now, input.timeZone)}`,
+    {
+      hint: 'Use --on-quota wait to wait for the reset instead, or --quota N if your project has a larger quota.',
+      http: { reason: 'quotaExceeded' },
+    },
+  );
+}
+
+/**
+ * For `--on-quota wait`: sleeps until `marginMs` (default 1 minute, as YouTube's reset is not to the second) past
+ * `resetAt`, in slices of at most 10 minutes so a suspended machine does not oversleep. Abort → interrupted error.
+ */
+export async function waitForReset(input: {
+  resetAt: Date;
+  now: () => number;
+  sleep: Clock['sleep'];
+  signal?: AbortSignal;
+  marginMs?: number;
+}): Promise<void> {
+  const until = input.resetAt.getTime() + (input.marginMs ?? 60_000);
+  for (let left = until - input.now(); left > 0; left = until - input.now()) {
+    try {
+      await input.sleep(Math.min(left, 10 * 60_000), input.signal);
+    } catch (error) {
+      if (input.signal?.aborted) throw interruptedError(input.signal);
+      throw error;
+    }
+  }
+  if (input.signal?.aborted) throw interruptedError(input.signal);
+}

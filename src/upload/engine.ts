@@ -1,0 +1,379 @@
+// This file is the resumable upload engine: it drives a session from initiation to the final answer, trusting only
+// the server's offset, retrying what can succeed, and keeping the session on disk so a re-run resumes it.
+import { usageError } from '../errors.js';
+import { type Clock, systemClock } from './clock.js';
+import {
+  HttpError,
+  interruptedError,
+  networkError,
+  parseGoogleError,
+  protocolError,
+  redactUrl,
+} from './errors.js';
+import { assertUnchanged, type FileSnapshot, readSlice, snapshotFile } from './file-source.js';
+import { fingerprintFile } from './fingerprint.js';
+import {
+  DEFAULT_RETRIES,
+  DEFAULT_SESSION_MAX_AGE_MS,
+  DEFAULT_TIME_BUDGET_MS,
+  type UploadOptions,
+  type UploadResult,
+} from './options.js';
+import { ProgressTracker } from './progress.js';
+import { initiate, type ProtocolContext, queryStatus, sendSlice } from './protocol.js';
+import { parseRange } from './range.js';
+import { TokenBucket } from './rate-limit.js';
+import {
+  classifyStatus,
+  DEFAULT_MAX_DELAY_MS,
+  isRetryableNetworkError,
+  parseRetryAfter,
+  retryDelay,
+} from './retry.js';
+import {
+  createMemorySessionStore,
+  judgeKeptSession,
+  type SessionRecord,
+  type SessionStore,
+  sessionKey,
+} from './session-store.js';
+import { CHUNK_GRANULARITY } from './size.js';
+import { createHttpTransport, type Transport, type TransportResponse } from './transport.js';
+
+export type { UploadOptions, UploadResult } from './options.js';
+
+/** What one step of the conversation tells the loop. */
+type Step =
+  | { kind: 'done'; response: unknown }
+  | { kind: 'next' }
+  | { kind: 'retry'; reason: string; afterMs?: number };
+
+/** Uploads `options.file` with Google's resumable protocol and returns the server's final answer. */
+export async function uploadResumable(options: UploadOptions): Promise<UploadResult> {
+  const ownTransport = options.transport ? undefined : createHttpTransport();
+  try {
+    return await new Upload(options, options.transport ?? ownTransport!).run();
+  } finally {
+    ownTransport?.close();
+  }
+}
+
+class Upload {
+  private readonly clock: Clock;
+  private readonly store: SessionStore;
+  private readonly ctx: ProtocolContext;
+  private readonly contentType: string;
+  private readonly initUrl: string;
+  private readonly bucket?: TokenBucket;
+  private readonly startedAt: number;
+  private snapshot!: FileSnapshot;
+  private fingerprint = '';
+  private key = '';
+  private progress!: ProgressTracker;
+  private uri: string | undefined;
+  /** Bytes the server confirmed; never goes back within a session. */
+  private confirmed = 0;
+  /** The server cannot hold more than this (unknown, hence the size, for a session from an earlier run). */
+  private maxSent = 0;
+  private needQuery = false;
+  private fromStore = false;
+  private resumed = false;
+  private attempt = 0;
+  private retries = 0;
+  private refreshed = false;
+  private sessionRestarts = 0;
+
+  constructor(
+    private readonly options: UploadOptions,
+    transport: Transport,
+  ) {
+    const chunk = options.chunkSize;
+    if (
+      chunk !== undefined &&
+      (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk % CHUNK_GRANULARITY !== 0)
+    ) {
+      throw usageError(`chunk size ${chunk} is not a multiple of 256 KiB`, 'round it with alignChunkSize()');
+    }
+    this.clock = options.clock ?? systemClock;
+    this.store = options.store ?? createMemorySessionStore();
+    this.ctx = { transport, auth: options.auth, signal: options.signal };
+    this.contentType = options.contentType ?? 'application/octet-stream';
+    this.initUrl = options.initUrl;
+    if (options.limitRate) this.bucket = new TokenBucket(options.limitRate, this.clock);
+    this.startedAt = this.clock.now();
+  }
+
+  async run(): Promise<UploadResult> {
+    try {
+      this.snapshot = await snapshotFile(this.options.file);
+      this.fingerprint = await fingerprintFile(this.snapshot.path);
+      const { size } = this.snapshot;
+      this.progress = new ProgressTracker(
+        size,
+        this.clock,
+        this.options.progressIntervalMs ?? 100,
+        this.options.onProgress,
+      );
+      this.key = sessionKey({
+        path: this.snapshot.path,
+        account: this.options.account,
+        initUrl: redactUrl(this.initUrl),
+      });
+      await this.loadKeptSession();
+      for (;;) {
+        this.throwIfAborted();
+        let step: Step;
+        try {
+          step = await this.step();
+        } catch (error) {
+          if (this.options.signal?.aborted || !isRetryableNetworkError(error)) throw error;
+          if (this.uri) this.needQuery = true;
+          step = { kind: 'retry', reason: describeNetworkError(error) };
+        }
+        if (step.kind === 'done') return await this.finish(step.response);
+        if (step.kind === 'retry') await this.backoff(step.reason, step.afterMs);
+      }
+    } catch (error) {
+      if (this.options.signal?.aborted) throw interruptedError(this.options.signal.reason);
+      throw error;
+    }
+  }
+
+  private async loadKeptSession(): Promise<void> {
+    const record = await this.store.load(this.key);
+    if (!record) return;
+    const verdict = judgeKeptSession(record, {
+      ...this.snapshot,
+      fingerprint: this.fingerprint,
+      metadata: this.options.metadata ?? {},
+      contentType: this.contentType,
+      now: this.clock.now(),
+      maxAgeMs: this.options.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,
+      restart: this.options.restart ?? false,
+    });
+    if (!verdict.use) {
+      await this.store.remove(this.key);
+      this.options.onSessionDiscarded?.({ reason: verdict.reason });
+      return;
+    }
+    this.uri = record.sessionUri;
+    this.fromStore = true;
+    this.needQuery = true;
+    this.maxSent = record.size;
+  }
+
+  private async step(): Promise<Step> {
+    if (!this.uri) return this.createSession();
+    if (this.needQuery)
+      return this.answer(await queryStatus(this.ctx, this.uri, this.snapshot.size), 'query');
+    return this.sendNext(this.uri);
+  }
+
+  private async createSession(): Promise<Step> {
+    await assertUnchanged(this.snapshot);
+    const { size } = this.snapshot;
+    const res = await initiate(this.ctx, this.initUrl, this.options.metadata, size, this.contentType);
+    const kind = classifyStatus(res.status);
+    if (kind === 'unauthorized') return this.unauthorized('POST', this.initUrl, res);
+    this.refreshed = false;
+    if (kind === 'retry') return this.retryStep(res);
+    const location = res.headers.location;
+    if (kind !== 'done')
+      throw new HttpError('POST', this.initUrl, res.status, res.headers, res.body.toString('utf8'));
+    if (!location) throw protocolError('the server started no upload session (no Location header)');
+    const uri = new URL(location, this.initUrl).href;
+    const record: SessionRecord = {
+      version: 1,
+      sessionUri: uri,
+      path: this.snapshot.path,
+      size,
+      mtimeMs: this.snapshot.mtimeMs,
+      fingerprint: this.fingerprint,
+      metadata: this.options.metadata ?? {},
+      account: this.options.account,
+      initUrl: redactUrl(this.initUrl),
+      contentType: this.contentType,
+      createdAt: this.clock.now(),
+    };
+    // Persisted before the first byte, so a process killed at any later point can resume (issue 3).
+    await this.store.save(this.key, record);
+    this.uri = uri;
+    this.confirmed = 0;
+    this.maxSent = 0;
+    this.needQuery = false;
+    this.progress.setConfirmed(0);
+    this.options.onSessionCreated?.({ uri });
+    return { kind: 'next' };
+  }
+
+  private async sendNext(uri: string): Promise<Step> {
+    await assertUnchanged(this.snapshot);
+    const { size } = this.snapshot;
+    const start = this.confirmed;
+    const end = this.options.chunkSize ? Math.min(size, start + this.options.chunkSize) : size;
+    let written = 0;
+    const body = readSlice(this.snapshot, start, end, {
+      through: this.bucket ? [this.bucket.throttle(this.options.signal)] : [],
+      onBytes: (bytes) => {
+        written += bytes;
+        this.progress.addSent(bytes);
+      },
+    });
+    let res: TransportResponse;
+    try {
+      res = await sendSlice(this.ctx, uri, body, start, end, size, this.contentType);
+    } finally {
+      // What we handed on is the most the server can hold, whatever happened to the request.
+      this.maxSent = Math.max(this.maxSent, start + written);
+      this.progress.flush();
+    }
+    return this.answer(res, 'data');
+  }
+
+  /** Acts on an answer to a request on the session URI (a slice or a status query). */
+  private async answer(res: TransportResponse, request: 'query' | 'data'): Promise<Step> {
+    const uri = this.uri!;
+    const kind = classifyStatus(res.status, res.headers['x-http-status-code-override']);
+    if (kind === 'unauthorized') {
+      this.needQuery = true;
+      return this.unauthorized('PUT', uri, res);
+    }
+    this.refreshed = false;
+    switch (kind) {
+      case 'done':
+        // A status query on a kept session may find the upload already finished (killed before the answer came).
+        if (request === 'query' && this.fromStore) this.resumed = true;
+        return { kind: 'done', response: parseFinal(res) };
+      case 'incomplete':
+        return this.incomplete(res, request);
+      case 'expired':
+        return this.sessionExpired();
+      case 'retry':
+        this.needQuery = true;
+        return this.retryStep(res);
+      default:
+        throw new HttpError('PUT', uri, res.status, res.headers, res.body.toString('utf8'));
+    }
+  }
+
+  /** A 308: the `Range` header is the truth about what the server holds (API-NOTES §1). */
+  private async incomplete(res: TransportResponse, request: 'query' | 'data'): Promise<Step> {
+    const offset = parseRange(res.headers.range);
+    const { size } = this.snapshot;
+    if (offset > this.maxSent || offset > size) {
+      throw protocolError(`the server claims to hold ${offset} bytes, but only ${this.maxSent} were sent`);
+    }
+    if (offset < this.confirmed) {
+      throw protocolError(
+        `the server now holds ${offset} bytes after confirming ${this.confirmed}; not guessing`,
+      );
+    }
+    if (offset === size) throw protocolError('the server holds every byte but did not finish the upload');
+    const moved = offset > this.confirmed;
+    if (moved) this.attempt = 0; // the counter resets whenever the offset moved forward (tus-js-client habit)
+    this.confirmed = offset;
+    this.progress.setConfirmed(offset);
+    this.needQuery = false;
+    if (request === 'query') {
+      const persisted = this.fromStore && !this.resumed;
+      if (this.fromStore) this.resumed = true;
+      this.options.onResumed?.({ offset, persisted });
+    }
+    const afterMs = parseRetryAfter(res.headers['retry-after'], this.clock.now());
+    // A slice that stored nothing is a failure, or a server that never stores would keep us here for ever.
+    if (request === 'data' && !moved)
+      return { kind: 'retry', reason: 'the server stored none of the last request', afterMs };
+    if (afterMs) await this.clock.sleep(afterMs, this.options.signal);
+    return { kind: 'next' };
+  }
+
+  private async sessionExpired(): Promise<Step> {
+    this.sessionRestarts++;
+    const limit = this.options.maxSessionRestarts ?? 5;
+    if (this.sessionRestarts > limit)
+      throw networkError(`the upload session expired ${this.sessionRestarts} times`);
+    await this.store.remove(this.key);
+    this.uri = undefined;
+    this.confirmed = 0;
+    this.maxSent = 0;
+    this.needQuery = false;
+    this.progress.setConfirmed(0);
+    this.options.onSessionExpired?.({ count: this.sessionRestarts });
+    return { kind: 'next' };
+  }
+
+  /** 401: refresh the token once and go on; a second 401 in a row is the server's final word. */
+  private async unauthorized(method: string, url: string, res: TransportResponse): Promise<Step> {
+    if (this.refreshed) throw new HttpError(method, url, res.status, res.headers, res.body.toString('utf8'));
+    this.refreshed = true;
+    await this.options.auth.refresh();
+    return { kind: 'next' };
+  }
+
+  private retryStep(res: TransportResponse): Step {
+    const { reason } = parseGoogleError(res.body.toString('utf8'));
+    const why = reason ? `HTTP ${res.status} ${reason}` : `HTTP ${res.status}`;
+    return {
+      kind: 'retry',
+      reason: why,
+      afterMs: parseRetryAfter(res.headers['retry-after'], this.clock.now()),
+    };
+  }
+
+  private async backoff(reason: string, afterMs: number | undefined): Promise<void> {
+    this.attempt++;
+    const limit = this.options.retries ?? DEFAULT_RETRIES;
+    if (this.attempt > limit) throw networkError(`gave up after ${limit} retries: ${reason}`);
+    const random = this.options.random ?? Math.random;
+    const delayMs =
+      afterMs ?? retryDelay(this.attempt, random, this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS);
+    const budget = this.options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
+    if (this.clock.now() + delayMs - this.startedAt > budget) {
+      throw networkError(`gave up: the time budget of ${Math.round(budget / 1000)} s is spent (${reason})`);
+    }
+    this.retries++;
+    this.progress.retries = this.retries;
+    this.options.onRetry?.({ attempt: this.attempt, delayMs, reason });
+    this.progress.flush();
+    await this.clock.sleep(delayMs, this.options.signal);
+  }
+
+  private async finish(response: unknown): Promise<UploadResult> {
+    await this.store.remove(this.key);
+    this.progress.setConfirmed(this.snapshot.size);
+    this.progress.flush();
+    return {
+      response,
+      sessionUri: this.uri!,
+      bytesSent: this.progress.bytesOnWire,
+      size: this.snapshot.size,
+      path: this.snapshot.path,
+      fingerprint: this.fingerprint,
+      retries: this.retries,
+      resumed: this.resumed,
+      sessionRestarts: this.sessionRestarts,
+      elapsedMs: this.clock.now() - this.startedAt,
+    };
+  }
+
+  private throwIfAborted(): void {
+    if (this.options.signal?.aborted) throw interruptedError(this.options.signal.reason);
+  }
+}
+
+function parseFinal(res: TransportResponse): unknown {
+  const text = res.body.toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw protocolError(`the final answer (${res.status}) is not JSON`);
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  return code
+    ? `${code}${message && !message.includes(code) ? ` (${message})` : ''}`
+    : (message ?? 'network error');
+}

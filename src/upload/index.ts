@@ -1,0 +1,58 @@
+// This file is the upload engine's public surface: what the CLI, the YouTube layer and a bench may import.
+export { type Clock, systemClock } from './clock.js';
+export { uploadResumable } from './engine.js';
+export {
+  fileChangedError,
+  type GoogleErrorInfo,
+  HttpError,
+  interruptedError,
+  networkError,
+  parseGoogleError,
+  protocolError,
+  redactUrl,
+} from './errors.js';
+export { assertUnchanged, type FileSnapshot, readSlice, snapshotFile } from './file-source.js';
+export { fingerprintFile } from './fingerprint.js';
+export { appendHistory, HISTORY_FILE, type HistoryEntry, readHistory } from './journal.js';
+export {
+  DEFAULT_RETRIES,
+  DEFAULT_SESSION_MAX_AGE_MS,
+  DEFAULT_TIME_BUDGET_MS,
+  type UploadOptions,
+  type UploadResult,
+} from './options.js';
+export { ProgressTracker, type UploadProgress } from './progress.js';
+export type { UploadAuth } from './protocol.js';
+export { contentRange, parseRange, statusQueryRange } from './range.js';
+export { TokenBucket } from './rate-limit.js';
+export {
+  classifyStatus,
+  DEFAULT_MAX_DELAY_MS,
+  isRetryableNetworkError,
+  parseRetryAfter,
+  RETRYABLE_NETWORK_CODES,
+  RETRYABLE_STATUSES,
+  retryDelay,
+  type SessionAnswer,
+} from './retry.js';
+export {
+  type CurrentUpload,
+  createFileSessionStore,
+  createMemorySessionStore,
+  type DiscardReason,
+  judgeKeptSession,
+  type SessionRecord,
+  type SessionStore,
+  sessionKey,
+  sessionsDir,
+} from './session-store.js';
+export { alignChunkSize, CHUNK_GRANULARITY, formatBytes, parseSize } from './size.js';
+export {
+  abortError,
+  createHttpTransport,
+  type HttpTransport,
+  type HttpTransportOptions,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from './transport.js';

@@ -1,0 +1,131 @@
+// This file keeps upload sessions across process restarts: one private JSON file per (file, account, endpoint).
+import { createHash } from 'node:crypto';
+import { readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writePrivateJson } from '../fsutil.js';
+import { fileChangedError } from './errors.js';
+
+/** Everything needed to resume an upload, and to know whether resuming is still the same upload. */
+export interface SessionRecord {
+  version: 1;
+  /** The session URI: a capability to upload, hence the 0600 file. */
+  sessionUri: string;
+  /** Absolute path of the file. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** fingerprintFile() of the content. */
+  fingerprint: string;
+  /** The resource sent at initiation (the video's metadata). */
+  metadata: unknown;
+  account: string;
+  /** The initiation URL, tokens removed. */
+  initUrl: string;
+  contentType: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+/** Where sessions live; tus-js-client calls this "URL storage". A second provider can reuse it. */
+export interface SessionStore {
+  load(key: string): Promise<SessionRecord | undefined>;
+  save(key: string, record: SessionRecord): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
+/** The key of an upload: the same file for the same account at the same endpoint resumes the same session. */
+export function sessionKey(parts: { path: string; account: string; initUrl: string }): string {
+  return createHash('sha256')
+    .update(JSON.stringify([parts.path, parts.account, parts.initUrl]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** Sessions as `<dir>/<key>.json`, written atomically with mode 0600 (e.g. dir = `<stateDir>/sessions`). */
+export function createFileSessionStore(dir: string): SessionStore {
+  const fileOf = (key: string): string => {
+    if (!/^[A-Za-z0-9_-]+$/.test(key)) throw new Error(`invalid session key ${JSON.stringify(key)}`);
+    return join(dir, `${key}.json`);
+  };
+  return {
+    async load(key) {
+      let text: string;
+      try {
+        text = await readFile(fileOf(key), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+      // A damaged record is treated as none: the worst outcome is a new session, never a wrong one.
+      try {
+        const record = JSON.parse(text) as SessionRecord;
+        return record.version === 1 && typeof record.sessionUri === 'string' ? record : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    save: (key, record) => writePrivateJson(fileOf(key), record),
+    async remove(key) {
+      await unlink(fileOf(key)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    },
+  };
+}
+
+/** Sessions kept in memory only (tests, benchmarks, callers that do not want resume across processes). */
+export function createMemorySessionStore(): SessionStore & { records: Map<string, SessionRecord> } {
+  const records = new Map<string, SessionRecord>();
+  return {
+    records,
+    load: async (key) => records.get(key),
+    save: async (key, record) => {
+      records.set(key, structuredClone(record));
+    },
+    remove: async (key) => {
+      records.delete(key);
+    },
+  };
+}
+
+/** `<stateDir>/sessions`, the directory createFileSessionStore() is meant for. */
+export function sessionsDir(stateDir: string): string {
+  return join(stateDir, 'sessions');
+}
+
+export type DiscardReason = 'restart' | 'stale' | 'metadataChanged';
+
+/** What a new run knows about its upload, to compare with a kept record. */
+export interface CurrentUpload {
+  size: number;
+  mtimeMs: number;
+  fingerprint: string;
+  metadata: unknown;
+  contentType: string;
+  now: number;
+  maxAgeMs: number;
+  restart: boolean;
+}
+
+/**
+ * Decides whether a kept session may be continued: discarded on --restart, when older than the session lifetime,
+ * or when the metadata differs (resuming would publish the old one); refused (fileChanged, exit 2) when the file
+ * is not the one the session started with, since resuming would upload a mixture (issue 3).
+ */
+export function judgeKeptSession(
+  record: SessionRecord,
+  current: CurrentUpload,
+): { use: true } | { use: false; reason: DiscardReason } {
+  if (current.restart) return { use: false, reason: 'restart' };
+  if (current.now - record.createdAt > current.maxAgeMs) return { use: false, reason: 'stale' };
+  if (record.size !== current.size) {
+    throw fileChangedError(record.path, `size ${record.size} → ${current.size} bytes since the last run`);
+  }
+  if (record.mtimeMs !== current.mtimeMs || record.fingerprint !== current.fingerprint) {
+    throw fileChangedError(record.path, 'modified since the last run');
+  }
+  const sameRequest =
+    JSON.stringify(record.metadata) === JSON.stringify(current.metadata) &&
+    record.contentType === current.contentType;
+  return sameRequest ? { use: true } : { use: false, reason: 'metadataChanged' };
+}

@@ -1,0 +1,150 @@
+// This file is the HTTP transport of the engine: node:http/https with keep-alive, streamed bodies, buffered answers.
+// Not fetch: Node's fetch follows a 308 that carries a Location header (API-NOTES §1, "308 Resume Incomplete").
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+
+export interface TransportRequest {
+  method: string;
+  url: string;
+  headers: Readonly<Record<string, string>>;
+  /** A stream is piped with backpressure; set Content-Length yourself so nothing is sent chunked. */
+  body?: Readable | Buffer;
+  signal?: AbortSignal;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+/** Sends one request. Network failures reject with an error carrying `.code` (ECONNRESET, ETIMEDOUT …). */
+export interface Transport {
+  request(request: TransportRequest): Promise<TransportResponse>;
+}
+
+export interface HttpTransportOptions {
+  /** A socket with no traffic for this long fails with ETIMEDOUT (default 60 s). */
+  idleTimeoutMs?: number;
+}
+
+export interface HttpTransport extends Transport {
+  /** Closes idle keep-alive sockets. */
+  close(): void;
+}
+
+/** Answers are small JSON documents; a larger one is a misbehaving server, not something to buffer. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true }),
+    'https:': new https.Agent({ keepAlive: true }),
+  };
+  return {
+    request: (request) => send(request, agents, idleTimeoutMs),
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  };
+}
+
+function send(
+  { method, url, headers, body, signal }: TransportRequest,
+  agents: { 'http:': http.Agent; 'https:': https.Agent },
+  idleTimeoutMs: number,
+): Promise<TransportResponse> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      reject(new Error(`unsupported URL scheme ${target.protocol}`));
+      return;
+    }
+    if (signal?.aborted) {
+      reject(abortError(signal.reason));
+      return;
+    }
+    const client = target.protocol === 'https:' ? https : http;
+    const req = client.request(target, { method, headers, agent: agents[target.protocol] });
+    const stream = body && !Buffer.isBuffer(body) ? body : undefined;
+    let settled = false;
+    let bodyDone = stream === undefined;
+
+    const finish = (error: Error | undefined, response?: TransportResponse): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (stream && !bodyDone) {
+        stream.unpipe(req);
+        stream.destroy();
+      }
+      // A request whose body was not fully written cannot leave its socket in the keep-alive pool.
+      if (error || !bodyDone) req.destroy();
+      if (error) reject(error);
+      else resolve(response!);
+    };
+    const onAbort = (): void => finish(abortError(signal?.reason));
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    req.setTimeout(idleTimeoutMs, () => {
+      finish(withCode(new Error(`no answer or progress for ${idleTimeoutMs} ms`), 'ETIMEDOUT'));
+    });
+    req.on('error', (error) => finish(error));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let length = 0;
+      res.on('data', (chunk: Buffer) => {
+        length += chunk.length;
+        if (length > MAX_RESPONSE_BYTES) finish(new Error(`answer larger than ${MAX_RESPONSE_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      res.on('error', (error) => finish(error));
+      res.on('close', () => {
+        if (!res.complete) finish(withCode(new Error('the answer was cut off'), 'ECONNRESET'));
+      });
+      res.on('end', () => {
+        finish(undefined, {
+          status: res.statusCode ?? 0,
+          headers: flatten(res.headers),
+          body: Buffer.concat(chunks),
+        });
+      });
+    });
+
+    if (stream) {
+      stream.on('error', (error) => finish(error));
+      stream.on('end', () => {
+        bodyDone = true;
+      });
+      stream.pipe(req);
+    } else {
+      req.end(body);
+      bodyDone = true;
+    }
+  });
+}
+
+function flatten(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function withCode(error: Error, code: string): Error {
+  return Object.assign(error, { code });
+}
+
+/** The error an aborted request rejects with; `.reason` is the signal's reason ('SIGINT', 'SIGTERM' …). */
+export function abortError(reason: unknown): Error {
+  return Object.assign(new Error('the request was aborted'), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+    reason,
+  });
+}

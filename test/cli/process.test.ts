@@ -1,0 +1,71 @@
+// This file runs the real `vupload` executable: start-up loads no Google library, and kill -9 mid-upload then resumes.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { spawnCli } from '../helpers/cli.js';
+import { repoRoot, vuploadBin } from '../helpers/paths.js';
+import { type CliEnv, cliEnv } from './env.js';
+import { makeVideo } from './video-file.js';
+
+describe('start-up', () => {
+  for (const args of [['--help'], ['--version'], ['upload', '--help']]) {
+    test(`vupload ${args.join(' ')} loads neither googleapis nor google-auth-library nor ora`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'vupload-trace-'));
+      const trace = join(dir, 'imports.txt');
+      const result = spawnSync(
+        process.execPath,
+        ['--import', join(repoRoot, 'dist/test/helpers/trace-imports.js'), vuploadBin, ...args],
+        { env: { ...process.env, TRACE_IMPORTS_FILE: trace }, encoding: 'utf8' },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      const loaded = await readFile(trace, 'utf8');
+      assert.match(loaded, /commander/, 'the trace works');
+      assert.doesNotMatch(loaded, /googleapis|google-auth-library|gaxios|\/ora\//);
+      await rm(dir, { recursive: true, force: true });
+    });
+  }
+});
+
+describe('kill -9 of a real vupload process', () => {
+  let t: CliEnv;
+  before(async () => {
+    t = await cliEnv();
+    await t.login();
+  });
+  after(() => t.close());
+
+  test('a re-run resumes the same session at the stored offset, not at 0', async () => {
+    const file = await makeVideo(join(t.dir, 'killed.mp4'), 6 * 1024 * 1024);
+    t.sb.faults.add({ on: 'upload-chunk', bytesPerSec: 2 * 1024 * 1024 });
+    const mark = t.sb.requests.length;
+    const first = spawnCli(['--file', file, '--title', 'Killed'], { env: t.env, cwd: t.dir });
+    // Wait until the body is flowing (2 MiB/s), then let about 2 MiB of it arrive.
+    while (!t.since(mark).some((r) => r.kind === 'upload-chunk')) await delay(20);
+    await delay(1000);
+    first.child.kill('SIGKILL');
+    const killed = await first;
+    assert.equal(killed.code, 137);
+    assert.equal(killed.stdout, '');
+    const resumeMark = t.sb.requests.length;
+    const second = await spawnCli(['--file', file, '--title', 'Killed', '--json'], {
+      env: t.env,
+      cwd: t.dir,
+    });
+    assert.equal(second.code, 0, second.stderr);
+    const outcome = JSON.parse(second.stdout) as { id: string; resumed: boolean };
+    assert.equal(outcome.resumed, true);
+    const requests = t.since(resumeMark);
+    assert.equal(requests.filter((r) => r.kind === 'upload-init').length, 0, 'no second session');
+    const firstData = requests.find((r) => r.kind === 'upload-chunk' && r.bodyBytes > 0);
+    assert.ok((firstData?.firstByte ?? 0) > 0, `continued at ${firstData?.firstByte}`);
+    const expected = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+    assert.equal(t.sb.media(outcome.id)?.sha256, expected);
+  });
+});

@@ -1,0 +1,101 @@
+// This file runs vupload for tests: in-process with captured streams (fast), or as a real child process.
+import { spawn } from 'node:child_process';
+import { PassThrough, Writable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { CliContext } from '../../src/cli/context.js';
+import { run } from '../../src/cli/main.js';
+import { vuploadBin } from './paths.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+class Capture extends Writable {
+  text = '';
+  isTTY: boolean;
+  columns = 100;
+  constructor(tty: boolean) {
+    super();
+    this.isTTY = tty;
+  }
+  // What ora calls on a TTY stream.
+  cursorTo(_x: number, _y?: number): boolean {
+    return true;
+  }
+  moveCursor(_dx: number, _dy: number): boolean {
+    return true;
+  }
+  clearLine(_dir: number): boolean {
+    return true;
+  }
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Pretend stdin/stdout/stderr are terminals. */
+  tty?: boolean;
+  stdin?: string;
+  openUrl?: (url: string) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+/** Runs the CLI in this process; the environment is exactly `env` (nothing inherited). */
+export async function runCli(argv: string[], options: RunOptions = {}): Promise<CliResult> {
+  const stdout = new Capture(Boolean(options.tty));
+  const stderr = new Capture(Boolean(options.tty));
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stdin.isTTY = Boolean(options.tty);
+  if (options.stdin !== undefined) stdin.end(options.stdin);
+  const ctx: CliContext = {
+    env: { TERM: 'xterm', ...options.env },
+    cwd: options.cwd ?? process.cwd(),
+    stdin,
+    stdout,
+    stderr,
+    signal: options.signal ?? new AbortController().signal,
+    now: () => Date.now(),
+    sleep: (ms, signal) => delay(Math.min(ms, 5), undefined, { signal }),
+    random: () => 0.5,
+    openUrl: options.openUrl ?? (async () => {}),
+  };
+  const code = await run(argv, ctx);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** Runs the real `bin/vupload.js` as a child process with `env` added to a minimal environment. */
+export function spawnCli(
+  argv: string[],
+  options: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
+): Promise<CliResult> & { child: ReturnType<typeof spawn> } {
+  const child = spawn(process.execPath, [vuploadBin, ...argv], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.stdin.end(options.stdin ?? '');
+  const done = new Promise<CliResult>((resolve) => {
+    child.on('close', (code, signal) => {
+      resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 1), stdout, stderr });
+    });
+  }) as Promise<CliResult> & { child: ReturnType<typeof spawn> };
+  done.child = child;
+  return done;
+}
+
+/** Matches any ANSI escape sequence (colours, cursor movement). */
+export const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/;

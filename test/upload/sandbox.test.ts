@@ -1,0 +1,174 @@
+// This file runs the engine against the sandbox: intact uploads, every upload fault, and resume by a new engine.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { type Fault, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import {
+  createFileSessionStore,
+  createHttpTransport,
+  type Transport,
+  type UploadOptions,
+  type UploadResult,
+  uploadResumable,
+} from '../../src/upload/index.js';
+import { FakeClock } from './fake-transport.js';
+import { tempDir, writeVideo } from './helpers.js';
+
+const KiB256 = 262144;
+const SIZE = 3 * 1024 * 1024 + 12_345;
+let sb: Sandbox;
+let dir: string;
+let cleanup: () => Promise<void>;
+let path: string;
+let sha256: string;
+const transport = createHttpTransport({ idleTimeoutMs: 10_000 });
+
+before(async () => {
+  sb = await startSandbox({ dailyQuota: 1_000_000 });
+  ({ dir, cleanup } = await tempDir());
+  const video = await writeVideo(dir, 'video.mp4', SIZE);
+  path = video.path;
+  sha256 = createHash('sha256').update(video.bytes).digest('hex');
+});
+after(async () => {
+  transport.close();
+  await sb.close();
+  await cleanup();
+});
+afterEach(() => {
+  sb.faults.clear();
+  sb.clearRequests();
+});
+
+function upload(extra: Partial<UploadOptions> = {}): Promise<UploadResult> & { clock: FakeClock } {
+  let token = sb.mintToken().access_token;
+  const clock = new FakeClock();
+  const running = uploadResumable({
+    file: path,
+    initUrl: `${sb.url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`,
+    metadata: { snippet: { title: 'Engine test', categoryId: '22' }, status: { privacyStatus: 'private' } },
+    account: 'sandbox-user',
+    contentType: 'video/mp4',
+    auth: {
+      headers: () => ({ Authorization: `Bearer ${token}` }),
+      refresh: async () => {
+        token = sb.mintToken().access_token;
+      },
+    },
+    transport,
+    clock,
+    random: () => 0.5,
+    ...extra,
+  });
+  return Object.assign(running, { clock });
+}
+
+/** The media arrived whole, and every data request started exactly where the server said it stood. */
+function assertIntact(result: UploadResult): { data: number[]; resent: number } {
+  const id = (result.response as { id?: string }).id!;
+  assert.deepEqual(sb.media(id), { size: SIZE, sha256 });
+  const session = sb.requests.filter((r) => r.kind === 'upload-chunk' || r.kind === 'upload-status');
+  let stood = 0;
+  let uploadId: string | undefined;
+  const data: number[] = [];
+  let received = 0;
+  for (const r of session) {
+    if (r.uploadId !== uploadId) {
+      uploadId = r.uploadId;
+      stood = 0;
+    }
+    if (r.kind === 'upload-chunk') received += r.bodyBytes;
+    if (r.kind === 'upload-chunk' && r.status !== 404) {
+      assert.equal(r.firstByte ?? 0, stood, 'a data request starts at the offset the server holds');
+      data.push(r.firstByte ?? 0);
+    }
+    if (r.storedAfter !== undefined) stood = r.storedAfter;
+  }
+  return { data, resent: received - SIZE };
+}
+
+describe('against the sandbox', () => {
+  test('a one-request upload arrives intact', async () => {
+    const result = await upload();
+    const { data, resent } = assertIntact(result);
+    assert.deepEqual(data, [0]);
+    assert.equal(resent, 0);
+    assert.equal(result.bytesSent, SIZE);
+  });
+
+  test('a chunked upload arrives intact in 256 KiB multiples', async () => {
+    const result = await upload({ chunkSize: 4 * KiB256 });
+    const { data, resent } = assertIntact(result);
+    assert.deepEqual(
+      data,
+      [0, 1, 2, 3].map((i) => i * 4 * KiB256),
+    );
+    assert.equal(resent, 0);
+  });
+
+  const faults: Array<[string, Fault, number | ((r: UploadResult) => number), Partial<UploadOptions>]> = [
+    ['a 503 with Retry-After', { on: 'upload-chunk', status: 503, retryAfter: 1 }, SIZE, {}],
+    ['a 429 with Retry-After', { on: 'upload-chunk', status: 429, retryAfter: 2 }, SIZE, {}],
+    ['a 500 on a status query', { on: 'upload-status', status: 500 }, 0, {}],
+    ['a connection cut mid-body', { on: 'upload-chunk', cutAfterBytes: 1_000_000 }, 0, {}],
+    [
+      'a chunk stored only in part, off a chunk boundary',
+      { on: 'upload-chunk', storePartial: 100_000 },
+      SIZE - 100_000,
+      {},
+    ],
+    [
+      'a chunk stored in part while chunking',
+      { on: 'upload-chunk', storePartial: 300_001 },
+      KiB256 * 4 - 300_001,
+      { chunkSize: 4 * KiB256 },
+    ],
+    ['an expired session', { on: 'upload-chunk', expireSession: true }, SIZE, {}],
+  ];
+  for (const [name, fault, resentBytes, extra] of faults) {
+    test(`${name} ends in an intact upload with only the lost bytes sent again`, async () => {
+      sb.faults.add(fault);
+      if ('status' in fault && fault.on === 'upload-status')
+        sb.faults.add({ on: 'upload-chunk', cutAfterBytes: 500_000 });
+      const running = upload(extra);
+      const result = await running;
+      const { resent } = assertIntact(result);
+      assert.equal(
+        resent,
+        typeof resentBytes === 'number' ? resentBytes : resentBytes(result),
+        'bytes sent again',
+      );
+      if ('retryAfter' in fault) assert.deepEqual(running.clock.sleeps, [fault.retryAfter! * 1000]);
+      if ('expireSession' in fault) assert.equal(result.sessionRestarts, 1);
+      assert.equal(sb.faults.pending().length, 0, 'the fault was used');
+    });
+  }
+
+  test('a new engine instance resumes a kept session from the server offset', async () => {
+    const store = createFileSessionStore(`${dir}/sessions`);
+    const controller = new AbortController();
+    let data = 0;
+    // Aborts as the second chunk starts: the first engine dies with one chunk stored.
+    const aborting: Transport = {
+      request: (req) => {
+        if (req.method === 'PUT' && req.headers['Content-Length'] !== '0' && ++data === 2)
+          controller.abort('SIGINT');
+        return transport.request(req);
+      },
+    };
+    await assert.rejects(
+      upload({ store, chunkSize: 4 * KiB256, transport: aborting, signal: controller.signal }),
+      (e: unknown) => (e as { exitCode?: number }).exitCode === 130,
+    );
+    const before = sb.requests.length;
+    const result = await upload({ store, chunkSize: 4 * KiB256 });
+    assert.equal(result.resumed, true);
+    const second = sb.requests.slice(before);
+    assert.equal(second[0]?.kind, 'upload-status', 'the new engine asks the server first');
+    assert.equal(second.find((r) => r.kind === 'upload-chunk')?.firstByte, 4 * KiB256);
+    assert.equal(sb.requests.filter((r) => r.kind === 'upload-init').length, 1, 'one session only');
+    assertIntact(result);
+    assert.deepEqual(await readdir(`${dir}/sessions`), [], 'the kept session is removed on success');
+  });
+});

@@ -77,7 +77,7 @@ try {
   say(`vupload update ${id} --title "vupload demo (renamed)"`);
   await vupload(['update', id, '--title', 'vupload demo (renamed)']);
   say(`vupload status ${id}`);
-  await vupload(['status', id]);
+  process.stderr.write(`${await vupload(['status', id])}\n`);
   const video = sandbox.video(id);
   process.stderr.write(
     `\nThe sandbox now holds "${video?.snippet?.title}" (${video?.status?.privacyStatus}), ` +

@@ -9,6 +9,7 @@ export {
   parseClientSecrets,
   revokeUriFor,
   SECRETS_README_HINT,
+  sameTokenIssuer,
 } from './client-secrets.js';
 export {
   type ForeignCredentials,
@@ -21,6 +22,7 @@ export {
 export { DEFAULT_LOGIN_TIMEOUT_MS, type LoginOptions, type LoginResult, login } from './login.js';
 export { type LogoutOptions, type LogoutResult, logout, type RevokeOutcome } from './logout.js';
 export { parseRedirect, type RedirectOutcome } from './loopback.js';
+export { createOAuthClient } from './oauth-client.js';
 export {
   type Capability,
   DEFAULT_SCOPES,

@@ -14,6 +14,7 @@ import { VERSION } from './version.js';
 
 const COMMANDS = new Set([
   'upload',
+  'batch',
   'auth',
   'update',
   'thumbnail',

@@ -16,14 +16,14 @@ export const PLACEHOLDERS = ['name', 'ext', 'date', 'index'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Record<Placeholder, string>;
 
-type Part = { text: string } | { placeholder: Placeholder };
+export type TemplatePart = { text: string } | { placeholder: Placeholder };
 
 /**
  * Splits a template into text and placeholders. Throws a usage error (exit 2) naming every unknown placeholder,
  * or the position of a lone `{` / `}`; `what` names the flag or manifest field in the message.
  */
-export function parseTemplate(template: string, what = 'title template'): Part[] {
-  const parts: Part[] = [];
+export function parseTemplate(template: string, what = 'title template'): TemplatePart[] {
+  const parts: TemplatePart[] = [];
   const unknown: string[] = [];
   let text = '';
   let i = 0;

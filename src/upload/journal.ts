@@ -14,6 +14,10 @@ export interface HistoryEntry {
   fingerprint: string;
   videoId: string;
   title?: string;
+  /** Youku: the id create returned, when a provider gives one before the final id. */
+  createVideoId?: string;
+  /** Youku: true when createVideoId and videoId differ (seed youku-upload-api.zh.txt: log every returned id). */
+  idsDiffer?: boolean;
 }
 
 export const HISTORY_FILE = 'history.jsonl';

@@ -18,24 +18,24 @@ describe('exit codes', () => {
   after(() => t.close());
 
   test('0 on success', async () => {
-    assert.equal((await t.run(['--file', video])).code, 0);
+    assert.equal((await t.run(['--force', '--file', video])).code, 0);
   });
 
   test('1 when the API refuses the upload, with its reason', async () => {
     t.sb.faults.add({ on: 'upload-init', status: 403, reason: 'forbidden', message: 'Forbidden' });
-    const result = await t.run(['--file', video]);
+    const result = await t.run(['--force', '--file', video]);
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /forbidden/);
     assert.equal(result.stdout, '');
   });
 
   test('2 for bad input', async () => {
-    assert.equal((await t.run(['--file', video, '--privacy', 'everyone'])).code, 2);
+    assert.equal((await t.run(['--force', '--file', video, '--privacy', 'everyone'])).code, 2);
   });
 
   test('3 when the profile is not logged in and no terminal is attached; no login starts', async () => {
     const mark = t.sb.requests.length;
-    const result = await t.run(['--file', video, '--profile', 'cron']);
+    const result = await t.run(['--force', '--file', video, '--profile', 'cron']);
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, /vupload auth login --profile cron/);
     assert.equal(t.since(mark).length, 0);
@@ -53,12 +53,19 @@ describe('exit codes', () => {
   });
 
   test('4 when the daily quota is spent, saying when it resets', async () => {
+    // A quotaExceeded answer marks the profile's day as spent in the local ledger: use a profile of its own.
+    await t.login('quota');
     t.sb.setQuotaUsed(1_000_000_000);
     try {
-      const result = await t.run(['--file', video]);
+      const result = await t.run(['--force', '--file', video, '--profile', 'quota']);
       assert.equal(result.code, 4, result.stderr);
       assert.match(result.stderr, /quota/i);
       assert.match(result.stderr, /Pacific/);
+      // The ledger now stops the profile before anything is sent.
+      const mark = t.sb.requests.length;
+      const again = await t.run(['--force', '--file', video, '--profile', 'quota']);
+      assert.equal(again.code, 4, again.stderr);
+      assert.equal(t.since(mark).length, 0);
     } finally {
       t.sb.setQuotaUsed(0);
     }
@@ -66,11 +73,11 @@ describe('exit codes', () => {
 
   test('5 when the server keeps failing after all retries, saying that re-running resumes', async () => {
     t.sb.faults.add({ on: 'upload-chunk', status: 503, times: 3 });
-    const result = await t.run(['--file', video, '--retries', '2']);
+    const result = await t.run(['--force', '--file', video, '--retries', '2']);
     assert.equal(result.code, 5, result.stderr);
     assert.match(result.stderr, /resum/);
     t.sb.faults.clear();
-    const again = await t.run(['--file', video, '--json']);
+    const again = await t.run(['--force', '--file', video, '--json']);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(JSON.parse(again.stdout).resumed, true);
   });
@@ -85,7 +92,7 @@ describe('exit codes', () => {
       const controller = new AbortController();
       const mark = t.sb.requests.length;
       const running = t.run(['--file', file], { signal: controller.signal });
-      while (!t.since(mark).some((r) => r.kind === 'upload-chunk')) await delay(20);
+      for (let i = 0; i < 500 && !t.since(mark).some((r) => r.kind === 'upload-chunk'); i++) await delay(20);
       await delay(600);
       controller.abort(signal);
       const result = await running;

@@ -45,7 +45,7 @@ describe('kill -9 of a real vupload process', () => {
     const mark = t.sb.requests.length;
     const first = spawnCli(['--file', file, '--title', 'Killed'], { env: t.env, cwd: t.dir });
     // Wait until the body is flowing (2 MiB/s), then let about 2 MiB of it arrive.
-    while (!t.since(mark).some((r) => r.kind === 'upload-chunk')) await delay(20);
+    for (let i = 0; i < 500 && !t.since(mark).some((r) => r.kind === 'upload-chunk'); i++) await delay(20);
     await delay(1000);
     first.child.kill('SIGKILL');
     const killed = await first;
@@ -67,5 +67,35 @@ describe('kill -9 of a real vupload process', () => {
       .update(await readFile(file))
       .digest('hex');
     assert.equal(t.sb.media(outcome.id)?.sha256, expected);
+  });
+});
+
+describe('vupload sandbox', () => {
+  test('prints the env lines on stdout, serves the API, keeps its data and stops on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vupload-sbcmd-'));
+    const running = spawnCli(['sandbox', '--dir', dir, '--processing-ms', '10'], { env: {} });
+    let stdout = '';
+    running.child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    for (let i = 0; i < 500 && !stdout.includes('VUPLOAD_STATE_DIR'); i++) await delay(20);
+    const env = Object.fromEntries(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.replace(/^export /, '').split('=') as [string, string]),
+    );
+    assert.match(env.VUPLOAD_API_URL ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+    const secrets = JSON.parse(await readFile(env.VUPLOAD_CLIENT_SECRETS ?? '', 'utf8')) as {
+      installed: { token_uri: string };
+    };
+    assert.ok(secrets.installed.token_uri.startsWith(env.VUPLOAD_API_URL ?? ''));
+    const unauthorised = await fetch(`${env.VUPLOAD_API_URL}/youtube/v3/channels?part=snippet&mine=true`);
+    assert.equal(unauthorised.status, 401);
+    running.child.kill('SIGTERM');
+    const result = await running;
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /sandbox stopped/);
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -22,6 +22,7 @@ describe('vupload upload', () => {
   test("takes Google's sample command unchanged and sends exactly the sample's resource", async () => {
     const mark = t.sb.requests.length;
     const result = await t.run([
+      '--force',
       `--file=${video}`,
       '--title=Summer vacation in California',
       '--description=Had fun surfing in Santa Cruz',
@@ -58,6 +59,7 @@ describe('vupload upload', () => {
     const result = await t.run([
       'upload',
       video,
+      '--force',
       '--metadata',
       metadata,
       '--title',
@@ -142,7 +144,7 @@ describe('vupload upload', () => {
       const empty = join(t.dir, 'empty.mp4');
       await writeFile(empty, '');
       const argv = args.map((a) => (a === 'EMPTY' ? empty : a));
-      const withFile = argv.includes('--file') ? argv : ['--file', video, ...argv];
+      const withFile = argv.includes('--file') ? argv : ['--force', '--file', video, ...argv];
       const mark = t.sb.requests.length;
       const result = await t.run(withFile);
       assert.equal(result.code, 2, result.stderr);
@@ -155,7 +157,16 @@ describe('vupload upload', () => {
 
   test('--dry-run prints the requests with the token redacted, needs no login and sends nothing', async () => {
     const mark = t.sb.requests.length;
-    const result = await t.run(['--file', video, '--title', 'Dry', '--dry-run', '--profile', 'nobody']);
+    const result = await t.run([
+      '--force',
+      '--file',
+      video,
+      '--title',
+      'Dry',
+      '--dry-run',
+      '--profile',
+      'nobody',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const printed = JSON.parse(result.stdout) as {
       requests: Array<{ body?: unknown; headers?: Record<string, string> }>;
@@ -169,21 +180,21 @@ describe('vupload upload', () => {
   });
 
   test('stdout holds only the id on a TTY and off it; stderr has no ANSI codes off a TTY', async () => {
-    const plain = await t.run(['--file', video]);
+    const plain = await t.run(['--force', '--file', video]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(plain.stdout, /^[A-Za-z0-9_-]{11}\n$/);
     assert.doesNotMatch(plain.stderr, ANSI);
     assert.match(plain.stderr, /Uploaded sample\.mp4/);
-    const tty = await t.run(['--file', video], { tty: true });
+    const tty = await t.run(['--force', '--file', video], { tty: true });
     assert.equal(tty.code, 0, tty.stderr);
     assert.match(tty.stdout, /^[A-Za-z0-9_-]{11}\n$/);
-    const quiet = await t.run(['--file', video, '--quiet']);
+    const quiet = await t.run(['--force', '--file', video, '--quiet']);
     assert.equal(quiet.stderr, '');
     assert.match(quiet.stdout, /^[A-Za-z0-9_-]{11}\n$/);
   });
 
   test('--json prints one object describing the upload', async () => {
-    const result = await t.run(['--file', video, '--title', 'As JSON', '--json']);
+    const result = await t.run(['--force', '--file', video, '--title', 'As JSON', '--json']);
     assert.equal(result.code, 0, result.stderr);
     const outcome = JSON.parse(result.stdout) as Record<string, unknown>;
     assert.equal(outcome.title, 'As JSON');
@@ -198,6 +209,7 @@ describe('vupload upload', () => {
     const captions = join(t.dir, 'talk.srt');
     await writeFile(captions, '1\n00:00:00,000 --> 00:00:01,000\nHello\n');
     const result = await t.run([
+      '--force',
       '--file',
       video,
       '--thumbnail',
@@ -233,7 +245,7 @@ describe('vupload upload', () => {
   });
 
   test("a step that fails after the upload still prints the id, and exits with that step's code", async () => {
-    const result = await t.run(['--file', video, '--playlist', 'No such playlist']);
+    const result = await t.run(['--force', '--file', video, '--playlist', 'No such playlist']);
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, /^[A-Za-z0-9_-]{11}\n$/);
     assert.match(result.stderr, /was uploaded, but/);

@@ -1,21 +1,16 @@
-// This file is `vupload upload` (and the classic `vupload --file … --title …`): flags, validation, output contract.
+// This file is `vupload upload` (and the classic `vupload --file … --title …`) and `vupload batch MANIFEST`.
 import { Command } from 'commander';
-import { ExitCode, usageError, type VuploadError } from '../../errors.js';
-import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
+import { usageError } from '../../errors.js';
+import type { CliContext, GlobalOptions } from '../context.js';
 import { addMetadataOptions } from '../metadata-flags.js';
-import { Output } from '../output.js';
+import { parseIntegerOption } from '../options.js';
 import type { UploadFlags } from '../upload/prepare.js';
+import type { JobFlags } from '../upload/queue.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export function registerUpload(program: Command, ctx: CliContext): void {
-  const command = new Command('upload')
-    .description(
-      'upload a video (the default command: `vupload --file FILE …` means `vupload upload --file FILE …`)',
-    )
-    .argument('[file]', 'the video file (or --file)')
-    .option('--file <file>', 'the video file (Google sample name)');
-  addMetadataOptions(command, 'upload')
+function addUploadOptions(command: Command): Command {
+  return addMetadataOptions(command, 'upload')
     .option('--notify-subscribers', 'notify subscribers (YouTube default)')
     .option('--no-notify-subscribers', 'do not notify subscribers')
     .option('--thumbnail <file>', 'set this JPEG/PNG (≤ 2 MB) as the thumbnail after the upload')
@@ -32,6 +27,30 @@ export function registerUpload(program: Command, ctx: CliContext): void {
     .option('--limit-rate <rate>', 'cap the average send rate, bytes per second (e.g. 2M)')
     .option('--retries <n>', 'retries after a failure, each with exponential backoff', '10')
     .option('--restart', 'discard a saved interrupted upload of this file and start over')
+    .option('--force', 'upload even if this content was uploaded before with this profile')
+    .option('--wait-lock', 'if another vupload is working on the same file, wait for it instead of failing')
+    .option(
+      '--quota <units>',
+      'daily quota budget of the profile in units (default 10000, or $VUPLOAD_QUOTA)',
+    )
+    .option(
+      '--on-quota <what>',
+      '"fail" (exit 4, default) or "wait" until the quota resets at midnight Pacific time',
+    )
+    .option('--move-to <dir>', 'move the file there once the upload and all its steps succeeded')
+    .option('--delete-after', 'delete the file once the upload and all its steps succeeded')
+    .option('--log-file <file>', 'append timestamped lines about each upload to this file')
+    .option('--concurrency <n>', 'with several files: how many uploads run at once', '1');
+}
+
+export function registerUpload(program: Command, ctx: CliContext): void {
+  const upload = new Command('upload')
+    .description(
+      'upload videos (the default command: `vupload --file FILE …` means `vupload upload --file FILE …`)',
+    )
+    .argument('[files...]', 'video files (or --file); titles may use {name} {date} {index} {ext}')
+    .option('--file <file>', 'the video file (Google sample name)');
+  addUploadOptions(upload)
     .addHelpText(
       'after',
       `
@@ -39,54 +58,42 @@ Examples:
   vupload --file talk.mp4 --title "My talk" --privacyStatus unlisted
   vupload upload talk.mp4 --tags "conf, talk" --thumbnail cover.jpg --playlist "Talks" --wait --json
   vupload upload talk.mp4 --metadata talk.json --publish-at 2030-01-01T09:00:00Z --dry-run
+  vupload upload rec/*.mp4 --title "Recording {date} #{index}" --move-to done/
 
-stdout: the video id (or one JSON object with --json); progress and messages go to stderr.
-An interrupted upload resumes when the same command is run again.`,
+stdout: the video id (one per file; or JSON with --json); progress and messages go to stderr.
+An interrupted upload resumes when the same command is run again; content uploaded before is not uploaded twice.`,
     )
-    .action(async (fileArg: string | undefined, flags: UploadFlags, cmd: Command) => {
+    .action(async (files: string[], flags: UploadFlags & JobFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      process.exitCode = await uploadCommand(fileArg, flags, globals, ctx);
+      const all = [...(flags.file !== undefined ? [flags.file] : []), ...files];
+      if (all.length === 0) {
+        throw usageError(
+          '--file: no video file given.',
+          'Example: vupload --file talk.mp4 --title "My talk"',
+        );
+      }
+      const { runQueue } = await import('../upload/queue.js');
+      const items = all.map((file, index) => ({
+        file,
+        flags,
+        flag: index === 0 && flags.file !== undefined ? '--file' : 'file',
+      }));
+      process.exitCode = await runQueue(items, flags, globals, ctx, { single: all.length === 1 });
     });
-  program.addCommand(command);
-}
+  program.addCommand(upload);
 
-async function uploadCommand(
-  fileArg: string | undefined,
-  flags: UploadFlags,
-  globals: GlobalOptions,
-  ctx: CliContext,
-): Promise<number> {
-  const out = await Output.create(ctx, globals);
-  if (fileArg !== undefined && flags.file !== undefined && fileArg !== flags.file) {
-    throw usageError(`two files were given (${flags.file} and ${fileArg}).`, 'Upload one file per command.');
-  }
-  const file = flags.file ?? fileArg;
-  if (file === undefined) {
-    throw usageError('--file: no video file given.', 'Example: vupload --file talk.mp4 --title "My talk"');
-  }
-  const { dryRunRequests, prepareUpload } = await import('../upload/prepare.js');
-  const plan = await prepareUpload(file, flags, {
-    cwd: ctx.cwd,
-    now: ctx.now(),
-    flag: flags.file !== undefined ? '--file' : 'file',
-  });
-  if (flags.dryRun) {
-    for (const note of plan.notes) out.info(note);
-    out.resultJson({ dryRun: true, requests: dryRunRequests(apiUrl(globals, ctx.env), plan) });
-    out.info('Dry run: nothing was sent.');
-    return ExitCode.ok;
-  }
-  const { runUpload } = await import('../upload/run.js');
-  const { outcome, failure } = await runUpload(plan, ctx, globals, out);
-  if (globals.json) out.resultJson(outcome);
-  else out.result(outcome.id);
-  if (failure) return reportStepFailure(failure, out, outcome.id);
-  return ExitCode.ok;
-}
-
-/** The video exists; a step after it failed. The id is on stdout already; say what failed and exit with its code. */
-function reportStepFailure(failure: VuploadError, out: Output, id: string): number {
-  out.error(`vupload: the video ${id} was uploaded, but ${failure.message}`);
-  if (failure.hint) out.error(failure.hint);
-  return failure.exitCode;
+  const batch = new Command('batch')
+    .description(
+      'upload every file a manifest lists (JSON Lines or CSV), each with its own metadata and steps',
+    )
+    .argument('<manifest>', 'a .jsonl/.ndjson or .csv file (format: README.md, "Batches")');
+  addUploadOptions(batch)
+    .addHelpText('after', '\nFlags give defaults; each manifest entry overrides them for its file.')
+    .action(async (manifest: string, flags: UploadFlags & JobFlags, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      parseIntegerOption('--concurrency', flags.concurrency ?? '1', 1, 64);
+      const { runManifest } = await import('../upload/queue.js');
+      process.exitCode = await runManifest(manifest, flags, globals, ctx);
+    });
+  program.addCommand(batch);
 }

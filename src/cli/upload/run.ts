@@ -1,5 +1,5 @@
-// This file performs one upload: the resumable engine with progress on stderr, the journal, then the steps after it.
-import { basename } from 'node:path';
+// This file performs one upload job: lock, "never twice", quota, the resumable engine, journal, steps, housekeeping.
+import { basename, join } from 'node:path';
 import { isVuploadError, type VuploadError } from '../../errors.js';
 import { stateDir } from '../../paths.js';
 import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
@@ -7,8 +7,22 @@ import { formatBytes, formatDuration } from '../format.js';
 import type { Output } from '../output.js';
 import { openAuth } from '../session.js';
 import { initUrl, type UploadPlan } from './prepare.js';
+import { runSteps, type StepOutcome, wantedSteps } from './steps.js';
 
-export interface UploadOutcome {
+export interface JobOptions {
+  /** Upload even if the journal says this content was uploaded already. */
+  force?: boolean;
+  /** Wait for another vupload working on the same file instead of failing. */
+  waitLock?: boolean;
+  /** Daily quota budget in units (default 10000). */
+  quota: number;
+  onQuota: 'fail' | 'wait';
+  moveTo?: string;
+  deleteAfter?: boolean;
+  log?: { write(message: string): Promise<void> };
+}
+
+export interface UploadOutcome extends StepOutcome {
   id: string;
   url: string;
   title: string;
@@ -17,25 +31,198 @@ export interface UploadOutcome {
   bytes: number;
   seconds: number;
   resumed: boolean;
+  /** True when nothing was uploaded because the journal already had this content for this account. */
+  alreadyUploaded: boolean;
   retries: number;
   sessionRestarts: number;
   bytesSent: number;
-  thumbnail?: string;
-  playlists: Array<{ id: string; title: string; created: boolean }>;
-  captions: Array<{ id: string; language: string }>;
-  processing?: unknown;
+  /** Where the file went after a complete upload with --move-to, or 'deleted'. */
+  housekeeping?: string;
   /** A step after the upload failed: the video exists, its id is still the result. */
   error?: { code: string; message: string; exitCode: number };
 }
 
-export async function runUpload(
+export async function runUploadJob(
   plan: UploadPlan,
   ctx: CliContext,
   globals: GlobalOptions,
   out: Output,
+  job: JobOptions,
 ): Promise<{ outcome: UploadOutcome; failure?: VuploadError }> {
-  const root = apiUrl(globals, ctx.env);
-  const auth = await openAuth(ctx, globals, out);
+  const engine = await import('../../upload/index.js');
+  const { withLock } = await import('../../unattended/lock.js');
+  const state = stateDir(ctx.env);
+  const fingerprint = await engine.fingerprintFile(plan.file);
+  // Two overlapping runs on the same content never upload it twice: the second waits or stops here.
+  return withLock(
+    {
+      dir: join(state, 'locks'),
+      key: fingerprint,
+      label: plan.file,
+      wait: job.waitLock,
+      signal: ctx.signal,
+      clock: { now: ctx.now, sleep: ctx.sleep },
+      onWait: (holder) =>
+        out.info(`Waiting for vupload (pid ${holder.pid} on ${holder.host}) to finish with ${plan.file}…`),
+    },
+    () => lockedJob(plan, ctx, globals, out, job, fingerprint),
+  );
+}
+
+async function lockedJob(
+  plan: UploadPlan,
+  ctx: CliContext,
+  globals: GlobalOptions,
+  out: Output,
+  job: JobOptions,
+  fingerprint: string,
+): Promise<{ outcome: UploadOutcome; failure?: VuploadError }> {
+  const { findPreviousUpload, recordStep } = await import('../../unattended/journal.js');
+  const { QuotaLedger, estimateUploadCost } = await import('../../unattended/quota.js');
+  const state = stateDir(ctx.env);
+  const label = basename(plan.file);
+  const account = globals.profile;
+  const previous = job.force
+    ? undefined
+    : await findPreviousUpload({ stateDir: state, account, fingerprint, size: plan.size });
+  const done = previous?.completedSteps ?? new Set<string>();
+  const pending = wantedSteps(plan).filter((s) => !done.has(s));
+  const ledger = QuotaLedger.inStateDir(state, { now: ctx.now, sleep: ctx.sleep });
+  const engine = await import('../../upload/index.js');
+  const sessionSaved = previous
+    ? false
+    : (await engine
+        .createFileSessionStore(engine.sessionsDir(state))
+        .load(
+          engine.sessionKey({ path: plan.file, account, initUrl: initUrl(apiUrl(globals, ctx.env), plan) }),
+        )) !== undefined;
+  const cost = estimateUploadCost({
+    // A saved session was charged when it was created; resuming it costs nothing more.
+    insert: !previous && !sessionSaved,
+    thumbnail: pending.includes('thumbnail'),
+    playlists: pending.filter((s) => s.startsWith('playlist:')).length,
+    captions: pending.filter((s) => s.startsWith('caption:')).length,
+  });
+  if (cost > 0) await reserveQuota(ledger, account, cost, label, ctx, out, job);
+
+  let auth: Awaited<ReturnType<typeof openAuth>> | undefined;
+  const openAuthOnce = async () => {
+    auth ??= await openAuth(ctx, globals, out);
+    return auth;
+  };
+  let outcome: UploadOutcome;
+  try {
+    outcome = previous
+      ? alreadyUploaded(plan, previous, out)
+      : await uploadVideo(plan, ctx, globals, out, await openAuthOnce());
+  } catch (error) {
+    if (isVuploadError(error) && error.code === 'quotaExceeded') await ledger.markExhausted(account);
+    throw error;
+  }
+  await job.log?.write(
+    `${outcome.alreadyUploaded ? 'already uploaded' : 'uploaded'} ${plan.file} as ${outcome.id}`,
+  );
+  let failure: VuploadError | undefined;
+  try {
+    await runSteps(plan, outcome.id, outcome, {
+      ctx,
+      globals,
+      out,
+      auth: async () => (await openAuthOnce()).client,
+      done,
+      record: (step, ok, detail) =>
+        recordStep({
+          stateDir: state,
+          videoId: outcome.id,
+          step,
+          ok,
+          now: ctx.now,
+          ...(detail ? { detail } : {}),
+        }),
+    });
+    if (job.moveTo || job.deleteAfter) {
+      const { afterUpload } = await import('../../unattended/housekeeping.js');
+      const kept = await afterUpload({
+        file: plan.file,
+        videoId: outcome.id,
+        stateDir: state,
+        complete: true,
+        ...(job.moveTo ? { moveTo: job.moveTo } : {}),
+        deleteAfter: Boolean(job.deleteAfter),
+        now: ctx.now,
+      });
+      outcome.housekeeping = kept.action === 'deleted' ? 'deleted' : kept.path;
+      if (kept.action === 'moved') out.info(`Moved ${label} to ${kept.path}.`);
+      if (kept.action === 'deleted') out.info(`Deleted ${plan.file}.`);
+    }
+  } catch (error) {
+    const { mapApiError } = await import('../../youtube/errors.js');
+    failure = isVuploadError(error) ? error : mapApiError(error);
+    if (failure.code === 'quotaExceeded') await ledger.markExhausted(account);
+    outcome.error = { code: failure.code, message: failure.message, exitCode: failure.exitCode };
+    await job.log?.write(`step failed for ${outcome.id}: ${failure.message}`);
+  }
+  return failure ? { outcome, failure } : { outcome };
+}
+
+async function reserveQuota(
+  ledger: import('../../unattended/quota.js').QuotaLedger,
+  account: string,
+  cost: number,
+  label: string,
+  ctx: CliContext,
+  out: Output,
+  job: JobOptions,
+): Promise<void> {
+  const { quotaExceededError, waitForReset } = await import('../../unattended/quota.js');
+  for (;;) {
+    const check = await ledger.reserve({ account, cost, budget: job.quota, now: new Date(ctx.now()) });
+    if (check.ok) return;
+    if (job.onQuota !== 'wait') {
+      throw quotaExceededError({ account, check, now: new Date(ctx.now()), action: `upload ${label}` });
+    }
+    out.info(
+      `The daily quota of ${account} is spent; waiting until it resets at ${check.resetAt.toISOString()}.`,
+    );
+    await waitForReset({ resetAt: check.resetAt, now: ctx.now, sleep: ctx.sleep, signal: ctx.signal });
+  }
+}
+
+function alreadyUploaded(
+  plan: UploadPlan,
+  previous: { videoId: string; entry: { time: string; title?: string; size: number } },
+  out: Output,
+): UploadOutcome {
+  out.info(
+    `${basename(plan.file)} was already uploaded as ${previous.videoId} on ${previous.entry.time}; nothing sent ` +
+      '(--force uploads it again).',
+  );
+  return {
+    id: previous.videoId,
+    url: `https://youtu.be/${previous.videoId}`,
+    title: previous.entry.title ?? '',
+    privacyStatus: '',
+    file: plan.file,
+    bytes: previous.entry.size,
+    seconds: 0,
+    resumed: false,
+    alreadyUploaded: true,
+    retries: 0,
+    sessionRestarts: 0,
+    bytesSent: 0,
+    playlists: [],
+    captions: [],
+  };
+}
+
+/** The resumable engine with progress on stderr; the id is journaled before anything else can fail. */
+async function uploadVideo(
+  plan: UploadPlan,
+  ctx: CliContext,
+  globals: GlobalOptions,
+  out: Output,
+  auth: Awaited<ReturnType<typeof openAuth>>,
+): Promise<UploadOutcome> {
   const engine = await import('../../upload/index.js');
   const { mapApiError } = await import('../../youtube/errors.js');
   const state = stateDir(ctx.env);
@@ -46,7 +233,7 @@ export async function runUpload(
   try {
     result = await engine.uploadResumable({
       file: plan.file,
-      initUrl: initUrl(root, plan),
+      initUrl: initUrl(apiUrl(globals, ctx.env), plan),
       metadata: plan.resource,
       account: globals.profile,
       auth: { headers: () => auth.headers(), refresh: () => auth.refresh() },
@@ -84,9 +271,7 @@ export async function runUpload(
     });
   } catch (error) {
     out.stopSpinner();
-    if (error instanceof engine.HttpError)
-      throw mapApiError(error, { operation: 'videos.insert', action: `upload ${label}` });
-    throw error;
+    throw mapApiError(error, { operation: 'videos.insert', action: `upload ${label}` });
   }
   const video = result.response as {
     id?: string;
@@ -94,7 +279,6 @@ export async function runUpload(
     status?: { privacyStatus?: string };
   };
   const id = video.id ?? '';
-  // The id is never lost: journal it before anything else can fail.
   await engine.appendHistory(state, {
     time: new Date(ctx.now()).toISOString(),
     account: globals.profile,
@@ -107,7 +291,7 @@ export async function runUpload(
   });
   const seconds = result.elapsedMs / 1000;
   out.stopSpinner(`Uploaded ${label} in ${formatDuration(seconds)}: https://youtu.be/${id}`);
-  const outcome: UploadOutcome = {
+  return {
     id,
     url: `https://youtu.be/${id}`,
     title: video.snippet?.title ?? '',
@@ -116,78 +300,11 @@ export async function runUpload(
     bytes: result.size,
     seconds: Math.round(seconds * 1000) / 1000,
     resumed: result.resumed,
+    alreadyUploaded: false,
     retries: result.retries,
     sessionRestarts: result.sessionRestarts,
     bytesSent: result.bytesSent,
     playlists: [],
     captions: [],
   };
-  try {
-    await afterUpload(plan, outcome, ctx, globals, out, auth.client);
-  } catch (error) {
-    const failure = isVuploadError(error) ? error : mapApiError(error);
-    outcome.error = { code: failure.code, message: failure.message, exitCode: failure.exitCode };
-    return { outcome, failure };
-  }
-  return { outcome };
-}
-
-/** Thumbnail, playlists, captions, --wait, --open: the video exists already, so a failure here keeps its id. */
-async function afterUpload(
-  plan: UploadPlan,
-  outcome: UploadOutcome,
-  ctx: CliContext,
-  globals: GlobalOptions,
-  out: Output,
-  client: Parameters<typeof import('../../youtube/api.js').createYouTubeClient>[0]['auth'],
-): Promise<void> {
-  if (!plan.thumbnail && plan.playlists.length === 0 && plan.captions.length === 0 && !plan.wait) {
-    if (plan.open) await ctx.openUrl(outcome.url);
-    return;
-  }
-  const { createYouTubeClient } = await import('../../youtube/api.js');
-  const { processingError } = await import('../../youtube/status.js');
-  const yt = createYouTubeClient({
-    apiUrl: apiUrl(globals, ctx.env),
-    auth: client,
-    sleep: ctx.sleep,
-    random: ctx.random,
-    now: ctx.now,
-    signal: ctx.signal,
-    onRetry: (e) => out.info(`Retrying: ${JSON.stringify(e)}`),
-  });
-  if (plan.thumbnail) {
-    const thumb = await yt.setThumbnail(outcome.id, plan.thumbnail);
-    outcome.thumbnail = thumb.url ?? plan.thumbnail;
-    out.info(`Thumbnail set from ${basename(plan.thumbnail)}.`);
-  }
-  for (const wanted of plan.playlists) {
-    const playlist = await yt.resolvePlaylist(wanted, { create: plan.createPlaylist });
-    if (playlist.created) out.info(`Created playlist "${playlist.title}" (${playlist.id}).`);
-    await yt.addToPlaylist(outcome.id, playlist.id);
-    outcome.playlists.push({ id: playlist.id, title: playlist.title, created: playlist.created });
-    out.info(`Added to playlist "${playlist.title}".`);
-  }
-  for (const caption of plan.captions) {
-    const track = await yt.insertCaption(outcome.id, caption.path, caption.language);
-    outcome.captions.push({ id: track.id, language: caption.language });
-    out.info(`Caption ${basename(caption.path)} (${caption.language}) added.`);
-  }
-  if (plan.wait) {
-    out.startSpinner('Waiting for YouTube to process the video…');
-    const view = await yt.waitForProcessing(outcome.id, {
-      requestedPrivacy: plan.resource.status?.privacyStatus,
-      onUpdate: (v) => {
-        const parts = v.partsTotal ? ` ${v.partsProcessed ?? 0}/${v.partsTotal} parts` : '';
-        const left = v.timeLeftMs ? `, about ${formatDuration(v.timeLeftMs / 1000)} left` : '';
-        out.progressText(`Processing: ${v.state}${parts}${left}`);
-      },
-    });
-    outcome.processing = view;
-    const failed = processingError(view);
-    out.stopSpinner(`Processing ${view.state}.`, !failed);
-    if (view.notice) out.warn(view.notice);
-    if (failed) throw failed;
-  }
-  if (plan.open) await ctx.openUrl(outcome.url);
 }

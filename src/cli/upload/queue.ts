@@ -1,0 +1,210 @@
+// This file runs one or several uploads (files or a manifest): validation first, then jobs, then the output contract.
+import { resolve } from 'node:path';
+import { ExitCode, isVuploadError, usageError, type VuploadError } from '../../errors.js';
+import { stateDir } from '../../paths.js';
+import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
+import { parseIntegerOption } from '../options.js';
+import { Output } from '../output.js';
+import { dryRunRequests, prepareUpload, type UploadFlags, type UploadPlan } from './prepare.js';
+import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
+
+export interface JobFlags {
+  force?: boolean;
+  waitLock?: boolean;
+  quota?: string;
+  onQuota?: string;
+  moveTo?: string;
+  deleteAfter?: boolean;
+  logFile?: string;
+  concurrency?: string;
+}
+
+export interface QueueItem {
+  file: string;
+  flags: UploadFlags;
+  /** How the file was named, for messages: '--file', 'file' or 'manifest line N'. */
+  flag: string;
+}
+
+function jobOptions(flags: JobFlags, ctx: CliContext): JobOptions {
+  const onQuota = flags.onQuota ?? 'fail';
+  if (onQuota !== 'fail' && onQuota !== 'wait') {
+    throw usageError(`--on-quota: "${onQuota}" is not one of fail, wait.`);
+  }
+  if (flags.moveTo !== undefined && flags.deleteAfter) {
+    throw usageError('--move-to and --delete-after were both given.', 'Use one of them.');
+  }
+  const quota = flags.quota ?? ctx.env.VUPLOAD_QUOTA ?? '10000';
+  return {
+    force: Boolean(flags.force),
+    waitLock: Boolean(flags.waitLock),
+    quota: parseIntegerOption(flags.quota !== undefined ? '--quota' : 'VUPLOAD_QUOTA', quota, 1, 1e12),
+    onQuota,
+    ...(flags.moveTo !== undefined ? { moveTo: resolve(ctx.cwd, flags.moveTo) } : {}),
+    deleteAfter: Boolean(flags.deleteAfter),
+  };
+}
+
+/** Title and description templates ({name} {date} {index} {ext}) are filled in per file. */
+async function applyTemplates(flags: UploadFlags, file: string, index: number): Promise<UploadFlags> {
+  const { isTemplate, renderTemplate, templateValuesFor } = await import('../../unattended/template.js');
+  const templated = (['title', 'description'] as const).filter(
+    (k) => flags[k] !== undefined && isTemplate(flags[k]!),
+  );
+  if (templated.length === 0) return flags;
+  const values = await templateValuesFor(file, index + 1);
+  const result = { ...flags };
+  for (const key of templated) result[key] = renderTemplate(flags[key]!, values, `--${key}`);
+  return result;
+}
+
+export async function runQueue(
+  items: QueueItem[],
+  jobFlags: JobFlags,
+  globals: GlobalOptions,
+  ctx: CliContext,
+  options: { single: boolean; manifestErrors?: VuploadError[] },
+): Promise<number> {
+  const out = await Output.create(ctx, globals);
+  const job = jobOptions(jobFlags, ctx);
+  const concurrency = parseIntegerOption('--concurrency', jobFlags.concurrency ?? '1', 1, 64);
+  // Validate every file first: a bad entry is reported and skipped, and nothing of it is sent.
+  const plans: Array<UploadPlan | VuploadError> = [];
+  for (const [index, item] of items.entries()) {
+    try {
+      const flags = await applyTemplates(item.flags, resolve(ctx.cwd, item.file), index).catch((error) => {
+        if (isVuploadError(error)) throw error;
+        return item.flags;
+      });
+      plans.push(await prepareUpload(item.file, flags, { cwd: ctx.cwd, now: ctx.now(), flag: item.flag }));
+    } catch (error) {
+      if (options.single || !isVuploadError(error)) throw error;
+      plans.push(error);
+    }
+  }
+  const codes: number[] = (options.manifestErrors ?? []).map((e) => e.exitCode);
+  for (const error of options.manifestErrors ?? []) out.error(`vupload: ${error.message}`);
+  if (items[0]?.flags.dryRun) {
+    const requests = plans.map((p) =>
+      isVuploadError(p) ? { error: p.message } : dryRunRequests(apiUrl(globals, ctx.env), p),
+    );
+    out.resultJson({ dryRun: true, requests: options.single ? requests[0] : requests });
+    for (const p of plans) if (!isVuploadError(p)) for (const note of p.notes) out.info(note);
+    out.info('Dry run: nothing was sent.');
+    return Math.max(0, ...plans.map((p) => (isVuploadError(p) ? p.exitCode : 0)), ...codes);
+  }
+  const log = jobFlags.logFile
+    ? await (await import('../../unattended/housekeeping.js')).LogFile.open(
+        resolve(ctx.cwd, jobFlags.logFile),
+        {
+          now: ctx.now,
+        },
+      )
+    : undefined;
+  if (log) job.log = log;
+  const { runBatch, worstExitCode } = await import('../../unattended/batch.js');
+  /** Errors already printed (a step failed after the upload: printed with the video id). */
+  const reported = new WeakSet<object>();
+  const emit = (
+    outcome: UploadOutcome | { file: string; error: { code: string; message: string; exitCode: number } },
+  ) => {
+    if (globals.json) {
+      if (options.single) out.resultJson(outcome);
+      else out.result(JSON.stringify(outcome));
+    } else if ('id' in outcome) out.result(outcome.id);
+  };
+  try {
+    const { results, exitCode } = await runBatch(plans, {
+      concurrency,
+      signal: ctx.signal,
+      uploadOne: async (plan) => {
+        if (isVuploadError(plan)) throw plan;
+        const { outcome, failure } = await runUploadJob(plan, ctx, globals, out, job);
+        emit(outcome);
+        if (failure) {
+          out.error(`vupload: the video ${outcome.id} was uploaded, but ${failure.message}`);
+          if (failure.hint) out.error(failure.hint);
+          reported.add(failure);
+          throw failure;
+        }
+        return outcome;
+      },
+      onSettled: (result) => {
+        if (options.single || result.status !== 'failed') return;
+        const error = result.error as Error;
+        if (reported.has(error)) return;
+        const plan = plans[result.index];
+        const file = plan && !isVuploadError(plan) ? plan.file : (items[result.index]?.file ?? '');
+        const failure = isVuploadError(error)
+          ? { code: error.code, message: error.message, exitCode: error.exitCode }
+          : { code: 'unexpected', message: error.message, exitCode: ExitCode.api };
+        if (globals.json) emit({ file, error: failure });
+        void log?.write(`failed ${file}: ${failure.message}`);
+        out.error(`vupload: ${file}: ${failure.message}`);
+        if (isVuploadError(error) && error.hint) out.error(error.hint);
+      },
+    });
+    const only = results[0];
+    // One file: its error is the command's error, printed once by main.ts with its exit code.
+    if (options.single && only?.status === 'failed' && !reported.has(only.error as object)) throw only.error;
+    return worstExitCode([exitCode, ...codes]);
+  } finally {
+    await log?.close();
+  }
+}
+
+export async function runManifest(
+  manifest: string,
+  flags: UploadFlags & JobFlags,
+  globals: GlobalOptions,
+  ctx: CliContext,
+): Promise<number> {
+  const { readManifest } = await import('../../unattended/manifest.js');
+  const { withLock } = await import('../../unattended/lock.js');
+  const path = resolve(ctx.cwd, manifest);
+  const parsed = await readManifest(path);
+  const manifestErrors = parsed.errors.map((e) => usageError(`${manifest} line ${e.line}: ${e.message}`));
+  const items: QueueItem[] = parsed.entries.map((entry) => ({
+    file: entry.file,
+    flag: `${manifest} line ${entry.line}`,
+    flags: {
+      ...flags,
+      ...(entry.title !== undefined ? { title: entry.title } : {}),
+      ...(entry.description !== undefined
+        ? { description: entry.description, descriptionFile: undefined }
+        : {}),
+      ...(entry.descriptionFile !== undefined
+        ? { descriptionFile: entry.descriptionFile, description: undefined }
+        : {}),
+      ...(entry.tags !== undefined ? { tags: entry.tags.join(','), keywords: undefined } : {}),
+      ...(entry.category !== undefined ? { category: entry.category } : {}),
+      ...(entry.privacy !== undefined ? { privacy: entry.privacy, privacyStatus: undefined } : {}),
+      ...(entry.publishAt !== undefined ? { publishAt: entry.publishAt } : {}),
+      ...(entry.madeForKids !== undefined
+        ? { madeForKids: entry.madeForKids, notMadeForKids: !entry.madeForKids }
+        : {}),
+      ...(entry.thumbnail !== undefined ? { thumbnail: entry.thumbnail } : {}),
+      ...(entry.playlists !== undefined ? { playlist: entry.playlists } : {}),
+      ...(entry.caption !== undefined
+        ? {
+            caption: [
+              entry.caption.language ? `${entry.caption.file}:${entry.caption.language}` : entry.caption.file,
+            ],
+          }
+        : {}),
+      ...(entry.metadata !== undefined ? { metadata: entry.metadata } : {}),
+    },
+  }));
+  if (items.length === 0 && manifestErrors.length === 0) throw usageError(`${manifest}: no entries.`);
+  // Two overlapping runs of the same manifest: the second waits (--wait-lock) or stops.
+  return withLock(
+    {
+      dir: resolve(stateDir(ctx.env), 'locks'),
+      key: `manifest:${path}`,
+      label: path,
+      wait: Boolean(flags.waitLock),
+      signal: ctx.signal,
+    },
+    () => runQueue(items, flags, globals, ctx, { single: false, manifestErrors }),
+  );
+}

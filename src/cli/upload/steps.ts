@@ -1,0 +1,122 @@
+// This file runs the steps after an upload (thumbnail, playlists, captions, --wait), skipping those done before.
+import { basename } from 'node:path';
+import type { OAuth2Client } from 'google-auth-library';
+import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
+import { formatDuration } from '../format.js';
+import type { Output } from '../output.js';
+import type { UploadPlan } from './prepare.js';
+
+export interface StepOutcome {
+  thumbnail?: string;
+  playlists: Array<{ id: string; title: string; created: boolean }>;
+  captions: Array<{ id: string; language: string }>;
+  processing?: unknown;
+}
+
+/** The journal names of the steps a plan asks for (see src/unattended/journal.ts `Step`). */
+export function wantedSteps(plan: UploadPlan): string[] {
+  return [
+    ...(plan.thumbnail ? ['thumbnail'] : []),
+    ...plan.playlists.map((p) => `playlist:${p}`),
+    ...plan.captions.map((c) => `caption:${c.language}`),
+  ];
+}
+
+export interface StepContext {
+  ctx: CliContext;
+  globals: GlobalOptions;
+  out: Output;
+  auth: () => Promise<OAuth2Client>;
+  /** Steps an earlier run completed for this video: not done again. */
+  done: ReadonlySet<string>;
+  /** Journals each step's result, so that a re-run finishes only what is left. */
+  record(step: string, ok: boolean, detail?: string): Promise<void>;
+}
+
+export async function runSteps(
+  plan: UploadPlan,
+  id: string,
+  outcome: StepOutcome,
+  s: StepContext,
+): Promise<void> {
+  const pending = wantedSteps(plan).filter((step) => !s.done.has(step));
+  if (pending.length === 0 && !plan.wait) return;
+  const { createYouTubeClient } = await import('../../youtube/api.js');
+  const yt = createYouTubeClient({
+    apiUrl: apiUrl(s.globals, s.ctx.env),
+    auth: await s.auth(),
+    sleep: s.ctx.sleep,
+    random: s.ctx.random,
+    now: s.ctx.now,
+    signal: s.ctx.signal,
+    onRetry: (e) => s.out.info(`Retrying: ${JSON.stringify(e)}`),
+  });
+  const step = async <T>(
+    name: string,
+    work: () => Promise<T>,
+    detail?: (value: T) => string,
+  ): Promise<T | undefined> => {
+    if (s.done.has(name)) {
+      s.out.info(`Skipping ${name}: done by an earlier run.`);
+      return undefined;
+    }
+    try {
+      const value = await work();
+      await s.record(name, true, detail?.(value));
+      return value;
+    } catch (error) {
+      await s.record(name, false);
+      throw error;
+    }
+  };
+  if (plan.thumbnail) {
+    const thumbnail = plan.thumbnail;
+    const thumb = await step('thumbnail', () => yt.setThumbnail(id, thumbnail));
+    if (thumb) {
+      outcome.thumbnail = thumb.url ?? thumbnail;
+      s.out.info(`Thumbnail set from ${basename(thumbnail)}.`);
+    }
+  }
+  for (const wanted of plan.playlists) {
+    const added = await step(
+      `playlist:${wanted}`,
+      async () => {
+        const playlist = await yt.resolvePlaylist(wanted, { create: plan.createPlaylist });
+        if (playlist.created) s.out.info(`Created playlist "${playlist.title}" (${playlist.id}).`);
+        await yt.addToPlaylist(id, playlist.id);
+        return playlist;
+      },
+      (p) => p.id,
+    );
+    if (added) {
+      outcome.playlists.push({ id: added.id, title: added.title, created: added.created });
+      s.out.info(`Added to playlist "${added.title}".`);
+    }
+  }
+  for (const caption of plan.captions) {
+    const track = await step(`caption:${caption.language}`, () =>
+      yt.insertCaption(id, caption.path, caption.language),
+    );
+    if (track) {
+      outcome.captions.push({ id: track.id, language: caption.language });
+      s.out.info(`Caption ${basename(caption.path)} (${caption.language}) added.`);
+    }
+  }
+  if (plan.wait) {
+    const { processingError } = await import('../../youtube/status.js');
+    s.out.startSpinner('Waiting for YouTube to process the video…');
+    const view = await yt.waitForProcessing(id, {
+      requestedPrivacy: plan.resource.status?.privacyStatus,
+      onUpdate: (v) => {
+        const parts = v.partsTotal ? ` ${v.partsProcessed ?? 0}/${v.partsTotal} parts` : '';
+        const left = v.timeLeftMs ? `, about ${formatDuration(v.timeLeftMs / 1000)} left` : '';
+        s.out.progressText(`Processing: ${v.state}${parts}${left}`);
+      },
+    });
+    outcome.processing = view;
+    const failed = processingError(view);
+    s.out.stopSpinner(`Processing ${view.state}.`, !failed);
+    if (view.notice) s.out.warn(view.notice);
+    if (failed) throw failed;
+  }
+}

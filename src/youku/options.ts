@@ -1,0 +1,78 @@
+// This file declares what uploadToYouku takes (metadata, side effects, callbacks) and what it gives back.
+import type { Clock, Transport, UploadProgress } from '../upload/index.js';
+
+/** How the Youku client gets an access token; it never sees how tokens are stored. */
+export interface YoukuAuth {
+  accessToken(): Promise<string>;
+  /** Called once after 1009 (access token expired); the next accessToken() must be fresh. */
+  refresh(): Promise<void>;
+}
+
+export interface YoukuUploadOptions {
+  file: string;
+  title: string;
+  /** Required by Youku; sent comma-separated. */
+  tags: string[] | string;
+  description?: string;
+  category?: string;
+  copyrightType?: 'original' | 'reproduced';
+  publicType?: 'all' | 'friend' | 'password';
+  /** Required when publicType is 'password'. */
+  watchPassword?: string;
+  /** Default https://api.youku.com (the emulator's url in tests). */
+  apiUrl?: string;
+  clientId: string;
+  auth: YoukuAuth;
+  /** vupload's state directory: resume state goes to <stateDir>/youku/, the journal to <stateDir>/history.jsonl. */
+  stateDir: string;
+  /** Who uploads (profile); part of the resume key and of the journal entry. */
+  account: string;
+  transport?: Transport;
+  clock?: Clock;
+  random?: () => number;
+  signal?: AbortSignal;
+  /** Retries in a row without progress (default 10). */
+  retries?: number;
+  /** Slice length asked for in create_file, in KB (default 2048, as the SDKs); the server may assign another. */
+  sliceLengthKb?: number;
+  /** Average send rate cap in bytes per second. */
+  limitRate?: number;
+  /** Longest total wait for check's 2/3 ("still confirming") before giving up with exit 5 (default 10 min). */
+  confirmTimeoutMs?: number;
+  /** Discard kept resume state and start with create. */
+  restart?: boolean;
+  /** Resolves the upload server's host name to the address used from then on (default: node:dns lookup). */
+  lookup?: (host: string) => Promise<string>;
+  onProgress?(progress: UploadProgress): void;
+  onRetry?(event: { attempt: number; delayMs: number; reason: string }): void;
+  /** A kept upload is being continued (after its first check). */
+  onResumed?(event: { uploadToken: string; status: number; transferredPercent: number }): void;
+  /** check said 2 or 3: waiting `delayMs` before asking again. */
+  onConfirmWait?(event: { status: number; delayMs: number; waitedMs: number }): void;
+  /** The upload token expired (120010223) or the kept state did not fit: a new upload starts with create. */
+  onRestarted?(event: { reason: 'uploadTokenExpired' | 'fileChanged' | 'metadataChanged' | 'restart' }): void;
+}
+
+export interface YoukuUploadResult {
+  /** The id commit returned: the one to use. */
+  videoId: string;
+  /** The id create returned. */
+  createVideoId: string;
+  /** The seed's author saw ids he did not expect; both are journaled and this says whether they differ. */
+  idsDiffer: boolean;
+  /** Every byte put on the wire, re-sends included. */
+  bytesSent: number;
+  size: number;
+  path: string;
+  md5: string;
+  resumed: boolean;
+  retries: number;
+  elapsedMs: number;
+}
+
+export const YOUKU_API_URL = 'https://api.youku.com';
+export const DEFAULT_SLICE_KB = 2048;
+export const DEFAULT_CONFIRM_TIMEOUT_MS = 10 * 60 * 1000;
+/** check's 2/3 waits: from 2 s doubling to 60 s (the SDKs wait 10–60 s; the seed suggests 60 s). */
+export const CONFIRM_FIRST_WAIT_MS = 2_000;
+export const CONFIRM_MAX_WAIT_MS = 60_000;

@@ -1,0 +1,142 @@
+// This file tests the cron chores: move or delete only after a complete upload, never overwrite, plain log lines.
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { isVuploadError } from '../../src/errors.js';
+import {
+  afterUpload,
+  deleteAfterUpload,
+  LogFile,
+  moveAfterUpload,
+} from '../../src/unattended/housekeeping.js';
+import { listHistory } from '../../src/unattended/journal.js';
+import { appendHistory } from '../../src/upload/journal.js';
+
+describe('housekeeping', () => {
+  let dir: string;
+  let stateDir: string;
+  let video: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vupload-house-'));
+    stateDir = join(dir, 'state');
+    video = join(dir, 'in', 'talk.mp4');
+    await mkdir(join(dir, 'in'));
+    await writeFile(video, 'video bytes');
+    await appendHistory(stateDir, {
+      time: '2025-01-01T00:00:00.000Z',
+      account: 'a',
+      provider: 'youtube',
+      file: video,
+      size: 11,
+      fingerprint: 'f',
+      videoId: 'VID',
+    });
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a move creates the folder and never overwrites: later files get -1, -2', async () => {
+    const done = join(dir, 'done', 'sub');
+    assert.equal(await moveAfterUpload(video, done), join(done, 'talk.mp4'));
+    await writeFile(video, 'second');
+    assert.equal(await moveAfterUpload(video, done), join(done, 'talk-1.mp4'));
+    await writeFile(video, 'third');
+    assert.equal(await moveAfterUpload(video, done), join(done, 'talk-2.mp4'));
+    assert.equal(await readFile(join(done, 'talk.mp4'), 'utf8'), 'video bytes');
+    assert.equal(await readFile(join(done, 'talk-2.mp4'), 'utf8'), 'third');
+    assert.deepEqual(await readdir(join(dir, 'in')), []);
+  });
+
+  test('across devices (EXDEV) the file is copied without overwriting, then the original removed', async () => {
+    const done = join(dir, 'done');
+    await mkdir(done);
+    await writeFile(join(done, 'talk.mp4'), 'someone else');
+    const ops = {
+      link: async () => {
+        throw Object.assign(new Error('cross-device link'), { code: 'EXDEV' });
+      },
+      copyFile,
+      unlink,
+    };
+    assert.equal(await moveAfterUpload(video, done, ops), join(done, 'talk-1.mp4'));
+    assert.equal(await readFile(join(done, 'talk.mp4'), 'utf8'), 'someone else');
+    assert.equal(await readFile(join(done, 'talk-1.mp4'), 'utf8'), 'video bytes');
+    assert.deepEqual(await readdir(join(dir, 'in')), []);
+  });
+
+  test('nothing moves unless the upload and all its steps completed, and only when asked', async () => {
+    const done = join(dir, 'done');
+    const base = { file: video, videoId: 'VID', stateDir };
+    assert.deepEqual(await afterUpload({ ...base, complete: false, moveTo: done }), {
+      action: 'kept',
+      path: video,
+    });
+    assert.deepEqual(await afterUpload({ ...base, complete: true }), { action: 'kept', path: video });
+    assert.deepEqual(await readdir(join(dir, 'in')), ['talk.mp4']);
+    const moved = await afterUpload({ ...base, complete: true, moveTo: done, now: () => 0 });
+    assert.deepEqual(moved, { action: 'moved', path: join(done, 'talk.mp4') });
+    const [item] = await listHistory(stateDir);
+    assert.deepEqual(item?.steps, [
+      { step: 'moved', ok: true, time: '1970-01-01T00:00:00.000Z', detail: join(done, 'talk.mp4') },
+    ]);
+  });
+
+  test('delete-after deletes a complete upload and records it; both options together are a usage error', async () => {
+    const base = { file: video, videoId: 'VID', stateDir, complete: true };
+    await assert.rejects(
+      afterUpload({ ...base, moveTo: dir, deleteAfter: true }),
+      (e) => isVuploadError(e) && e.exitCode === 2,
+    );
+    assert.deepEqual(await afterUpload({ ...base, deleteAfter: true }), { action: 'deleted', path: video });
+    assert.deepEqual(await readdir(join(dir, 'in')), []);
+    assert.equal(await deleteAfterUpload(video), false);
+    assert.deepEqual(
+      (await listHistory(stateDir))[0]?.steps.map((s) => [s.step, s.ok]),
+      [['deleted', true]],
+    );
+  });
+
+  test('a failed move is recorded as a failed step and rethrown', async () => {
+    const ops = {
+      link: async () => {
+        throw Object.assign(new Error('no'), { code: 'EACCES' });
+      },
+      copyFile,
+      unlink,
+    };
+    await assert.rejects(
+      afterUpload({ file: video, videoId: 'VID', stateDir, complete: true, moveTo: join(dir, 'x'), ops }),
+      /no/,
+    );
+    assert.deepEqual(
+      (await listHistory(stateDir))[0]?.steps.map((s) => [s.step, s.ok, s.reason]),
+      [['moved', false, 'EACCES']],
+    );
+    assert.deepEqual(await readdir(join(dir, 'in')), ['talk.mp4']);
+  });
+
+  test('the log file gets one ISO-timestamped plain line per line, appended', async () => {
+    const path = join(dir, 'vupload.log');
+    await writeFile(path, 'earlier\n');
+    let t = Date.parse('2025-01-01T12:00:00Z');
+    const log = await LogFile.open(path, { now: () => (t += 1000) });
+    await log.write('\u001b[32muploaded\u001b[39m talk.mp4 → VID');
+    void log.write('two\nlines');
+    await log.write('');
+    await log.close();
+    assert.equal(
+      await readFile(path, 'utf8'),
+      'earlier\n' +
+        '2025-01-01T12:00:01.000Z uploaded talk.mp4 → VID\n' +
+        '2025-01-01T12:00:02.000Z two\n2025-01-01T12:00:02.000Z lines\n' +
+        '2025-01-01T12:00:03.000Z \n',
+    );
+    await assert.rejects(
+      LogFile.open(join(dir, 'missing', 'x.log')),
+      (e) => isVuploadError(e) && e.exitCode === 2,
+    );
+  });
+});

@@ -1,0 +1,187 @@
+// This file tests the quota ledger: Pacific-day accounting, the budget guard, quotaExceeded answers, DST, waiting.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { isVuploadError } from '../../src/errors.js';
+import {
+  estimateUploadCost,
+  operationCost,
+  pacificDay,
+  QuotaLedger,
+  quotaExceededError,
+  waitForReset,
+} from '../../src/unattended/quota.js';
+import type { Clock } from '../../src/upload/clock.js';
+import { nextQuotaReset } from '../../src/youtube/errors.js';
+
+function settableClock(iso: string): Clock & { set(iso: string): void } {
+  let now = Date.parse(iso);
+  return {
+    now: () => now,
+    sleep: async () => {},
+    set: (next) => {
+      now = Date.parse(next);
+    },
+  };
+}
+
+describe('Pacific days and resets', () => {
+  test('the quota day is the calendar date in Los Angeles, not UTC', () => {
+    assert.equal(pacificDay(new Date('2025-06-10T06:59:00Z')), '2025-06-09'); // 23:59 PDT
+    assert.equal(pacificDay(new Date('2025-06-10T07:00:00Z')), '2025-06-10'); // 00:00 PDT
+    assert.equal(pacificDay(new Date('2025-01-10T07:59:00Z')), '2025-01-09'); // 23:59 PST
+    assert.equal(pacificDay(new Date('2025-01-10T08:00:00Z')), '2025-01-10');
+  });
+
+  test('the next reset is Pacific midnight on both sides of each DST change', () => {
+    const reset = (iso: string) => nextQuotaReset(new Date(iso)).toISOString();
+    // Spring forward (2025-03-09 02:00 PST → 03:00 PDT): midnight before is PST, the one after is PDT.
+    assert.equal(reset('2025-03-09T04:00:00Z'), '2025-03-09T08:00:00.000Z');
+    assert.equal(reset('2025-03-09T19:00:00Z'), '2025-03-10T07:00:00.000Z');
+    // Fall back (2025-11-02 02:00 PDT → 01:00 PST): a 25-hour day.
+    assert.equal(reset('2025-11-01T19:00:00Z'), '2025-11-02T07:00:00.000Z');
+    assert.equal(reset('2025-11-02T07:00:00Z'), '2025-11-03T08:00:00.000Z');
+    assert.equal(reset('2025-11-02T20:00:00Z'), '2025-11-03T08:00:00.000Z');
+  });
+
+  test('costs follow API-NOTES, with a configurable insert cost', () => {
+    assert.equal(operationCost('videos.insert'), 1600);
+    assert.equal(operationCost('videos.insert', { insertCost: 100 }), 100);
+    assert.equal(operationCost('captions.insert'), 400);
+    assert.equal(
+      estimateUploadCost({ thumbnail: true, playlists: 2, captions: 1, listCalls: 1 }),
+      1600 + 50 + 100 + 400 + 1,
+    );
+    assert.equal(estimateUploadCost({ insert: false, thumbnail: true }), 50);
+  });
+});
+
+describe('quota ledger', () => {
+  let stateDir: string;
+  beforeEach(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'vupload-quota-'));
+  });
+  afterEach(async () => {
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  test('a small budget stops the upload that would exceed it and says when it resets', async () => {
+    const clock = settableClock('2025-06-10T20:00:00Z'); // 13:00 PDT
+    const ledger = QuotaLedger.inStateDir(stateDir, clock);
+    const account = 'me@example.com';
+    assert.deepEqual(await ledger.check({ account, cost: 1650, budget: 2000 }), {
+      ok: true,
+      spent: 0,
+      remaining: 2000,
+    });
+    assert.equal(await ledger.spend(account, 1650), 1650);
+    const check = await ledger.check({ account, cost: 1650, budget: 2000 });
+    assert.equal(check.ok, false);
+    if (check.ok) return;
+    assert.equal(check.resetAt.toISOString(), '2025-06-11T07:00:00.000Z');
+    assert.equal(check.exhausted, false);
+    assert.deepEqual((await ledger.check({ account: 'other', cost: 1650, budget: 2000 })).ok, true);
+
+    const error = quotaExceededError({
+      account,
+      check,
+      now: new Date(clock.now()),
+      action: 'upload talk.mp4',
+    });
+    assert.ok(isVuploadError(error));
+    assert.equal(error.code, 'quotaExceeded');
+    assert.equal(error.exitCode, 4);
+    assert.match(error.message, /^Not starting to upload talk\.mp4: it needs 1650 quota units/);
+    assert.match(error.message, /spent 1650 of today's budget of 2000/);
+    assert.match(error.message, /in 11 h 0 min/);
+    assert.match(error.hint ?? '', /--on-quota wait/);
+
+    const info = await stat(join(stateDir, 'quota.json'));
+    assert.equal(info.mode & 0o777, 0o600);
+  });
+
+  test('spending is counted per Pacific day: the next day starts at zero', async () => {
+    const clock = settableClock('2025-06-10T06:30:00Z'); // 23:30 PDT on the 9th
+    const ledger = QuotaLedger.inStateDir(stateDir, clock);
+    await ledger.spend('a', 9000);
+    clock.set('2025-06-10T06:59:59Z');
+    assert.equal((await ledger.today('a')).spent, 9000);
+    clock.set('2025-06-10T07:00:00Z'); // midnight PDT
+    assert.equal((await ledger.today('a')).spent, 0);
+    assert.equal((await ledger.check({ account: 'a', cost: 1600 })).ok, true);
+    const data = JSON.parse(await readFile(join(stateDir, 'quota.json'), 'utf8'));
+    assert.deepEqual(data.accounts.a, { '2025-06-09': { spent: 9000 } });
+  });
+
+  test('a quotaExceeded answer makes the rest of the Pacific day count as spent', async () => {
+    const clock = settableClock('2025-11-02T07:30:00Z'); // 00:30 PDT, the day the clocks fall back
+    const ledger = QuotaLedger.inStateDir(stateDir, clock);
+    await ledger.spend('a', 50);
+    await ledger.markExhausted('a');
+    const check = await ledger.check({ account: 'a', cost: 1, budget: 10_000 });
+    assert.equal(check.ok, false);
+    if (check.ok) return;
+    assert.equal(check.exhausted, true);
+    assert.equal(check.resetAt.toISOString(), '2025-11-03T08:00:00.000Z'); // midnight PST, 25 h later
+    assert.match(
+      quotaExceededError({ account: 'a', check, now: new Date(clock.now()) }).message,
+      /^YouTube answered/,
+    );
+    clock.set('2025-11-03T08:00:00Z');
+    assert.equal((await ledger.check({ account: 'a', cost: 1 })).ok, true);
+  });
+
+  test('reserve checks and spends in one step, so concurrent runs cannot both take the last units', async () => {
+    const clock = settableClock('2025-06-10T20:00:00Z');
+    const ledger = QuotaLedger.inStateDir(stateDir, clock);
+    const other = QuotaLedger.inStateDir(stateDir, clock);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 ? ledger : other).reserve({ account: 'a', cost: 1600, budget: 5000 }),
+      ),
+    );
+    assert.equal(results.filter((r) => r.ok).length, 3);
+    assert.equal((await ledger.today('a')).spent, 4800);
+  });
+
+  test('concurrent spends all count', async () => {
+    const ledger = QuotaLedger.inStateDir(stateDir, settableClock('2025-06-10T20:00:00Z'));
+    await Promise.all(Array.from({ length: 8 }, () => ledger.spend('a', 50)));
+    assert.equal((await ledger.today('a')).spent, 400);
+  });
+});
+
+describe('waiting for the reset', () => {
+  test('sleeps in slices until a minute past the reset, with the injected sleep', async () => {
+    let now = Date.parse('2025-06-10T20:00:00Z');
+    const slept: number[] = [];
+    await waitForReset({
+      resetAt: new Date('2025-06-10T20:25:00Z'),
+      now: () => now,
+      sleep: async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+    });
+    assert.deepEqual(slept, [600_000, 600_000, 360_000]);
+    assert.equal(new Date(now).toISOString(), '2025-06-10T20:26:00.000Z');
+  });
+
+  test('an abort while waiting ends with the interrupted exit code', async () => {
+    const controller = new AbortController();
+    await assert.rejects(
+      waitForReset({
+        resetAt: new Date(Date.now() + 3_600_000),
+        now: Date.now,
+        sleep: async (_ms, signal) => {
+          controller.abort('SIGINT');
+          signal?.throwIfAborted();
+        },
+        signal: controller.signal,
+      }),
+      (e) => isVuploadError(e) && e.exitCode === 130,
+    );
+  });
+});

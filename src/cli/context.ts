@@ -20,6 +20,8 @@ export interface CliContext {
 /** Global options that every command accepts (commander's optsWithGlobals()). */
 export interface GlobalOptions {
   profile: string;
+  /** youtube (default) or youku: see providers/index.ts. */
+  provider?: string;
   clientSecrets?: string;
   apiUrl?: string;
   quiet?: boolean;

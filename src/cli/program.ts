@@ -50,6 +50,7 @@ export function buildProgram(ctx: CliContext): Command {
       '--client-secrets <file>',
       'OAuth client file (default: $VUPLOAD_CLIENT_SECRETS, ./client_secrets.json)',
     )
+    .option('--provider <name>', 'youtube (default) or youku; a profile may set it in profiles.json')
     .option('--api-url <url>', 'API root instead of https://www.googleapis.com (also $VUPLOAD_API_URL)')
     .option('-q, --quiet', 'print only errors on stderr')
     .option('--json', 'print the result as JSON on stdout')

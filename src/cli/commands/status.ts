@@ -35,6 +35,12 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     )
     .action(async (videoId: string, flags: { wait?: boolean; requestedPrivacy?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const { resolveProvider } = await import('../providers/index.js');
+      if ((await resolveProvider(globals, ctx)) === 'youku') {
+        const { youkuStatus } = await import('../providers/youku.js');
+        await youkuStatus(videoId, globals, ctx);
+        return;
+      }
       const out = await Output.create(ctx, globals);
       const { yt } = await openYouTube(ctx, globals, out);
       const { processingError } = await import('../../youtube/status.js');

@@ -72,6 +72,12 @@ An interrupted upload resumes when the same command is run again; content upload
           'Example: vupload --file talk.mp4 --title "My talk"',
         );
       }
+      const { resolveProvider } = await import('../providers/index.js');
+      if ((await resolveProvider(globals, ctx)) === 'youku') {
+        const { youkuUpload } = await import('../providers/youku.js');
+        process.exitCode = await youkuUpload(all, flags, globals, ctx);
+        return;
+      }
       const { runQueue } = await import('../upload/queue.js');
       const items = all.map((file, index) => ({
         file,

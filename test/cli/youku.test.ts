@@ -1,0 +1,64 @@
+// This file drives the Youku provider through the CLI against the Youku emulator: login, upload, status, profiles.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startYoukuSandbox, YOUKU_SANDBOX_CLIENT } from '../../src/sandbox/youku/index.js';
+import { runCli } from '../helpers/cli.js';
+import { playBrowser } from './env.js';
+import { makeVideo } from './video-file.js';
+
+describe('vupload --provider youku', () => {
+  let sb: Awaited<ReturnType<typeof startYoukuSandbox>>;
+  let dir: string;
+  let env: Record<string, string>;
+  const run = (argv: string[], openUrl?: (url: string) => Promise<void>) =>
+    runCli(argv, { env, cwd: dir, ...(openUrl ? { openUrl } : {}) });
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vupload-youku-cli-'));
+    sb = await startYoukuSandbox({ confirmDelayChecks: 1 });
+    env = {
+      HOME: dir,
+      VUPLOAD_CONFIG_DIR: join(dir, 'config'),
+      VUPLOAD_STATE_DIR: join(dir, 'state'),
+      VUPLOAD_YOUKU_API_URL: sb.url,
+      VUPLOAD_YOUKU_CLIENT_ID: YOUKU_SANDBOX_CLIENT.clientId,
+      VUPLOAD_YOUKU_CLIENT_SECRET: YOUKU_SANDBOX_CLIENT.clientSecret,
+    };
+  });
+  after(async () => {
+    await sb.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('logs in, uploads (MD5 intact), reports status, and journals the id', async () => {
+    const login = await run(['auth', 'login', '--provider', 'youku'], playBrowser);
+    assert.equal(login.code, 0, login.stderr);
+    const file = await makeVideo(join(dir, 'clip.mp4'), 3 * 1024 * 1024 + 17);
+    const upload = await run(['--provider', 'youku', '--file', file, '--title', 'Clip', '--tags', 'a,b']);
+    assert.equal(upload.code, 0, upload.stderr);
+    const id = upload.stdout.trim();
+    assert.ok(id);
+    const md5 = createHash('md5').update(await readFile(file)).digest('hex');
+    assert.equal(sb.media(id)?.md5, md5);
+    const status = await run(['status', '--provider', 'youku', id, '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal(JSON.parse(status.stdout).title, 'Clip');
+    const history = JSON.parse((await run(['history', '--json'])).stdout) as Array<{ id: string; provider: string }>;
+    assert.ok(history.some((h) => h.id === id && h.provider === 'youku'));
+  });
+
+  test('a profile whose provider is youku needs no --provider; Youku requires tags', async () => {
+    await mkdir(env.VUPLOAD_CONFIG_DIR!, { recursive: true });
+    await writeFile(join(env.VUPLOAD_CONFIG_DIR!, 'profiles.json'), JSON.stringify({ default: { provider: 'youku' } }));
+    const file = await makeVideo(join(dir, 'second.mp4'), 100_000);
+    const noTags = await run(['--file', file]);
+    assert.equal(noTags.code, 2);
+    assert.match(noTags.stderr, /--tags/);
+    const ok = await run(['--file', file, '--tags', 'x']);
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+});

@@ -42,18 +42,26 @@ describe('vupload --provider youku', () => {
     assert.equal(upload.code, 0, upload.stderr);
     const id = upload.stdout.trim();
     assert.ok(id);
-    const md5 = createHash('md5').update(await readFile(file)).digest('hex');
+    const md5 = createHash('md5')
+      .update(await readFile(file))
+      .digest('hex');
     assert.equal(sb.media(id)?.md5, md5);
     const status = await run(['status', '--provider', 'youku', id, '--json']);
     assert.equal(status.code, 0, status.stderr);
     assert.equal(JSON.parse(status.stdout).title, 'Clip');
-    const history = JSON.parse((await run(['history', '--json'])).stdout) as Array<{ id: string; provider: string }>;
+    const history = JSON.parse((await run(['history', '--json'])).stdout) as Array<{
+      id: string;
+      provider: string;
+    }>;
     assert.ok(history.some((h) => h.id === id && h.provider === 'youku'));
   });
 
   test('a profile whose provider is youku needs no --provider; Youku requires tags', async () => {
     await mkdir(env.VUPLOAD_CONFIG_DIR!, { recursive: true });
-    await writeFile(join(env.VUPLOAD_CONFIG_DIR!, 'profiles.json'), JSON.stringify({ default: { provider: 'youku' } }));
+    await writeFile(
+      join(env.VUPLOAD_CONFIG_DIR!, 'profiles.json'),
+      JSON.stringify({ default: { provider: 'youku' } }),
+    );
     const file = await makeVideo(join(dir, 'second.mp4'), 100_000);
     const noTags = await run(['--file', file]);
     assert.equal(noTags.code, 2);

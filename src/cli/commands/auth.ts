@@ -41,12 +41,12 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         const out = await Output.create(ctx, globals);
         const port = flags.port === undefined ? 0 : parseIntegerOption('--port', flags.port, 1, 65535);
         const timeoutMs = parseIntegerOption('--timeout', flags.timeout, 1, 86_400) * 1000;
-      const { resolveProvider } = await import('../providers/index.js');
-      if ((await resolveProvider(globals, ctx)) === 'youku') {
-        const { youkuAuthLogin } = await import('../providers/youku.js');
-        await youkuAuthLogin({ port, timeoutMs, browser: flags.browser }, globals, ctx);
-        return;
-      }
+        const { resolveProvider } = await import('../providers/index.js');
+        if ((await resolveProvider(globals, ctx)) === 'youku') {
+          const { youkuAuthLogin } = await import('../providers/youku.js');
+          await youkuAuthLogin({ port, timeoutMs, browser: flags.browser }, globals, ctx);
+          return;
+        }
         const { scopesFor, shortScope } = await import('../../auth/scopes.js');
         const scopes = scopesFor(flags.scope);
         const secrets = await secretsFor(ctx, globals);

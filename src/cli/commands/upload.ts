@@ -26,6 +26,7 @@ function addUploadOptions(command: Command): Command {
     )
     .option('--limit-rate <rate>', 'cap the average send rate, bytes per second (e.g. 2M)')
     .option('--retries <n>', 'retries after a failure, each with exponential backoff', '10')
+    .option('--time-budget <seconds>', 'start no retry once the upload has taken this long (default 24 h)')
     .option('--restart', 'discard a saved interrupted upload of this file and start over')
     .option('--force', 'upload even if this content was uploaded before with this profile')
     .option('--wait-lock', 'if another vupload is working on the same file, wait for it instead of failing')

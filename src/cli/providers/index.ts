@@ -11,7 +11,10 @@ export type Provider = (typeof PROVIDERS)[number];
 /** `<config>/profiles.json`: `{ "<profile>": { "provider": "youku" } }` gives a profile its provider. */
 export const PROFILES_FILE = 'profiles.json';
 
-export async function resolveProvider(globals: GlobalOptions & { provider?: string }, ctx: CliContext): Promise<Provider> {
+export async function resolveProvider(
+  globals: GlobalOptions & { provider?: string },
+  ctx: CliContext,
+): Promise<Provider> {
   let name = globals.provider;
   if (name === undefined) {
     const file = join(configDir(ctx.env), PROFILES_FILE);

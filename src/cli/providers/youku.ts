@@ -23,7 +23,8 @@ export async function youkuUpload(
   const youku = await import('../../youku/index.js');
   const { parseKeywords } = await import('../../youtube/metadata.js');
   const tags = parseKeywords(flags.tags ?? flags.keywords ?? '');
-  if (tags.length === 0) throw usageError('--tags: Youku requires at least one tag.', 'Example: --tags "travel,surf"');
+  if (tags.length === 0)
+    throw usageError('--tags: Youku requires at least one tag.', 'Example: --tags "travel,surf"');
   const client = await youku.loadYoukuClient(ctx.env, configDir(ctx.env));
   const auth = youku.createYoukuAuth({ configDir: configDir(ctx.env), profile: globals.profile, clock: ctx });
   const apiUrl = await apiRoot(globals, ctx);
@@ -48,7 +49,13 @@ export async function youkuUpload(
       signal: ctx.signal,
       restart: Boolean(flags.restart),
       onProgress: (p) =>
-        out.progress(`Uploading ${label}:`, { confirmed: p.confirmed, total: p.total, rate: p.rate, eta: p.etaSeconds, retries: p.retries }),
+        out.progress(`Uploading ${label}:`, {
+          confirmed: p.confirmed,
+          total: p.total,
+          rate: p.rate,
+          eta: p.etaSeconds,
+          retries: p.retries,
+        }),
       onRetry: (e) => out.info(`Retry ${e.attempt} in ${formatDuration(e.delayMs / 1000)}: ${e.reason}`),
       onResumed: () => out.info(`Resuming the interrupted upload of ${label}.`),
       onConfirmWait: (e) => out.progressText(`Youku is still confirming the slices (status ${e.status})…`),
@@ -56,7 +63,9 @@ export async function youkuUpload(
     });
     out.stopSpinner(`Uploaded ${label} (${formatBytes(result.size)}) to Youku as ${result.videoId}.`);
     if (result.idsDiffer) {
-      out.warn(`Youku returned ${result.createVideoId} at create and ${result.videoId} at commit; both are in the history.`);
+      out.warn(
+        `Youku returned ${result.createVideoId} at create and ${result.videoId} at commit; both are in the history.`,
+      );
     }
     if (globals.json) out.resultJson({ provider: 'youku', id: result.videoId, ...result });
     else out.result(result.videoId);
@@ -68,7 +77,11 @@ export async function youkuStatus(videoId: string, globals: GlobalOptions, ctx: 
   const out = await Output.create(ctx, globals);
   const youku = await import('../../youku/index.js');
   const client = await youku.loadYoukuClient(ctx.env, configDir(ctx.env));
-  const status = await youku.youkuVideoStatus({ apiUrl: await apiRoot(globals, ctx), clientId: client.clientId, videoId });
+  const status = await youku.youkuVideoStatus({
+    apiUrl: await apiRoot(globals, ctx),
+    clientId: client.clientId,
+    videoId,
+  });
   if (globals.json) out.resultJson({ provider: 'youku', ...status });
   else
     out.result(
@@ -98,7 +111,8 @@ export async function youkuAuthLogin(
     configDir: configDir(ctx.env),
     profile: globals.profile,
     apiUrl,
-    oauthUrl: ctx.env.VUPLOAD_YOUKU_OAUTH_URL ?? (apiUrl === youku.YOUKU_API_URL ? youku.YOUKU_OAUTH_URL : apiUrl),
+    oauthUrl:
+      ctx.env.VUPLOAD_YOUKU_OAUTH_URL ?? (apiUrl === youku.YOUKU_API_URL ? youku.YOUKU_OAUTH_URL : apiUrl),
     openBrowser: async (url) => {
       out.info(`Open this address in a browser and allow access:\n${url}`);
       if (flags.browser) await ctx.openUrl(url);

@@ -23,6 +23,7 @@ export interface UploadFlags extends MetadataFlags {
   chunkSize?: string;
   limitRate?: string;
   retries?: string;
+  timeBudget?: string;
   restart?: boolean;
 }
 
@@ -42,6 +43,8 @@ export interface UploadPlan {
   chunkSize?: number;
   limitRate?: number;
   retries?: number;
+  /** No retry starts after this long (the engine's time budget). */
+  timeBudgetMs?: number;
   restart: boolean;
   /** Notes for stderr (e.g. the chunk size was rounded). */
   notes: string[];
@@ -126,6 +129,9 @@ export async function prepareUpload(
   }
   if (flags.limitRate !== undefined) plan.limitRate = parseSize(flags.limitRate, '--limit-rate');
   if (flags.retries !== undefined) plan.retries = parseIntegerOption('--retries', flags.retries, 0, 100);
+  if (flags.timeBudget !== undefined) {
+    plan.timeBudgetMs = parseIntegerOption('--time-budget', flags.timeBudget, 1, 30 * 86_400) * 1000;
+  }
   return plan;
 }
 

@@ -242,6 +242,7 @@ async function uploadVideo(
       chunkSize: plan.chunkSize,
       limitRate: plan.limitRate,
       retries: plan.retries,
+      timeBudgetMs: plan.timeBudgetMs,
       restart: plan.restart,
       random: ctx.random,
       clock: { now: ctx.now, sleep: ctx.sleep },

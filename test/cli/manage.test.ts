@@ -90,7 +90,7 @@ describe('vupload update', () => {
       reason: 'invalidTags',
     });
     const result = await t.run(['update', id, '--tags', 'fine']);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /invalidTags/);
   });
 });

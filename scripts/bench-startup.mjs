@@ -4,17 +4,14 @@ import { join } from 'node:path';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'vupload.js');
 
-function timeRuns(args, runs) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { stdio: 'ignore' });
-    if (result.status !== 0) throw new Error(`${args.join(' ')} exited with ${result.status}`);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+function timeOnce(args) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`${args.join(' ')} exited with ${result.status}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export function benchStartup(runs = 15) {
   const cases = [
@@ -24,7 +21,10 @@ export function benchStartup(runs = 15) {
   ];
   // Warm the file cache once so the first case is not penalised.
   for (const [, args] of cases) spawnSync(process.execPath, args, { stdio: 'ignore' });
-  const medians = cases.map(([name, args]) => [name, timeRuns(args, runs)]);
+  // Round-robin, so that a slow moment of the machine hits every case alike.
+  const times = cases.map(() => []);
+  for (let i = 0; i < runs; i++) cases.forEach(([, args], c) => times[c].push(timeOnce(args)));
+  const medians = cases.map(([name], c) => [name, median(times[c])]);
   const base = medians[0][1];
   return medians.map(([name, ms]) => ({ name, medianMs: Math.round(ms), ratio: +(ms / base).toFixed(2) }));
 }

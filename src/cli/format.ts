@@ -19,7 +19,7 @@ export interface ProgressView {
   /** Bytes per second; 0 when unknown. */
   rate: number;
   /** Seconds left; undefined when unknown. */
-  eta?: number;
+  etaSeconds?: number | undefined;
   retries: number;
 }
 
@@ -27,7 +27,8 @@ export function formatProgress(p: ProgressView): string {
   const percent = p.total > 0 ? Math.floor((p.confirmed / p.total) * 100) : 100;
   const parts = [`${percent}%`, `${formatBytes(p.confirmed)} of ${formatBytes(p.total)}`];
   if (p.rate > 0) parts.push(`${formatBytes(p.rate)}/s`);
-  if (p.eta !== undefined && p.rate > 0 && p.confirmed < p.total) parts.push(`ETA ${formatDuration(p.eta)}`);
+  if (p.etaSeconds !== undefined && p.rate > 0 && p.confirmed < p.total)
+    parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
   if (p.retries > 0) parts.push(`${p.retries} ${p.retries === 1 ? 'retry' : 'retries'}`);
   return parts.join(', ');
 }

@@ -1,7 +1,7 @@
 // This file is the only place that writes: results to stdout, everything for humans to stderr (spinner on a TTY only).
 import type { Ora } from 'ora';
 import type { CliContext } from './context.js';
-import { formatProgress, type ProgressView } from './format.js';
+import { formatDuration, formatProgress, type ProgressView } from './format.js';
 
 export interface OutputOptions {
   quiet?: boolean;
@@ -106,6 +106,11 @@ export class Output {
       this.lastPlainAt = now;
       this.line(text);
     }
+  }
+
+  /** One line for a retry the engine is about to make. */
+  retry(event: { attempt: number; delayMs: number; reason: string }): void {
+    this.info(`Retry ${event.attempt} in ${formatDuration(event.delayMs / 1000)}: ${event.reason}`);
   }
 
   /** A status line that replaces the previous one on a TTY; printed plainly only when it changed. */

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
 import { configDir, stateDir } from '../../paths.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { formatBytes, formatDuration } from '../format.js';
+import { formatBytes } from '../format.js';
 import type { MetadataFlags } from '../metadata-flags.js';
 import { Output } from '../output.js';
 
@@ -48,15 +48,8 @@ export async function youkuUpload(
       random: ctx.random,
       signal: ctx.signal,
       restart: Boolean(flags.restart),
-      onProgress: (p) =>
-        out.progress(`Uploading ${label}:`, {
-          confirmed: p.confirmed,
-          total: p.total,
-          rate: p.rate,
-          eta: p.etaSeconds,
-          retries: p.retries,
-        }),
-      onRetry: (e) => out.info(`Retry ${e.attempt} in ${formatDuration(e.delayMs / 1000)}: ${e.reason}`),
+      onProgress: (p) => out.progress(`Uploading ${label}:`, p),
+      onRetry: (e) => out.retry(e),
       onResumed: () => out.info(`Resuming the interrupted upload of ${label}.`),
       onConfirmWait: (e) => out.progressText(`Youku is still confirming the slices (status ${e.status})…`),
       onRestarted: (e) => out.info(`Starting the upload of ${label} again (${e.reason}).`),

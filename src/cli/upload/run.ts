@@ -247,15 +247,8 @@ async function uploadVideo(
       random: ctx.random,
       clock: { now: ctx.now, sleep: ctx.sleep },
       signal: ctx.signal,
-      onProgress: (p) =>
-        out.progress(`Uploading ${label}:`, {
-          confirmed: p.confirmed,
-          total: p.total,
-          rate: p.rate,
-          eta: p.etaSeconds,
-          retries: p.retries,
-        }),
-      onRetry: (e) => out.info(`Retry ${e.attempt} in ${formatDuration(e.delayMs / 1000)}: ${e.reason}`),
+      onProgress: (p) => out.progress(`Uploading ${label}:`, p),
+      onRetry: (e) => out.retry(e),
       onResumed: (e) => {
         if (e.persisted) out.info(`Resuming the interrupted upload of ${label} at ${formatBytes(e.offset)}.`);
       },

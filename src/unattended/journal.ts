@@ -1,7 +1,7 @@
 // This file answers "was this file uploaded already, and which of its later steps are done?" from the journals.
 import { join } from 'node:path';
+import { appendJournalLine, readJournal } from '../journal-file.js';
 import { HISTORY_FILE, type HistoryEntry } from '../upload/journal.js';
-import { appendJournalLine, readJournal } from './journal-file.js';
 
 /**
  * The engine appends one record per finished upload to `<state>/history.jsonl` (src/upload/journal.ts). The steps

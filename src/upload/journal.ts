@@ -1,7 +1,6 @@
 // This file is the upload history: one JSON line per finished upload, appended and fsynced, so an id is never lost.
-import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir } from '../fsutil.js';
+import { appendJournalLine, readJournal } from '../journal-file.js';
 
 export interface HistoryEntry {
   /** ISO 8601 time the upload finished. */
@@ -22,35 +21,16 @@ export interface HistoryEntry {
 
 export const HISTORY_FILE = 'history.jsonl';
 
-/** Appends one line to `<stateDir>/history.jsonl` (mode 0600) and fsyncs it before returning. */
+/**
+ * Appends one line to `<stateDir>/history.jsonl` (mode 0600) and fsyncs it before returning. A line torn by an
+ * earlier crash is closed first, so this record cannot be glued to it and lost.
+ */
 export async function appendHistory(stateDir: string, entry: HistoryEntry): Promise<void> {
-  await ensurePrivateDir(stateDir);
-  const handle = await open(join(stateDir, HISTORY_FILE), 'a', 0o600);
-  try {
-    await handle.appendFile(`${JSON.stringify(entry)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await appendJournalLine(join(stateDir, HISTORY_FILE), entry);
 }
 
-/** Every entry, oldest first. A torn last line (a crash mid-append) is skipped, not fatal. */
+/** Every entry, oldest first. A torn line (a crash mid-append) is skipped, not fatal. */
 export async function readHistory(stateDir: string): Promise<HistoryEntry[]> {
-  let text: string;
-  try {
-    text = await readFile(join(stateDir, HISTORY_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const entries: HistoryEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      entries.push(JSON.parse(line) as HistoryEntry);
-    } catch {
-      // skip: only a line cut short by a crash can be unreadable
-    }
-  }
-  return entries;
+  const records = await readJournal(join(stateDir, HISTORY_FILE));
+  return records.filter((r) => typeof r.videoId === 'string') as unknown as HistoryEntry[];
 }

@@ -4,6 +4,7 @@ import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { appendJournalLine, parseJournal } from '../../src/journal-file.js';
 import {
   findPreviousUpload,
   listHistory,
@@ -12,7 +13,6 @@ import {
   STEPS_FILE,
   Step,
 } from '../../src/unattended/journal.js';
-import { appendJournalLine, parseJournal } from '../../src/unattended/journal-file.js';
 import { appendHistory, HISTORY_FILE, type HistoryEntry } from '../../src/upload/journal.js';
 
 const upload = (over: Partial<HistoryEntry> = {}): HistoryEntry => ({

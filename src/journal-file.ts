@@ -1,7 +1,7 @@
 // This file appends and reads JSON Lines journals so that a crash mid-write never loses or corrupts another record.
 import { open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ensurePrivateDir } from '../fsutil.js';
+import { ensurePrivateDir } from './fsutil.js';
 
 /**
  * Appends one record as one line with a single write to a file opened O_APPEND (mode 0600), then fsyncs it.

@@ -14,7 +14,10 @@ export function formatDuration(seconds: number): string {
 }
 
 export interface ProgressView {
+  /** Bytes the server confirmed holding. */
   confirmed: number;
+  /** Bytes put on the wire for the file so far; in one-request mode the server confirms only at the end. */
+  sent?: number;
   total: number;
   /** Bytes per second; 0 when unknown. */
   rate: number;
@@ -23,11 +26,17 @@ export interface ProgressView {
   retries: number;
 }
 
+/** Percent of the file sent so far (the server's confirmed offset lags behind in one-request mode). */
+export function progressPercent(p: ProgressView): number {
+  const done = Math.max(p.sent ?? 0, p.confirmed);
+  return p.total > 0 ? Math.floor((done / p.total) * 100) : 100;
+}
+
 export function formatProgress(p: ProgressView): string {
-  const percent = p.total > 0 ? Math.floor((p.confirmed / p.total) * 100) : 100;
-  const parts = [`${percent}%`, `${formatBytes(p.confirmed)} of ${formatBytes(p.total)}`];
+  const done = Math.max(p.sent ?? 0, p.confirmed);
+  const parts = [`${progressPercent(p)}%`, `${formatBytes(done)} of ${formatBytes(p.total)}`];
   if (p.rate > 0) parts.push(`${formatBytes(p.rate)}/s`);
-  if (p.etaSeconds !== undefined && p.rate > 0 && p.confirmed < p.total)
+  if (p.etaSeconds !== undefined && p.rate > 0 && done < p.total)
     parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
   if (p.retries > 0) parts.push(`${p.retries} ${p.retries === 1 ? 'retry' : 'retries'}`);
   return parts.join(', ');

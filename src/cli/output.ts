@@ -1,7 +1,7 @@
 // This file is the only place that writes: results to stdout, everything for humans to stderr (spinner on a TTY only).
 import type { Ora } from 'ora';
 import type { CliContext } from './context.js';
-import { formatDuration, formatProgress, type ProgressView } from './format.js';
+import { formatDuration, formatProgress, type ProgressView, progressPercent } from './format.js';
 
 export interface OutputOptions {
   quiet?: boolean;
@@ -97,7 +97,7 @@ export class Output {
       else this.spinner.text = text;
       return;
     }
-    const percent = view.total > 0 ? Math.floor((view.confirmed / view.total) * 100) : 100;
+    const percent = progressPercent(view);
     const now = this.ctx.now();
     const stepped =
       Math.floor(percent / PLAIN_STEP_PERCENT) > Math.floor(this.lastPlainPercent / PLAIN_STEP_PERCENT);

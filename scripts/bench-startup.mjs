@@ -23,7 +23,9 @@ export function benchStartup(runs = 15) {
   for (const [, args] of cases) spawnSync(process.execPath, args, { stdio: 'ignore' });
   // Round-robin, so that a slow moment of the machine hits every case alike.
   const times = cases.map(() => []);
-  for (let i = 0; i < runs; i++) cases.forEach(([, args], c) => times[c].push(timeOnce(args)));
+  for (let i = 0; i < runs; i++) {
+    for (const [c, [, args]] of cases.entries()) times[c].push(timeOnce(args));
+  }
   const medians = cases.map(([name], c) => [name, median(times[c])]);
   const base = medians[0][1];
   return medians.map(([name, ms]) => ({ name, medianMs: Math.round(ms), ratio: +(ms / base).toFixed(2) }));

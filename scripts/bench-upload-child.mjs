@@ -43,7 +43,12 @@ async function baseline() {
     },
     json,
   );
-  const put = await request('PUT', init.headers.location, { 'Content-Length': size }, createReadStream(file, { highWaterMark: 1024 * 1024 }));
+  const put = await request(
+    'PUT',
+    init.headers.location,
+    { 'Content-Length': size },
+    createReadStream(file, { highWaterMark: 1024 * 1024 }),
+  );
   if (put.status !== 200 && put.status !== 201) throw new Error(`baseline PUT answered ${put.status}`);
   return size;
 }

@@ -103,13 +103,16 @@ async function lockedJob(
     playlists: pending.filter((s) => s.startsWith('playlist:')).length,
     captions: pending.filter((s) => s.startsWith('caption:')).length,
   });
-  if (cost > 0) await reserveQuota(ledger, account, cost, label, ctx, out, job);
-
   let auth: Awaited<ReturnType<typeof openAuth>> | undefined;
   const openAuthOnce = async () => {
     auth ??= await openAuth(ctx, globals, out);
     return auth;
   };
+  if (cost > 0) {
+    // Log in first: a missing login must not count units that were never spent.
+    await openAuthOnce();
+    await reserveQuota(ledger, account, cost, label, ctx, out, job);
+  }
   let outcome: UploadOutcome;
   try {
     outcome = previous

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { ANSI } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
+import { makeVideo } from './video-file.js';
 
 const video = fixture('sample.mp4');
 const inits = (t: CliEnv, mark: number) => t.since(mark).filter((r) => r.kind === 'upload-init');
@@ -249,5 +250,28 @@ describe('vupload upload', () => {
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, /^[A-Za-z0-9_-]{11}\n$/);
     assert.match(result.stderr, /was uploaded, but/);
+  });
+
+  test('--chunk-size sends 256 KiB-aligned chunks (with a note when rounded) and --open opens the video page', async () => {
+    const file = await makeVideo(join(t.dir, 'chunked.mp4'), 1024 * 1024 + 100);
+    const opened: string[] = [];
+    const mark = t.sb.requests.length;
+    const result = await t.run(['--file', file, '--chunk-size', '300K', '--open'], {
+      openUrl: async (url) => {
+        opened.push(url);
+      },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /rounded to 262144 bytes/);
+    const chunks = t.since(mark).filter((r) => r.kind === 'upload-chunk' && r.bodyBytes > 0);
+    assert.deepEqual(
+      chunks.map((r) => r.firstByte),
+      [0, 262144, 524288, 786432, 1048576],
+    );
+    assert.deepEqual(opened, [`https://youtu.be/${result.stdout.trim()}`]);
+    const expected = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+    assert.equal(t.sb.media(result.stdout.trim())?.sha256, expected);
   });
 });

@@ -40,7 +40,16 @@ export async function runSteps(
   s: StepContext,
 ): Promise<void> {
   const pending = wantedSteps(plan).filter((step) => !s.done.has(step));
-  if (pending.length === 0 && !plan.wait) return;
+  if (pending.length > 0 || plan.wait) await runApiSteps(plan, id, outcome, s);
+  if (plan.open) await s.ctx.openUrl(`https://youtu.be/${id}`);
+}
+
+async function runApiSteps(
+  plan: UploadPlan,
+  id: string,
+  outcome: StepOutcome,
+  s: StepContext,
+): Promise<void> {
   const { createYouTubeClient } = await import('../../youtube/api.js');
   const yt = createYouTubeClient({
     apiUrl: apiUrl(s.globals, s.ctx.env),

@@ -5,6 +5,7 @@ import { ExitCode, isVuploadError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { stopAllSpinners } from './output.js';
 import { buildProgram, normalizeArgv } from './program.js';
+import { escapeVideoIds } from './video-id.js';
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const program = buildProgram(ctx);
@@ -12,7 +13,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   // Commands that finish without throwing may still set process.exitCode (e.g. a step after an upload failed).
   process.exitCode = undefined;
   try {
-    await program.parseAsync(normalizeArgv(argv), { from: 'user' });
+    await program.parseAsync(escapeVideoIds(normalizeArgv(argv), program), { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
     return reportError(error, ctx, verbose);

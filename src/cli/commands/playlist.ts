@@ -1,8 +1,10 @@
 // This file is `vupload playlist list | add`: the user's playlists, and adding a video to one by id or title.
 import { Command } from 'commander';
+import { usageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
 import { openYouTube } from '../session.js';
+import { videoIdFrom } from '../video-id.js';
 
 export function registerPlaylist(program: Command, ctx: CliContext): void {
   const playlist = new Command('playlist').description('list your playlists, add a video to one');
@@ -26,25 +28,41 @@ export function registerPlaylist(program: Command, ctx: CliContext): void {
     .command('add')
     .description('add a video to a playlist given by id or exact title')
     .argument('<video-id>', 'the video')
-    .argument('<playlist>', 'playlist id or exact title')
+    .argument('[playlist]', 'playlist id or exact title')
+    .option(
+      '--video-id <id>',
+      'the video (for ids that start with "-"; then the playlist is the only argument)',
+    )
     .option('--create', 'create the playlist (private) if no playlist has that title')
-    .action(async (videoId: string, wanted: string, flags: { create?: boolean }, cmd: Command) => {
-      const globals = cmd.optsWithGlobals<GlobalOptions>();
-      const out = await Output.create(ctx, globals);
-      const { yt } = await openYouTube(ctx, globals, out);
-      const target = await yt.resolvePlaylist(wanted, { create: Boolean(flags.create) });
-      if (target.created) out.info(`Created playlist "${target.title}" (${target.id}).`);
-      const item = await yt.addToPlaylist(videoId, target.id);
-      if (globals.json)
-        out.resultJson({
-          videoId,
-          playlistId: target.id,
-          playlistTitle: target.title,
-          itemId: item.id,
-          created: target.created,
-        });
-      else out.result(item.id);
-      out.info(`Added ${videoId} to "${target.title}".`);
-    });
+    .action(
+      async (
+        first: string,
+        second: string | undefined,
+        flags: { create?: boolean; videoId?: string },
+        cmd: Command,
+      ) => {
+        // With --video-id the one positional argument is the playlist.
+        const videoId = videoIdFrom(flags.videoId === undefined ? first : undefined, flags);
+        const wanted = flags.videoId === undefined ? second : first;
+        if (wanted === undefined)
+          throw usageError('no playlist given.', 'vupload playlist add VIDEO_ID "Playlist title"');
+        const globals = cmd.optsWithGlobals<GlobalOptions>();
+        const out = await Output.create(ctx, globals);
+        const { yt } = await openYouTube(ctx, globals, out);
+        const target = await yt.resolvePlaylist(wanted, { create: Boolean(flags.create) });
+        if (target.created) out.info(`Created playlist "${target.title}" (${target.id}).`);
+        const item = await yt.addToPlaylist(videoId, target.id);
+        if (globals.json)
+          out.resultJson({
+            videoId,
+            playlistId: target.id,
+            playlistTitle: target.title,
+            itemId: item.id,
+            created: target.created,
+          });
+        else out.result(item.id);
+        out.info(`Added ${videoId} to "${target.title}".`);
+      },
+    );
   program.addCommand(playlist);
 }

@@ -5,6 +5,7 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { formatDuration } from '../format.js';
 import { Output } from '../output.js';
 import { openYouTube } from '../session.js';
+import { videoIdFrom } from '../video-id.js';
 
 function describe(view: VideoStatusView): string[] {
   const lines = [`id:         ${view.id}`, `url:        ${view.url}`];
@@ -27,37 +28,45 @@ export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
     .description('upload and processing status of a video')
-    .argument('<video-id>', 'the video')
+    .argument('[video-id]', 'the video')
+    .option('--video-id <id>', 'the video (for ids that start with "-")')
     .option('--wait', 'poll until processing has ended; exit non-zero if it failed or was rejected')
     .option(
       '--requested-privacy <status>',
       'the privacy the upload asked for (flags the private lock of unaudited API projects)',
     )
-    .action(async (videoId: string, flags: { wait?: boolean; requestedPrivacy?: string }, cmd: Command) => {
-      const globals = cmd.optsWithGlobals<GlobalOptions>();
-      const { resolveProvider } = await import('../providers/index.js');
-      if ((await resolveProvider(globals, ctx)) === 'youku') {
-        const { youkuStatus } = await import('../providers/youku.js');
-        await youkuStatus(videoId, globals, ctx);
-        return;
-      }
-      const out = await Output.create(ctx, globals);
-      const { yt } = await openYouTube(ctx, globals, out);
-      const { processingError } = await import('../../youtube/status.js');
-      const view = flags.wait
-        ? await yt.waitForProcessing(videoId, {
-            requestedPrivacy: flags.requestedPrivacy,
-            onUpdate: (v) => {
-              const parts = v.partsTotal ? ` ${v.partsProcessed ?? 0}/${v.partsTotal} parts` : '';
-              out.progressText(`Processing ${videoId}: ${v.state}${parts}`);
-            },
-          })
-        : await yt.getStatus(videoId, flags.requestedPrivacy);
-      out.stopSpinner();
-      if (globals.json) out.resultJson(view);
-      else out.result(describe(view).join('\n'));
-      if (view.notice) out.warn(view.notice);
-      const failed = flags.wait ? processingError(view) : undefined;
-      if (failed) throw failed;
-    });
+    .action(
+      async (
+        idArg: string | undefined,
+        flags: { wait?: boolean; requestedPrivacy?: string; videoId?: string },
+        cmd: Command,
+      ) => {
+        const videoId = videoIdFrom(idArg, flags);
+        const globals = cmd.optsWithGlobals<GlobalOptions>();
+        const { resolveProvider } = await import('../providers/index.js');
+        if ((await resolveProvider(globals, ctx)) === 'youku') {
+          const { youkuStatus } = await import('../providers/youku.js');
+          await youkuStatus(videoId, globals, ctx);
+          return;
+        }
+        const out = await Output.create(ctx, globals);
+        const { yt } = await openYouTube(ctx, globals, out);
+        const { processingError } = await import('../../youtube/status.js');
+        const view = flags.wait
+          ? await yt.waitForProcessing(videoId, {
+              requestedPrivacy: flags.requestedPrivacy,
+              onUpdate: (v) => {
+                const parts = v.partsTotal ? ` ${v.partsProcessed ?? 0}/${v.partsTotal} parts` : '';
+                out.progressText(`Processing ${videoId}: ${v.state}${parts}`);
+              },
+            })
+          : await yt.getStatus(videoId, flags.requestedPrivacy);
+        out.stopSpinner();
+        if (globals.json) out.resultJson(view);
+        else out.result(describe(view).join('\n'));
+        if (view.notice) out.warn(view.notice);
+        const failed = flags.wait ? processingError(view) : undefined;
+        if (failed) throw failed;
+      },
+    );
 }

@@ -1,17 +1,25 @@
 // This file is `vupload thumbnail VIDEO_ID FILE`: check the image (JPEG/PNG, ≤ 2 MB) and set it (thumbnails.set).
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { usageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
 import { openYouTube } from '../session.js';
+import { videoIdFrom } from '../video-id.js';
 
 export function registerThumbnail(program: Command, ctx: CliContext): void {
   program
     .command('thumbnail')
     .description("set a video's custom thumbnail (JPEG or PNG, at most 2 MB)")
     .argument('<video-id>', 'the video')
-    .argument('<file>', 'the image')
-    .action(async (videoId: string, file: string, _flags: unknown, cmd: Command) => {
+    .argument('[file]', 'the image')
+    .option('--video-id <id>', 'the video (for ids that start with "-"; then the image is the only argument)')
+    .action(async (first: string, second: string | undefined, flags: { videoId?: string }, cmd: Command) => {
+      // With --video-id the one positional argument is the image.
+      const videoId = videoIdFrom(flags.videoId === undefined ? first : undefined, flags);
+      const file = flags.videoId === undefined ? second : first;
+      if (file === undefined)
+        throw usageError('no image file given.', 'vupload thumbnail VIDEO_ID cover.jpg');
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
       const path = resolve(ctx.cwd, file);

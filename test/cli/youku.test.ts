@@ -54,6 +54,12 @@ describe('vupload --provider youku', () => {
       provider: string;
     }>;
     assert.ok(history.some((h) => h.id === id && h.provider === 'youku'));
+    // Never twice: the same file again prints the same id and sends nothing.
+    const before = sb.requests.length;
+    const again = await run(['--provider', 'youku', '--file', file, '--title', 'Clip', '--tags', 'a,b']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.trim(), id);
+    assert.equal(sb.requests.length, before);
   });
 
   test('a profile whose provider is youku needs no --provider; Youku requires tags', async () => {

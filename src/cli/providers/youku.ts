@@ -1,5 +1,5 @@
 // This file is the CLI side of the Youku provider: upload, status and login through src/youku (issue 8).
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
 import { configDir, stateDir } from '../../paths.js';
 import type { CliContext, GlobalOptions } from '../context.js';
@@ -15,7 +15,7 @@ async function apiRoot(globals: GlobalOptions, ctx: CliContext): Promise<string>
 
 export async function youkuUpload(
   files: string[],
-  flags: MetadataFlags & { retries?: string; restart?: boolean; limitRate?: string },
+  flags: MetadataFlags & { retries?: string; restart?: boolean; force?: boolean; waitLock?: boolean },
   globals: GlobalOptions,
   ctx: CliContext,
 ): Promise<number> {
@@ -28,9 +28,51 @@ export async function youkuUpload(
   const client = await youku.loadYoukuClient(ctx.env, configDir(ctx.env));
   const auth = youku.createYoukuAuth({ configDir: configDir(ctx.env), profile: globals.profile, clock: ctx });
   const apiUrl = await apiRoot(globals, ctx);
+  const { fingerprintFile } = await import('../../upload/index.js');
+  const { withLock } = await import('../../unattended/lock.js');
+  const { findPreviousUpload } = await import('../../unattended/journal.js');
+  const { checkVideoFile } = await import('../upload/prepare.js');
+  const state = stateDir(ctx.env);
   for (const fileArg of files) {
     const file = resolve(ctx.cwd, fileArg);
     const label = basename(file);
+    const size = await checkVideoFile('--file', file);
+    const fingerprint = await fingerprintFile(file);
+    await withLock(
+      {
+        dir: join(state, 'locks'),
+        key: fingerprint,
+        label: file,
+        wait: Boolean(flags.waitLock),
+        signal: ctx.signal,
+      },
+      async () => {
+        // Never twice: the same content for the same profile was uploaded already (unless --force).
+        const previous = flags.force
+          ? undefined
+          : await findPreviousUpload({
+              stateDir: state,
+              account: globals.profile,
+              fingerprint,
+              size,
+              provider: 'youku',
+            });
+        if (previous) {
+          out.info(
+            `${label} was already uploaded to Youku as ${previous.videoId}; nothing sent (--force uploads it again).`,
+          );
+          if (globals.json)
+            out.resultJson({ provider: 'youku', id: previous.videoId, alreadyUploaded: true, file });
+          else out.result(previous.videoId);
+          return;
+        }
+        await uploadOne(file, label);
+      },
+    );
+  }
+  return ExitCode.ok;
+
+  async function uploadOne(file: string, label: string): Promise<void> {
     const title = flags.title ?? label.replace(/\.[^.]*$/, '');
     out.startSpinner(`Connecting to upload ${label} to Youku…`);
     const result = await youku.uploadToYouku({
@@ -63,7 +105,6 @@ export async function youkuUpload(
     if (globals.json) out.resultJson({ provider: 'youku', id: result.videoId, ...result });
     else out.result(result.videoId);
   }
-  return ExitCode.ok;
 }
 
 export async function youkuStatus(videoId: string, globals: GlobalOptions, ctx: CliContext): Promise<void> {

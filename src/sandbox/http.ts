@@ -1,5 +1,5 @@
 // This file is the per-request plumbing: reading bodies (with cut and slow faults applied) and sending answers.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from './errors.js';
 import type { Fault, RequestLogEntry } from './types.js';
@@ -169,4 +169,16 @@ export function listParam(query: Query, name: string): string[] {
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** Listens on 127.0.0.1 (port 0: a free one) and resolves with the port; the emulators never bind elsewhere. */
+export function listenLoopback(server: Server, port = 0): Promise<number> {
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', fail);
+      const address = server.address();
+      done(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
 }

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { ensurePrivateDir } from '../fsutil.js';
 import { createAdmin } from './admin.js';
 import { Core, type ResolvedOptions } from './core.js';
+import { listenLoopback } from './http.js';
 import { mintToken, pruneTokens } from './oauth.js';
 import { Quota } from './quota.js';
 import { createListener } from './server.js';
@@ -63,15 +64,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       options.log,
     ),
   );
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', fail);
-      done();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenLoopback(server, options.port);
   const url = `http://127.0.0.1:${port}`;
   core.url = url;
   const state = store.state;

@@ -1,9 +1,11 @@
 // This file is the Youku emulator's entry point: startYoukuSandbox() wires state, handlers and a 127.0.0.1 server.
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensurePrivateDir } from '../../fsutil.js';
+import { listenLoopback } from '../http.js';
 import { showVideo } from './api.js';
 import { YoukuCore } from './core.js';
 import { createYoukuListener } from './server.js';
@@ -41,15 +43,7 @@ export async function startYoukuSandbox(options: YoukuSandboxOptions = {}): Prom
     options.now ?? Date.now,
   );
   const server = createServer({ requestTimeout: 0 }, createYoukuListener(core, options.log));
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', fail);
-      done();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenLoopback(server, options.port);
   core.url = `http://127.0.0.1:${port}`;
   const uploadOf = (tokenOrId: string) => core.uploads.get(tokenOrId) ?? core.videos.get(tokenOrId)?.upload;
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fixture } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
@@ -92,7 +93,9 @@ describe('exit codes', () => {
       const controller = new AbortController();
       const mark = t.sb.requests.length;
       const running = t.run(['--file', file], { signal: controller.signal });
-      for (let i = 0; i < 500 && !t.since(mark).some((r) => r.kind === 'upload-chunk'); i++) await delay(20);
+      await waitFor('the upload to start sending', () =>
+        t.since(mark).some((r) => r.kind === 'upload-chunk'),
+      );
       await delay(600);
       controller.abort(signal);
       const result = await running;

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { spawnCli } from '../helpers/cli.js';
 import { repoRoot, vuploadBin } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
@@ -45,7 +46,7 @@ describe('kill -9 of a real vupload process', () => {
     const mark = t.sb.requests.length;
     const first = spawnCli(['--file', file, '--title', 'Killed'], { env: t.env, cwd: t.dir });
     // Wait until the body is flowing (2 MiB/s), then let about 2 MiB of it arrive.
-    for (let i = 0; i < 500 && !t.since(mark).some((r) => r.kind === 'upload-chunk'); i++) await delay(20);
+    await waitFor('the upload to start sending', () => t.since(mark).some((r) => r.kind === 'upload-chunk'));
     await delay(1000);
     first.child.kill('SIGKILL');
     const killed = await first;
@@ -78,7 +79,7 @@ describe('vupload sandbox', () => {
     running.child.stdout?.on('data', (d: Buffer) => {
       stdout += d.toString();
     });
-    for (let i = 0; i < 500 && !stdout.includes('VUPLOAD_STATE_DIR'); i++) await delay(20);
+    await waitFor('the env lines', () => stdout.includes('VUPLOAD_STATE_DIR'));
     const env = Object.fromEntries(
       stdout
         .trim()

@@ -4,6 +4,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fixture } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
@@ -93,9 +94,9 @@ describe('unattended use', () => {
     const file = await makeVideo(join(t.dir, 'locked.mp4'), 1024 * 1024);
     t.sb.faults.add({ on: 'upload-chunk', bytesPerSec: 1024 * 1024 });
     const first = t.run(['--file', file]);
-    for (let i = 0; i < 200 && !t.sb.requests.some((r) => r.kind === 'upload-chunk' && r.status === 0); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor('the first run to be sending', () =>
+      t.sb.requests.some((r) => r.kind === 'upload-chunk' && r.status === 0),
+    );
     const second = await t.run(['--file', file]);
     assert.equal(second.code, 1);
     assert.match(second.stderr, /--wait-lock/);

@@ -3,21 +3,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../../src/sandbox/index.js';
+import { waitFor } from '../helpers/wait.js';
 import { tempDir, writeVideo } from './helpers.js';
 
 const worker = fileURLToPath(new URL('./kill-worker.js', import.meta.url));
 const SIZE = 2 * 1024 * 1024;
-
-async function waitFor(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > until) assert.fail(`timed out waiting for ${what}`);
-    await delay(20);
-  }
-}
 
 test('kill -9 mid-upload, then a re-run continues the same session at the stored offset', async () => {
   const sb = await startSandbox();

@@ -5,19 +5,11 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '../helpers/wait.js';
 import { world } from './helpers.js';
 
 const worker = fileURLToPath(new URL('./kill-worker.js', import.meta.url));
-
-async function waitFor(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > until) assert.fail(`timed out waiting for ${what}`);
-    await delay(10);
-  }
-}
 
 test('kill -9 mid-upload, then a re-run checks the kept upload and goes on slicing without a new create', async () => {
   const w = await world(1024 * 1024, { confirmDelayChecks: 0 });

@@ -77,7 +77,7 @@ async function lockedJob(
   job: JobOptions,
   fingerprint: string,
 ): Promise<{ outcome: UploadOutcome; failure?: VuploadError }> {
-  const { findPreviousUpload, recordStep } = await import('../../unattended/journal.js');
+  const { findPreviousUpload, recordStep, Step } = await import('../../unattended/journal.js');
   const { QuotaLedger, estimateUploadCost } = await import('../../unattended/quota.js');
   const state = stateDir(ctx.env);
   const label = basename(plan.file);
@@ -99,9 +99,9 @@ async function lockedJob(
   const cost = estimateUploadCost({
     // A saved session was charged when it was created; resuming it costs nothing more.
     insert: !previous && !sessionSaved,
-    thumbnail: pending.includes('thumbnail'),
-    playlists: pending.filter((s) => s.startsWith('playlist:')).length,
-    captions: pending.filter((s) => s.startsWith('caption:')).length,
+    thumbnail: pending.includes(Step.thumbnail),
+    playlists: pending.filter((s) => s.startsWith(Step.playlist(''))).length,
+    captions: pending.filter((s) => s.startsWith(Step.caption(''))).length,
   });
   let auth: Awaited<ReturnType<typeof openAuth>> | undefined;
   const openAuthOnce = async () => {

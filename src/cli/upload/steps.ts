@@ -1,6 +1,7 @@
 // This file runs the steps after an upload (thumbnail, playlists, captions, --wait), skipping those done before.
 import { basename } from 'node:path';
 import type { OAuth2Client } from 'google-auth-library';
+import { Step } from '../../unattended/journal.js';
 import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
 import { formatDuration } from '../format.js';
 import type { Output } from '../output.js';
@@ -13,12 +14,12 @@ export interface StepOutcome {
   processing?: unknown;
 }
 
-/** The journal names of the steps a plan asks for (see src/unattended/journal.ts `Step`). */
+/** The journal names of the steps a plan asks for; playlists by what the user gave (id or title). */
 export function wantedSteps(plan: UploadPlan): string[] {
   return [
-    ...(plan.thumbnail ? ['thumbnail'] : []),
-    ...plan.playlists.map((p) => `playlist:${p}`),
-    ...plan.captions.map((c) => `caption:${c.language}`),
+    ...(plan.thumbnail ? [Step.thumbnail] : []),
+    ...plan.playlists.map((p) => Step.playlist(p)),
+    ...plan.captions.map((c) => Step.caption(c.language)),
   ];
 }
 
@@ -80,7 +81,7 @@ async function runApiSteps(
   };
   if (plan.thumbnail) {
     const thumbnail = plan.thumbnail;
-    const thumb = await step('thumbnail', () => yt.setThumbnail(id, thumbnail));
+    const thumb = await step(Step.thumbnail, () => yt.setThumbnail(id, thumbnail));
     if (thumb) {
       outcome.thumbnail = thumb.url ?? thumbnail;
       s.out.info(`Thumbnail set from ${basename(thumbnail)}.`);
@@ -88,7 +89,7 @@ async function runApiSteps(
   }
   for (const wanted of plan.playlists) {
     const added = await step(
-      `playlist:${wanted}`,
+      Step.playlist(wanted),
       async () => {
         const playlist = await yt.resolvePlaylist(wanted, { create: plan.createPlaylist });
         if (playlist.created) s.out.info(`Created playlist "${playlist.title}" (${playlist.id}).`);
@@ -103,7 +104,7 @@ async function runApiSteps(
     }
   }
   for (const caption of plan.captions) {
-    const track = await step(`caption:${caption.language}`, () =>
+    const track = await step(Step.caption(caption.language), () =>
       yt.insertCaption(id, caption.path, caption.language),
     );
     if (track) {

@@ -72,6 +72,7 @@ export async function runQueue(
   const plans: Array<UploadPlan | VuploadError> = [];
   for (const [index, item] of items.entries()) {
     try {
+      // A file that cannot be read for {date} is left to prepareUpload, whose message names the flag.
       const flags = await applyTemplates(item.flags, resolve(ctx.cwd, item.file), index).catch((error) => {
         if (isVuploadError(error)) throw error;
         return item.flags;
@@ -82,6 +83,7 @@ export async function runQueue(
       plans.push(error);
     }
   }
+  const { runBatch, worstExitCode } = await import('../../unattended/batch.js');
   const codes: number[] = (options.manifestErrors ?? []).map((e) => e.exitCode);
   for (const error of options.manifestErrors ?? []) out.error(`vupload: ${error.message}`);
   if (items[0]?.flags.dryRun) {
@@ -91,7 +93,7 @@ export async function runQueue(
     out.resultJson({ dryRun: true, requests: options.single ? requests[0] : requests });
     for (const p of plans) if (!isVuploadError(p)) for (const note of p.notes) out.info(note);
     out.info('Dry run: nothing was sent.');
-    return Math.max(0, ...plans.map((p) => (isVuploadError(p) ? p.exitCode : 0)), ...codes);
+    return worstExitCode([...plans.map((p) => (isVuploadError(p) ? p.exitCode : ExitCode.ok)), ...codes]);
   }
   const log = jobFlags.logFile
     ? await (await import('../../unattended/housekeeping.js')).LogFile.open(
@@ -102,7 +104,6 @@ export async function runQueue(
       )
     : undefined;
   if (log) job.log = log;
-  const { runBatch, worstExitCode } = await import('../../unattended/batch.js');
   /** Errors already printed (a step failed after the upload: printed with the video id). */
   const reported = new WeakSet<object>();
   const emit = (

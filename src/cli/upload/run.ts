@@ -1,4 +1,5 @@
 // This file performs one upload job: lock, "never twice", quota, the resumable engine, journal, steps, housekeeping.
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isVuploadError, type VuploadError } from '../../errors.js';
 import { stateDir } from '../../paths.js';
@@ -89,16 +90,29 @@ async function lockedJob(
   const pending = wantedSteps(plan).filter((s) => !done.has(s));
   const ledger = QuotaLedger.inStateDir(state, { now: ctx.now, sleep: ctx.sleep });
   const engine = await import('../../upload/index.js');
-  const sessionSaved = previous
-    ? false
-    : (await engine
+  const saved = previous
+    ? undefined
+    : await engine
         .createFileSessionStore(engine.sessionsDir(state))
         .load(
           engine.sessionKey({ path: plan.file, account, initUrl: initUrl(apiUrl(globals, ctx.env), plan) }),
-        )) !== undefined;
+        );
+  // A saved session was charged when it was created; resuming it costs nothing more. The engine's own rule says
+  // whether it will be resumed (--restart, age, other metadata start a new, charged session).
+  const resumable =
+    saved !== undefined &&
+    engine.judgeKeptSession(saved, {
+      size: plan.size,
+      mtimeMs: (await stat(plan.file)).mtimeMs,
+      fingerprint,
+      metadata: plan.resource,
+      contentType: plan.contentType,
+      now: ctx.now(),
+      maxAgeMs: engine.DEFAULT_SESSION_MAX_AGE_MS,
+      restart: plan.restart,
+    }).use;
   const cost = estimateUploadCost({
-    // A saved session was charged when it was created; resuming it costs nothing more.
-    insert: !previous && !sessionSaved,
+    insert: !previous && !resumable,
     thumbnail: pending.includes(Step.thumbnail),
     playlists: pending.filter((s) => s.startsWith(Step.playlist(''))).length,
     captions: pending.filter((s) => s.startsWith(Step.caption(''))).length,

@@ -1,10 +1,11 @@
 // This file runs vupload for tests: in-process with captured streams (fast), or as a real child process.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CliContext } from '../../src/cli/context.js';
 import { run } from '../../src/cli/main.js';
-import { vuploadBin } from './paths.js';
+import { repoRoot, vuploadBin } from './paths.js';
 
 export interface CliResult {
   code: number;
@@ -72,9 +73,9 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
 /** Runs the real `bin/vupload.js` as a child process with `env` added to a minimal environment. */
 export function spawnCli(
   argv: string[],
-  options: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; stdin?: string; nodeArgs?: string[] } = {},
 ): Promise<CliResult> & { child: ReturnType<typeof spawn> } {
-  const child = spawn(process.execPath, [vuploadBin, ...argv], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), vuploadBin, ...argv], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -95,6 +96,24 @@ export function spawnCli(
   }) as Promise<CliResult> & { child: ReturnType<typeof spawn> };
   done.child = child;
   return done;
+}
+
+/**
+ * Node arguments and env that kill a spawned vupload before its k-th durable file-system change (k = 0: only trace
+ * the changes into `trace`); see crash-preload.ts. `match` limits counting to `<op> <path>` lines it matches.
+ */
+export function crashAt(
+  k: number,
+  options: { trace?: string; match?: string } = {},
+): { nodeArgs: string[]; env: Record<string, string> } {
+  return {
+    nodeArgs: ['--import', join(repoRoot, 'dist/test/helpers/crash-preload.js')],
+    env: {
+      VUPLOAD_CRASH_AT: String(k),
+      ...(options.trace ? { VUPLOAD_CRASH_TRACE: options.trace } : {}),
+      ...(options.match ? { VUPLOAD_CRASH_MATCH: options.match } : {}),
+    },
+  };
 }
 
 /** Matches any ANSI escape sequence (colours, cursor movement). */

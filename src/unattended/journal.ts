@@ -94,31 +94,85 @@ function latestSteps(steps: StepRecord[]): Map<string, Map<string, StepRecord>> 
   return byVideo;
 }
 
-/**
- * The latest upload of the same content (fingerprint and size) for the same account, or undefined. `provider`
- * defaults to 'youtube' (records written before providers existed count as YouTube's).
- */
-export async function findPreviousUpload(query: {
+export interface PreviousQuery {
   stateDir: string;
   account: string;
   fingerprint: string;
   size: number;
   provider?: string;
-}): Promise<PreviousUpload | undefined> {
+}
+
+/**
+ * The latest upload of the same sampled content (fingerprint and size) for the same account, or undefined: a
+ * candidate only, since two files can share their samples. `provider` defaults to 'youtube' (records written
+ * before providers existed count as YouTube's).
+ */
+export async function findPreviousUpload(query: PreviousQuery): Promise<PreviousUpload | undefined> {
+  return (await previousUploads(query)).at(-1);
+}
+
+async function previousUploads(query: PreviousQuery): Promise<PreviousUpload[]> {
   const provider = query.provider ?? 'youtube';
-  const match = (await readUploads(query.stateDir))
-    .filter(
-      (e) =>
-        e.account === query.account &&
-        e.fingerprint === query.fingerprint &&
-        e.size === query.size &&
-        (e.provider ?? 'youtube') === provider,
-    )
-    .at(-1);
-  if (!match) return undefined;
-  const steps = latestSteps((await readSteps(query.stateDir)).filter((s) => s.videoId === match.videoId));
-  const completed = [...(steps.get(match.videoId)?.values() ?? [])].filter((s) => s.ok).map((s) => s.step);
-  return { videoId: match.videoId, entry: match, completedSteps: new Set(completed) };
+  const matches = (await readUploads(query.stateDir)).filter(
+    (e) =>
+      e.account === query.account &&
+      e.fingerprint === query.fingerprint &&
+      e.size === query.size &&
+      (e.provider ?? 'youtube') === provider,
+  );
+  if (matches.length === 0) return [];
+  const steps = latestSteps(await readSteps(query.stateDir));
+  return matches.map((entry) => ({
+    videoId: entry.videoId,
+    entry,
+    completedSteps: new Set(
+      [...(steps.get(entry.videoId)?.values() ?? [])].filter((s) => s.ok).map((s) => s.step),
+    ),
+  }));
+}
+
+/** What the journal says of a file's content, confirmed by its full hash (issue 11: "the same bytes"). */
+export type ConfirmedPrevious =
+  | { kind: 'none' }
+  /** An upload whose recorded content hash equals the file's. */
+  | { kind: 'confirmed'; previous: PreviousUpload; contentHash: string }
+  /** A record of vupload 0.1, which kept no content hash: the samples match, the rest cannot be compared. */
+  | { kind: 'sampleOnly'; previous: PreviousUpload };
+
+/**
+ * Looks the file up by its samples, and confirms a candidate by hashing the whole file (`hash`, called at most
+ * once and only when there is a candidate). Candidates with another content hash are other content.
+ */
+export async function findConfirmedUpload(
+  query: PreviousQuery & { hash: () => Promise<string> },
+): Promise<ConfirmedPrevious> {
+  const candidates = await previousUploads(query);
+  if (candidates.length === 0) return { kind: 'none' };
+  const hashed = candidates.filter((c) => c.entry.contentHash !== undefined);
+  if (hashed.length > 0) {
+    const contentHash = await query.hash();
+    const same = hashed.filter((c) => c.entry.contentHash === contentHash).at(-1);
+    if (same) return { kind: 'confirmed', previous: same, contentHash };
+  }
+  const legacy = candidates.filter((c) => c.entry.contentHash === undefined).at(-1);
+  return legacy ? { kind: 'sampleOnly', previous: legacy } : { kind: 'none' };
+}
+
+/** Whether the journal holds a finished upload of exactly this content (for --move-to / --delete-after). */
+export async function isRecordedUpload(query: {
+  stateDir: string;
+  account: string;
+  provider: string;
+  contentHash: string;
+  videoId: string;
+}): Promise<boolean> {
+  return (await readUploads(query.stateDir)).some(
+    (e) =>
+      e.videoId === query.videoId &&
+      e.account === query.account &&
+      (e.provider ?? 'youtube') === query.provider &&
+      e.contentHash === query.contentHash,
+  );
 }
 
 /** Records the outcome of one step after an upload (appended and fsynced before returning). */

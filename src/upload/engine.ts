@@ -2,6 +2,7 @@
 // the server's offset, retrying what can succeed, and keeping the session on disk so a re-run resumes it.
 import { usageError } from '../errors.js';
 import { type Clock, systemClock } from './clock.js';
+import { ContentHasher } from './content-hash.js';
 import {
   HttpError,
   interruptedError,
@@ -33,6 +34,8 @@ import {
 import {
   createMemorySessionStore,
   judgeKeptSession,
+  type KeptSessionVerdict,
+  legacySessionKey,
   type SessionRecord,
   type SessionStore,
   sessionKey,
@@ -45,8 +48,17 @@ export type { UploadOptions, UploadResult } from './options.js';
 /** What one step of the conversation tells the loop. */
 type Step =
   | { kind: 'done'; response: unknown }
+  | { kind: 'skip'; value: unknown }
   | { kind: 'next' }
   | { kind: 'retry'; reason: string; afterMs?: number };
+
+/** A session an earlier run kept, until the server has said what became of it. */
+interface KeptSession {
+  record: SessionRecord;
+  /** Where it is stored (the legacy key for sessions of vupload 0.1). */
+  key: string;
+  verdict: KeptSessionVerdict;
+}
 
 /** Uploads `options.file` with Google's resumable protocol and returns the server's final answer. */
 export async function uploadResumable(options: UploadOptions): Promise<UploadResult> {
@@ -69,6 +81,15 @@ class Upload {
   private snapshot!: FileSnapshot;
   private fingerprint = '';
   private key = '';
+  /** The key the current session is stored under (differs from `key` for a legacy session). */
+  private storedKey = '';
+  /** A kept session not yet asked about; cleared by the answer to the first status query. */
+  private kept: KeptSession | undefined;
+  private readonly hasher = new ContentHasher();
+  /** The metadata of the current session (the kept one's when it is continued). */
+  private sessionMetadata: unknown;
+  private finishedEarlier = false;
+  private askedBeforeNew = false;
   private progress!: ProgressTracker;
   private uri: string | undefined;
   /** Bytes the server confirmed; never goes back within a session. */
@@ -114,12 +135,14 @@ class Upload {
         this.options.progressIntervalMs ?? 100,
         this.options.onProgress,
       );
-      this.key = sessionKey({
+      const keyParts = {
         path: this.snapshot.path,
         account: this.options.account,
         initUrl: redactUrl(this.initUrl),
-      });
-      await this.loadKeptSession();
+      };
+      this.key = sessionKey(keyParts);
+      this.sessionMetadata = this.options.metadata ?? {};
+      await this.loadKeptSession(legacySessionKey(keyParts));
       for (;;) {
         this.throwIfAborted();
         let step: Step;
@@ -131,6 +154,7 @@ class Upload {
           step = { kind: 'retry', reason: describeNetworkError(error) };
         }
         if (step.kind === 'done') return await this.finish(step.response);
+        if (step.kind === 'skip') return this.skipped(step.value);
         if (step.kind === 'retry') await this.backoff(step.reason, step.afterMs);
       }
     } catch (error) {
@@ -139,8 +163,18 @@ class Upload {
     }
   }
 
-  private async loadKeptSession(): Promise<void> {
-    const record = await this.store.load(this.key);
+  /**
+   * Finds the session an earlier run kept for this file. It is asked about before anything else, whatever the
+   * verdict: one that finished is that run's upload (recorded, never repeated); one that did not is continued if
+   * the verdict allows it, and otherwise dropped (issue 11: a kept session is asked before it is thrown away).
+   */
+  private async loadKeptSession(legacyKey: string): Promise<void> {
+    let key = this.key;
+    let record = await this.store.load(key);
+    if (!record && legacyKey !== key) {
+      key = legacyKey;
+      record = await this.store.load(key);
+    }
     if (!record) return;
     const verdict = judgeKeptSession(record, {
       ...this.snapshot,
@@ -151,26 +185,83 @@ class Upload {
       maxAgeMs: this.options.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,
       restart: this.options.restart ?? false,
     });
-    if (!verdict.use) {
-      await this.store.remove(this.key);
-      this.options.onSessionDiscarded?.({ reason: verdict.reason });
-      return;
-    }
+    this.kept = { record, key, verdict };
+    this.storedKey = key;
     this.uri = record.sessionUri;
+    this.sessionMetadata = record.metadata;
     this.fromStore = true;
     this.needQuery = true;
     this.maxSent = record.size;
   }
 
+  /** The kept session's first answer: 'keep' when it is the one to continue, else it was dealt with. */
+  private async settleKept(
+    outcome: 'finished' | 'incomplete' | 'expired',
+    response?: unknown,
+  ): Promise<'keep' | 'dropped'> {
+    const kept = this.kept!;
+    this.kept = undefined;
+    const { verdict } = kept;
+    // To be continued: finished → done, incomplete → resume, expired → a new session (counted, as any expiry).
+    if (verdict.use) return 'keep';
+    if (outcome === 'finished') {
+      // Same content: that run's upload, whatever this run's metadata says (the caller compares and reports).
+      if (verdict.reason !== 'fileChanged') return 'keep';
+      // The file changed after an earlier run finished uploading its old content: record that upload, go on.
+      await this.options.record?.(this.earlierContentResult(kept.record, response));
+    } else if (outcome === 'incomplete' && verdict.reason === 'fileChanged' && !this.options.restart) {
+      throw verdict.error; // continuing would upload a mixture; the session stays for when the file is restored
+    }
+    await this.store.remove(kept.key);
+    this.resetSession();
+    if (outcome === 'incomplete') this.options.onSessionDiscarded?.({ reason: verdict.reason });
+    return 'dropped';
+  }
+
+  private earlierContentResult(record: SessionRecord, response: unknown): UploadResult {
+    return {
+      response,
+      sessionUri: record.sessionUri,
+      bytesSent: 0,
+      size: record.size,
+      path: record.path,
+      fingerprint: record.fingerprint,
+      mtimeMs: record.mtimeMs,
+      metadata: record.metadata,
+      retries: 0,
+      resumed: true,
+      finishedEarlier: true,
+      earlierContent: true,
+      sessionRestarts: 0,
+      elapsedMs: 0,
+    };
+  }
+
+  private resetSession(): void {
+    this.uri = undefined;
+    this.confirmed = 0;
+    this.maxSent = 0;
+    this.needQuery = false;
+    this.fromStore = false;
+    this.sessionMetadata = this.options.metadata ?? {};
+    this.progress.setConfirmed(0);
+  }
+
   private async step(): Promise<Step> {
     if (!this.uri) return this.createSession();
-    if (this.needQuery)
-      return this.answer(await queryStatus(this.ctx, this.uri, this.snapshot.size), 'query');
+    const total = this.kept ? this.kept.record.size : this.snapshot.size;
+    if (this.needQuery) return this.answer(await queryStatus(this.ctx, this.uri, total), 'query');
     return this.sendNext(this.uri);
   }
 
   private async createSession(): Promise<Step> {
     await assertUnchanged(this.snapshot);
+    if (!this.askedBeforeNew) {
+      // Asked once per run: a session that expires later is the same upload, already decided on.
+      this.askedBeforeNew = true;
+      const verdict = await this.options.beforeNewSession?.();
+      if (verdict) return { kind: 'skip', value: verdict.skip };
+    }
     const { size } = this.snapshot;
     const res = await initiate(this.ctx, this.initUrl, this.options.metadata, size, this.contentType);
     const kind = classifyStatus(res.status);
@@ -197,6 +288,8 @@ class Upload {
     };
     // Persisted before the first byte, so a process killed at any later point can resume (issue 3).
     await this.store.save(this.key, record);
+    this.storedKey = this.key;
+    this.sessionMetadata = record.metadata;
     this.uri = uri;
     this.confirmed = 0;
     this.maxSent = 0;
@@ -211,10 +304,13 @@ class Upload {
     const { size } = this.snapshot;
     const start = this.confirmed;
     const end = this.options.chunkSize ? Math.min(size, start + this.options.chunkSize) : size;
+    // A resumed upload starts past what this run hashed: hash the bytes an earlier run sent from disk.
+    await this.hasher.catchUp(this.snapshot.path, start);
     let written = 0;
     const body = readSlice(this.snapshot, start, end, {
       through: this.bucket ? [this.bucket.throttle(this.options.signal)] : [],
-      onBytes: (bytes) => {
+      onBytes: (bytes, chunk) => {
+        this.hasher.update(start + written, chunk);
         written += bytes;
         this.progress.addSent(bytes);
       },
@@ -240,13 +336,21 @@ class Upload {
     }
     this.refreshed = false;
     switch (kind) {
-      case 'done':
+      case 'done': {
+        const response = parseFinal(res);
+        if (this.kept && (await this.settleKept('finished', response)) === 'dropped') return { kind: 'next' };
         // A status query on a kept session may find the upload already finished (killed before the answer came).
-        if (request === 'query' && this.fromStore) this.resumed = true;
-        return { kind: 'done', response: parseFinal(res) };
+        if (request === 'query' && this.fromStore && !this.resumed) {
+          this.resumed = true;
+          this.finishedEarlier = true;
+        }
+        return { kind: 'done', response };
+      }
       case 'incomplete':
+        if (this.kept && (await this.settleKept('incomplete')) === 'dropped') return { kind: 'next' };
         return this.incomplete(res, request);
       case 'expired':
+        if (this.kept && (await this.settleKept('expired')) === 'dropped') return { kind: 'next' };
         return this.sessionExpired();
       case 'retry':
         this.needQuery = true;
@@ -292,12 +396,8 @@ class Upload {
     const limit = this.options.maxSessionRestarts ?? 5;
     if (this.sessionRestarts > limit)
       throw networkError(`the upload session expired ${this.sessionRestarts} times`);
-    await this.store.remove(this.key);
-    this.uri = undefined;
-    this.confirmed = 0;
-    this.maxSent = 0;
-    this.needQuery = false;
-    this.progress.setConfirmed(0);
+    await this.store.remove(this.storedKey);
+    this.resetSession();
     this.options.onSessionExpired?.({ count: this.sessionRestarts });
     return { kind: 'next' };
   }
@@ -338,21 +438,62 @@ class Upload {
     await this.clock.sleep(delayMs, this.options.signal);
   }
 
+  /**
+   * Write-ahead: the finished upload is recorded (options.record) before its session is removed, so at every
+   * instant one of the two exists (issue 11). A failed record keeps the session: the next run asks the server,
+   * gets the finished video, and records it then.
+   */
   private async finish(response: unknown): Promise<UploadResult> {
-    await this.store.remove(this.key);
-    this.progress.setConfirmed(this.snapshot.size);
+    const { size, path } = this.snapshot;
+    this.progress.setConfirmed(size);
     this.progress.flush();
-    return {
+    // What this run did not send (a resumed or already finished upload) is hashed from disk, unchanged since.
+    await this.hasher.catchUp(path, size);
+    await assertUnchanged(this.snapshot);
+    const result: UploadResult = {
       response,
       sessionUri: this.uri!,
       bytesSent: this.progress.bytesOnWire,
+      size,
+      path,
+      fingerprint: this.fingerprint,
+      mtimeMs: this.snapshot.mtimeMs,
+      contentHash: this.hasher.digest(),
+      metadata: this.sessionMetadata,
+      retries: this.retries,
+      resumed: this.resumed,
+      finishedEarlier: this.finishedEarlier,
+      sessionRestarts: this.sessionRestarts,
+      elapsedMs: this.clock.now() - this.startedAt,
+    };
+    try {
+      await this.options.record?.(result);
+    } catch (error) {
+      result.recordError = error;
+      return result;
+    }
+    // The record holds the id now; a session left behind (this removal failing) is asked and found finished.
+    await this.store.remove(this.storedKey).catch(() => {});
+    return result;
+  }
+
+  /** beforeNewSession said no upload is needed; nothing was created. */
+  private skipped(value: unknown): UploadResult {
+    return {
+      response: undefined,
+      sessionUri: '',
+      bytesSent: 0,
       size: this.snapshot.size,
       path: this.snapshot.path,
       fingerprint: this.fingerprint,
+      mtimeMs: this.snapshot.mtimeMs,
+      metadata: this.options.metadata ?? {},
       retries: this.retries,
-      resumed: this.resumed,
-      sessionRestarts: this.sessionRestarts,
+      resumed: false,
+      finishedEarlier: false,
+      sessionRestarts: 0,
       elapsedMs: this.clock.now() - this.startedAt,
+      skipped: value,
     };
   }
 

@@ -46,8 +46,8 @@ export async function assertUnchanged(snapshot: FileSnapshot): Promise<void> {
 export interface SliceOptions {
   /** Extra stages between the disk and the guard (e.g. the rate limiter). */
   through?: Transform[];
-  /** Called with the size of every piece handed on towards the socket. */
-  onBytes?: (bytes: number) => void;
+  /** Called with every piece handed on towards the socket, in order (its size, and the bytes for a content hash). */
+  onBytes?: (bytes: number, chunk: Buffer) => void;
 }
 
 /**
@@ -74,7 +74,7 @@ class SliceGuard extends Transform {
   constructor(
     private readonly snapshot: FileSnapshot,
     private readonly expected: number,
-    private readonly onBytes?: (bytes: number) => void,
+    private readonly onBytes?: (bytes: number, chunk: Buffer) => void,
   ) {
     super();
   }
@@ -111,6 +111,6 @@ class SliceGuard extends Transform {
 
   private forward(chunk: Buffer): void {
     this.push(chunk);
-    this.onBytes?.(chunk.length);
+    this.onBytes?.(chunk.length, chunk);
   }
 }

@@ -1,5 +1,6 @@
 // This file is the upload engine's public surface: what the CLI, the YouTube layer and a bench may import.
 export { type Clock, systemClock } from './clock.js';
+export { CONTENT_HASH_ALGORITHM, ContentHasher, hashFile } from './content-hash.js';
 export { uploadResumable } from './engine.js';
 export {
   fileChangedError,
@@ -41,6 +42,8 @@ export {
   createMemorySessionStore,
   type DiscardReason,
   judgeKeptSession,
+  type KeptSessionVerdict,
+  legacySessionKey,
   type SessionRecord,
   type SessionStore,
   sessionKey,

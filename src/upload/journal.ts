@@ -10,7 +10,12 @@ export interface HistoryEntry {
   /** Absolute path of the uploaded file. */
   file: string;
   size: number;
+  /** fingerprintFile(): size and three 1 MiB samples, the cheap lookup key. */
   fingerprint: string;
+  /** `sha256:<hex>` of the whole content (content-hash.ts): what "already uploaded" is confirmed by. */
+  contentHash?: string;
+  /** The file's modification time when it was uploaded. */
+  mtimeMs?: number;
   videoId: string;
   title?: string;
   /** Youku: the id create returned, when a provider gives one before the final id. */

@@ -52,6 +52,20 @@ export interface UploadOptions {
   onSessionExpired?(event: { count: number }): void;
   /** A kept session was not used: --restart, older than sessionMaxAgeMs, or other metadata this time. */
   onSessionDiscarded?(event: { reason: DiscardReason }): void;
+  /**
+   * Called when no kept session can be continued and a new one is about to start (after every kept session was
+   * asked whether it finished). The caller's last word before a video is created: return `{ skip }` to create
+   * none (e.g. the journal proves this content was uploaded), or throw (e.g. no quota left). Nothing was sent
+   * to the initiation URL yet.
+   */
+  beforeNewSession?(): Promise<{ skip: unknown } | undefined>;
+  /**
+   * Write-ahead record of a finished upload, awaited before the kept session is removed: at every instant either
+   * the session or this record exists, so a run killed at any point finds the upload again. If it throws, the
+   * session is kept and the result carries `recordError`. Also called for a kept session of the file's earlier
+   * content that turns out to have finished (`result.earlierContent`), before a new upload of the current content.
+   */
+  record?(result: UploadResult): Promise<void>;
 }
 
 export interface UploadResult {
@@ -61,12 +75,25 @@ export interface UploadResult {
   /** Every byte put on the wire, re-sends included. */
   bytesSent: number;
   size: number;
-  /** Absolute path and fingerprint of what was uploaded (for the history journal). */
+  /** Absolute path, sample fingerprint and modification time of what was uploaded (for the history journal). */
   path: string;
   fingerprint: string;
+  mtimeMs: number;
+  /** `sha256:<hex>` of the whole content (content-hash.ts); absent only for `earlierContent`. */
+  contentHash?: string;
+  /** The metadata the session was started with (differs from the options' when `finishedEarlier`). */
+  metadata: unknown;
   retries: number;
   /** True when a session kept by an earlier run was continued. */
   resumed: boolean;
+  /** The kept session had finished already: an earlier run uploaded everything but was stopped before recording it. */
+  finishedEarlier: boolean;
+  /** A kept session of content the file no longer has, found finished; passed to `record` only, never returned. */
+  earlierContent?: boolean;
+  /** `record` failed (e.g. ENOSPC): the upload is done, the session is kept so a re-run finds it. */
+  recordError?: unknown;
+  /** `beforeNewSession` said to skip: no upload happened, this is what it gave. */
+  skipped?: unknown;
   sessionRestarts: number;
   elapsedMs: number;
 }

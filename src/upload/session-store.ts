@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { VuploadError } from '../errors.js';
 import { writePrivateJson } from '../fsutil.js';
 import { fileChangedError } from './errors.js';
 
@@ -33,12 +34,31 @@ export interface SessionStore {
   remove(key: string): Promise<void>;
 }
 
-/** The key of an upload: the same file for the same account at the same endpoint resumes the same session. */
+/**
+ * The key of an upload: the same file for the same account at the same endpoint finds the same session. The
+ * initiation URL's query (parts, notifySubscribers) is left out: a re-run with other metadata must still find, and
+ * ask about, the session an earlier run left (issue 11: a kept session is asked before it is thrown away).
+ */
 export function sessionKey(parts: { path: string; account: string; initUrl: string }): string {
-  return createHash('sha256')
-    .update(JSON.stringify([parts.path, parts.account, parts.initUrl]))
-    .digest('hex')
-    .slice(0, 32);
+  return keyOf([parts.path, parts.account, endpointOf(parts.initUrl)]);
+}
+
+/** The key vupload 0.1 used (the whole initiation URL): still looked up, so its sessions are not forgotten. */
+export function legacySessionKey(parts: { path: string; account: string; initUrl: string }): string {
+  return keyOf([parts.path, parts.account, parts.initUrl]);
+}
+
+function keyOf(parts: string[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+function endpointOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return url.replace(/[?#].*$/, '');
+  }
 }
 
 /** Sessions as `<dir>/<key>.json`, written atomically with mode 0600 (e.g. dir = `<stateDir>/sessions`). */
@@ -93,7 +113,7 @@ export function sessionsDir(stateDir: string): string {
   return join(stateDir, 'sessions');
 }
 
-export type DiscardReason = 'restart' | 'stale' | 'metadataChanged';
+export type DiscardReason = 'restart' | 'stale' | 'metadataChanged' | 'fileChanged';
 
 /** What a new run knows about its upload, to compare with a kept record. */
 export interface CurrentUpload {
@@ -107,23 +127,34 @@ export interface CurrentUpload {
   restart: boolean;
 }
 
+export type KeptSessionVerdict =
+  | { use: true }
+  | { use: false; reason: Exclude<DiscardReason, 'fileChanged'> }
+  | { use: false; reason: 'fileChanged'; error: VuploadError };
+
 /**
- * Decides whether a kept session may be continued: discarded on --restart, when older than the session lifetime,
- * or when the metadata differs (resuming would publish the old one); refused (fileChanged, exit 2) when the file
- * is not the one the session started with, since resuming would upload a mixture (issue 3).
+ * Decides whether a kept session may be continued: not on --restart, when older than the session lifetime, or when
+ * the metadata differs (resuming would publish the old one); and never when the file is not the one the session
+ * started with, since resuming would upload a mixture (issue 3): `error` is what to say if it cannot be dropped.
+ * Whatever the verdict, the engine asks the server first: a session that finished is an upload, not a leftover.
  */
-export function judgeKeptSession(
-  record: SessionRecord,
-  current: CurrentUpload,
-): { use: true } | { use: false; reason: DiscardReason } {
-  if (current.restart) return { use: false, reason: 'restart' };
-  if (current.now - record.createdAt > current.maxAgeMs) return { use: false, reason: 'stale' };
+export function judgeKeptSession(record: SessionRecord, current: CurrentUpload): KeptSessionVerdict {
   if (record.size !== current.size) {
-    throw fileChangedError(record.path, `size ${record.size} → ${current.size} bytes since the last run`);
+    const error = fileChangedError(
+      record.path,
+      `size ${record.size} → ${current.size} bytes since the last run`,
+    );
+    return { use: false, reason: 'fileChanged', error };
   }
   if (record.mtimeMs !== current.mtimeMs || record.fingerprint !== current.fingerprint) {
-    throw fileChangedError(record.path, 'modified since the last run');
+    return {
+      use: false,
+      reason: 'fileChanged',
+      error: fileChangedError(record.path, 'modified since the last run'),
+    };
   }
+  if (current.restart) return { use: false, reason: 'restart' };
+  if (current.now - record.createdAt > current.maxAgeMs) return { use: false, reason: 'stale' };
   const sameRequest =
     JSON.stringify(record.metadata) === JSON.stringify(current.metadata) &&
     record.contentType === current.contentType;

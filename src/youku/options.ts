@@ -51,6 +51,32 @@ export interface YoukuUploadOptions {
   onConfirmWait?(event: { status: number; delayMs: number; waitedMs: number }): void;
   /** The upload token expired (120010223) or the kept state did not fit: a new upload starts with create. */
   onRestarted?(event: { reason: 'uploadTokenExpired' | 'fileChanged' | 'metadataChanged' | 'restart' }): void;
+  /**
+   * Called once, right before the first `create` of this run (no kept upload could be continued): return `{ skip }`
+   * to create nothing (the caller's journal proves the content was uploaded), or throw.
+   */
+  beforeNewUpload?(): Promise<{ skip: unknown } | undefined>;
+  /**
+   * Write-ahead record of a finished upload, awaited before the kept state is removed (default: append it to
+   * `<stateDir>/history.jsonl`). If it throws, the state is kept and the result carries `recordError`. Also called
+   * for a kept upload of the file's earlier content that turns out to be a video already (`earlierContent`).
+   */
+  record?(upload: YoukuRecord): Promise<void>;
+}
+
+/** A finished upload, as the journal needs it. */
+export interface YoukuRecord {
+  videoId: string;
+  createVideoId: string;
+  idsDiffer: boolean;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  fingerprint: string;
+  /** `sha256:<hex>` of the whole content; absent for `earlierContent`. */
+  contentHash?: string;
+  title?: string;
+  earlierContent?: boolean;
 }
 
 export interface YoukuUploadResult {
@@ -65,9 +91,20 @@ export interface YoukuUploadResult {
   size: number;
   path: string;
   md5: string;
+  fingerprint: string;
+  mtimeMs: number;
+  contentHash: string;
+  /** The metadata (create's parameters) the video was created with. */
+  metadata: Record<string, string>;
   resumed: boolean;
+  /** The video existed already: an earlier run committed it but was stopped before recording it. */
+  finishedEarlier: boolean;
   retries: number;
   elapsedMs: number;
+  /** `record` failed: the video exists, the kept state lets the next run find it. */
+  recordError?: unknown;
+  /** beforeNewUpload said to skip; nothing was created. */
+  skipped?: unknown;
 }
 
 export const YOUKU_API_URL = 'https://api.youku.com';

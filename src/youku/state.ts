@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writePrivateJson } from '../fsutil.js';
-import { type FileSnapshot, sessionKey } from '../upload/index.js';
+import { ContentHasher, type FileSnapshot, sessionKey } from '../upload/index.js';
 
 /** What create and create_file established, and what identifies the file they were for. */
 export interface YoukuUploadState {
@@ -78,6 +78,17 @@ export function staleReason(
     return 'fileChanged';
   if (JSON.stringify(state.metadata) !== JSON.stringify(now.metadata)) return 'metadataChanged';
   return undefined;
+}
+
+/** Hex MD5 (Youku's file_md5) and the journal's content hash of the whole file, in one read. */
+export async function hashesOf(path: string): Promise<{ md5: string; contentHash: string }> {
+  const md5 = createHash('md5');
+  const content = new ContentHasher();
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    md5.update(chunk as Buffer);
+    content.update(content.hashed, chunk as Buffer);
+  }
+  return { md5: md5.digest('hex'), contentHash: content.digest() };
 }
 
 /** Hex MD5 of bytes [start, end) of the file, streamed (the whole file by default). */

@@ -24,6 +24,7 @@ import {
   type Transport,
 } from '../upload/index.js';
 import { hasYoukuCode, isTransientYoukuError, YoukuCode } from './errors.js';
+import { youkuCall } from './http.js';
 import { youkuMetadata } from './metadata.js';
 import {
   CONFIRM_FIRST_WAIT_MS,
@@ -31,11 +32,13 @@ import {
   DEFAULT_CONFIRM_TIMEOUT_MS,
   DEFAULT_SLICE_KB,
   YOUKU_API_URL,
+  type YoukuRecord,
   type YoukuUploadOptions,
   type YoukuUploadResult,
 } from './options.js';
 import * as proto from './protocol.js';
 import {
+  hashesOf,
   loadYoukuState,
   md5OfRange,
   removeYoukuState,
@@ -62,7 +65,7 @@ export async function uploadToYouku(options: YoukuUploadOptions): Promise<YoukuU
   }
 }
 
-type Phase = 'create' | 'createFile' | 'slices' | 'check' | 'commit';
+type Phase = 'create' | 'createFile' | 'slices' | 'check' | 'commit' | 'committed';
 
 class YoukuUpload {
   private readonly clock: Clock;
@@ -73,7 +76,13 @@ class YoukuUpload {
   private metadata!: Record<string, string>;
   private snapshot!: FileSnapshot;
   private md5 = '';
+  private contentHash = '';
+  private fingerprint = '';
   private key = '';
+  /** The video a kept upload turned out to be (committed by an earlier run). */
+  private committedId = '';
+  private finishedEarlier = false;
+  private askedBeforeNew = false;
   private state: YoukuUploadState | undefined;
   private progress!: ProgressTracker;
   private serverIp = '';
@@ -97,7 +106,8 @@ class YoukuUpload {
     try {
       this.metadata = youkuMetadata(this.o);
       this.snapshot = await snapshotFile(this.o.file);
-      this.md5 = await md5OfRange(this.snapshot.path);
+      ({ md5: this.md5, contentHash: this.contentHash } = await hashesOf(this.snapshot.path));
+      this.fingerprint = await fingerprintFile(this.snapshot.path);
       await assertUnchanged(this.snapshot);
       this.progress = new ProgressTracker(this.snapshot.size, this.clock, 100, this.o.onProgress);
       this.key = youkuStateKey(this.snapshot.path, this.o.account, this.apiUrl);
@@ -105,6 +115,13 @@ class YoukuUpload {
       let restarts = 0;
       for (;;) {
         try {
+          if (phase === 'committed') return await this.finish(this.committedId);
+          if (phase === 'create' && !this.askedBeforeNew) {
+            // Asked once per run: an expired upload token later is the same upload, already decided on.
+            this.askedBeforeNew = true;
+            const verdict = await this.o.beforeNewUpload?.();
+            if (verdict) return this.skippedResult(verdict.skip);
+          }
           if (phase === 'create') phase = await this.create();
           if (phase === 'createFile') phase = await this.createFile();
           if (phase === 'slices') phase = await this.sendSlices();
@@ -127,21 +144,51 @@ class YoukuUpload {
     }
   }
 
-  /** A kept state is used only for the same file (size, mtime, MD5) and metadata; resuming starts with check. */
+  /**
+   * A kept state is continued only for the same file (size, mtime, MD5) and metadata, starting with check. Any
+   * other is asked about before it is dropped (issue 11): if the video create announced exists, an earlier run
+   * committed it and was stopped before recording it, so it is recorded now, never uploaded again.
+   */
   private async loadKept(): Promise<Phase> {
     const kept = await loadYoukuState(this.o.stateDir, this.key);
     if (!kept) return 'create';
-    const why = this.o.restart
-      ? 'restart'
-      : staleReason(kept, { snapshot: this.snapshot, md5: this.md5, metadata: this.metadata });
-    if (why) {
-      await removeYoukuState(this.o.stateDir, this.key);
-      this.o.onRestarted?.({ reason: why });
-      return 'create';
+    const why = staleReason(kept, { snapshot: this.snapshot, md5: this.md5, metadata: this.metadata });
+    if (!why && !this.o.restart) {
+      this.state = kept;
+      this.resumed = true;
+      return kept.fileCreated ? 'check' : 'createFile';
     }
-    this.state = kept;
-    this.resumed = true;
-    return kept.fileCreated ? 'check' : 'createFile';
+    const existing = kept.fileCreated ? await this.existingVideo(kept.createVideoId) : undefined;
+    if (existing && why !== 'fileChanged') {
+      this.state = kept;
+      this.metadata = kept.metadata;
+      this.resumed = true;
+      this.finishedEarlier = true;
+      this.committedId = existing;
+      return 'committed';
+    }
+    if (existing) await this.record(this.recordOf(kept, existing, { earlierContent: true }));
+    await removeYoukuState(this.o.stateDir, this.key);
+    this.o.onRestarted?.({ reason: why ?? 'restart' });
+    return 'create';
+  }
+
+  /** videos/show.json: the id of the video `createVideoId` became, or undefined when there is none (120020001). */
+  private async existingVideo(createVideoId: string): Promise<string | undefined> {
+    try {
+      const answer = await this.call('show', () =>
+        youkuCall(this.conn.transport, {
+          method: 'GET',
+          url: `${this.apiUrl}/videos/show.json`,
+          params: { client_id: this.o.clientId, video_id: createVideoId },
+          signal: this.o.signal,
+        }),
+      );
+      return typeof answer.id === 'string' && answer.id ? answer.id : createVideoId;
+    } catch (error) {
+      if (hasYoukuCode(error, YoukuCode.videoNotFound)) return undefined;
+      throw error;
+    }
   }
 
   private async save(): Promise<void> {
@@ -292,34 +339,86 @@ class YoukuUpload {
         upload_server_ip: this.serverIp,
       }),
     );
-    const idsDiffer = videoId !== s.createVideoId;
-    // Journal first: an id is never lost, even if removing the state fails afterwards.
+    return this.finish(videoId);
+  }
+
+  /** Write-ahead: the journal holds the id before the kept state is removed, so a kill at any point loses nothing. */
+  private async finish(videoId: string): Promise<YoukuUploadResult> {
+    const s = this.state!;
+    const record = this.recordOf(s, videoId, { contentHash: this.contentHash });
+    this.progress.setConfirmed(this.snapshot.size);
+    this.progress.flush();
+    const result: YoukuUploadResult = {
+      ...this.resultBase(),
+      videoId,
+      createVideoId: s.createVideoId,
+      idsDiffer: record.idsDiffer,
+      metadata: s.metadata,
+    };
+    try {
+      await this.record(record);
+    } catch (error) {
+      result.recordError = error;
+      return result;
+    }
+    await removeYoukuState(this.o.stateDir, this.key).catch(() => {});
+    return result;
+  }
+
+  private recordOf(
+    s: YoukuUploadState,
+    videoId: string,
+    extra: { contentHash?: string; earlierContent?: boolean },
+  ): YoukuRecord {
+    return {
+      videoId,
+      createVideoId: s.createVideoId,
+      idsDiffer: videoId !== s.createVideoId,
+      path: s.path,
+      size: s.size,
+      mtimeMs: s.mtimeMs,
+      fingerprint: extra.earlierContent ? `youku-md5:${s.md5}` : this.fingerprint,
+      title: s.metadata.title,
+      ...extra,
+    };
+  }
+
+  private async record(record: YoukuRecord): Promise<void> {
+    if (this.o.record) return this.o.record(record);
+    const { path, earlierContent: _, ...rest } = record;
     await appendHistory(this.o.stateDir, {
       time: new Date(this.clock.now()).toISOString(),
       account: this.o.account,
       provider: 'youku',
-      file: this.snapshot.path,
-      size: this.snapshot.size,
-      fingerprint: await fingerprintFile(this.snapshot.path),
-      videoId,
-      title: this.metadata.title,
-      createVideoId: s.createVideoId,
-      idsDiffer,
+      file: path,
+      ...rest,
     });
-    await removeYoukuState(this.o.stateDir, this.key);
-    this.progress.setConfirmed(this.snapshot.size);
-    this.progress.flush();
+  }
+
+  private resultBase(): Omit<YoukuUploadResult, 'videoId' | 'createVideoId' | 'idsDiffer' | 'metadata'> {
     return {
-      videoId,
-      createVideoId: s.createVideoId,
-      idsDiffer,
       bytesSent: this.progress.bytesOnWire,
       size: this.snapshot.size,
       path: this.snapshot.path,
       md5: this.md5,
+      fingerprint: this.fingerprint,
+      mtimeMs: this.snapshot.mtimeMs,
+      contentHash: this.contentHash,
       resumed: this.resumed,
+      finishedEarlier: this.finishedEarlier,
       retries: this.retries,
       elapsedMs: this.clock.now() - this.startedAt,
+    };
+  }
+
+  private skippedResult(skip: unknown): YoukuUploadResult {
+    return {
+      ...this.resultBase(),
+      videoId: '',
+      createVideoId: '',
+      idsDiffer: false,
+      metadata: this.metadata,
+      skipped: skip,
     };
   }
 

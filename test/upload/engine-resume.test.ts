@@ -110,18 +110,35 @@ describe('a kept session', () => {
     ['other metadata', { metadata: { ...METADATA, snippet: { title: 'Other' } } }, 'metadataChanged'],
     ['older than the session lifetime', { sessionMaxAgeMs: 1000 }, 'stale'],
   ] as const) {
-    test(`is discarded for ${why}, starting a new session`, async () => {
+    test(`is asked first, then discarded for ${why}, starting a new session`, async () => {
       h = await harness(600_000);
       await interruptedRun(KiB256);
       h.clock.time += 2000;
       h.events.length = 0;
       h.transport
+        .expect('asked first', isQuery(h), stored(KiB256))
         .expect('init', isInit, created(SESSION2))
         .expect('file', isSlice(h, 0, 600_000, SESSION2), finished);
       const result = await h.upload(extra);
       h.transport.assertDone();
       assert.equal(result.resumed, false);
       assert.equal(h.events[0], `discarded ${reason}`);
+    });
+
+    test(`that finished is the upload even for ${why}: recorded, never uploaded again`, async () => {
+      h = await harness(600_000);
+      await interruptedRun(KiB256);
+      h.clock.time += 2000;
+      h.transport.expect('asked first', isQuery(h), finished);
+      const recorded: unknown[] = [];
+      const result = await h.upload({ ...extra, record: async (r) => void recorded.push(r.response) });
+      h.transport.assertDone();
+      assert.deepEqual(result.response, VIDEO);
+      assert.equal(result.finishedEarlier, true);
+      assert.equal(result.bytesSent, 0);
+      assert.deepEqual(recorded, [VIDEO]);
+      assert.deepEqual(result.metadata, METADATA, 'the metadata the video was created with');
+      assert.equal(h.store.records.size, 0);
     });
   }
 
@@ -142,6 +159,7 @@ describe('a file that changes', () => {
     h = await harness(600_000);
     await interruptedRun(KiB256);
     await utimes(h.path, new Date(), new Date(Date.now() + 5000));
+    h.transport.expect('asked first', isQuery(h), stored(KiB256));
     await assert.rejects(
       h.upload(),
       (e: unknown) =>
@@ -151,6 +169,33 @@ describe('a file that changes', () => {
         /--restart/.test(e.hint ?? ''),
     );
     h.transport.assertDone();
+  });
+
+  test('between runs, after the earlier content finished: that upload is recorded, the new content uploaded', async () => {
+    h = await harness(600_000);
+    await interruptedRun(KiB256);
+    h.bytes = Buffer.alloc(600_000, 7);
+    await writeFile(h.path, h.bytes);
+    await utimes(h.path, new Date(), new Date(Date.now() + 5000));
+    h.transport
+      .expect('asked first', isQuery(h), finished)
+      .expect('init', isInit, created(SESSION2))
+      .expect('new content', isSlice(h, 0, 600_000, SESSION2), { status: 200, body: { id: 'vid456' } });
+    const recorded: Array<{ id: unknown; earlier: boolean | undefined; hash: string | undefined }> = [];
+    const result = await h.upload({
+      record: async (r) =>
+        void recorded.push({
+          id: (r.response as { id: string }).id,
+          earlier: r.earlierContent,
+          hash: r.contentHash,
+        }),
+    });
+    h.transport.assertDone();
+    assert.deepEqual((result.response as { id: string }).id, 'vid456');
+    assert.equal(recorded.length, 2);
+    assert.deepEqual(recorded[0], { id: 'vid123', earlier: true, hash: undefined });
+    assert.equal(recorded[1]?.id, 'vid456');
+    assert.match(recorded[1]?.hash ?? '', /^sha256:[0-9a-f]{64}$/);
   });
 
   test('between attempts is refused before another byte is sent', async () => {

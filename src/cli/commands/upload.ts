@@ -44,6 +44,13 @@ function addUploadOptions(command: Command): Command {
     .option('--concurrency <n>', 'with several files: how many uploads run at once', '1');
 }
 
+/** --provider, else the profile's provider, else YouTube: every provider takes the same path (issue 11). */
+async function uploadProvider(globals: GlobalOptions, ctx: CliContext) {
+  const { resolveProvider } = await import('../providers/index.js');
+  const { loadProvider } = await import('../upload/provider.js');
+  return loadProvider(await resolveProvider(globals, ctx));
+}
+
 export function registerUpload(program: Command, ctx: CliContext): void {
   const upload = new Command('upload')
     .description(
@@ -73,19 +80,14 @@ An interrupted upload resumes when the same command is run again; content upload
           'Example: vupload --file talk.mp4 --title "My talk"',
         );
       }
-      const { resolveProvider } = await import('../providers/index.js');
-      if ((await resolveProvider(globals, ctx)) === 'youku') {
-        const { youkuUpload } = await import('../providers/youku.js');
-        process.exitCode = await youkuUpload(all, flags, globals, ctx);
-        return;
-      }
+      const provider = await uploadProvider(globals, ctx);
       const { runQueue } = await import('../upload/queue.js');
       const items = all.map((file, index) => ({
         file,
         flags,
         flag: index === 0 && flags.file !== undefined ? '--file' : 'file',
       }));
-      process.exitCode = await runQueue(items, flags, globals, ctx, { single: all.length === 1 });
+      process.exitCode = await runQueue(items, flags, globals, ctx, { single: all.length === 1, provider });
     });
   program.addCommand(upload);
 
@@ -99,8 +101,9 @@ An interrupted upload resumes when the same command is run again; content upload
     .action(async (manifest: string, flags: UploadFlags & JobFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       parseIntegerOption('--concurrency', flags.concurrency ?? '1', 1, 64);
+      const provider = await uploadProvider(globals, ctx);
       const { runManifest } = await import('../upload/queue.js');
-      process.exitCode = await runManifest(manifest, flags, globals, ctx);
+      process.exitCode = await runManifest(manifest, flags, globals, ctx, provider);
     });
   program.addCommand(batch);
 }

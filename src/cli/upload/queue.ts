@@ -2,10 +2,11 @@
 import { resolve } from 'node:path';
 import { ExitCode, isVuploadError, usageError, type VuploadError } from '../../errors.js';
 import { stateDir } from '../../paths.js';
-import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
-import { dryRunRequests, prepareUpload, type UploadFlags, type UploadPlan } from './prepare.js';
+import type { UploadFlags, UploadPlan } from './prepare.js';
+import type { UploadProvider } from './provider.js';
 import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
 
 export interface JobFlags {
@@ -63,8 +64,9 @@ export async function runQueue(
   jobFlags: JobFlags,
   globals: GlobalOptions,
   ctx: CliContext,
-  options: { single: boolean; manifestErrors?: VuploadError[] },
+  options: { single: boolean; provider: UploadProvider; manifestErrors?: VuploadError[] },
 ): Promise<number> {
+  const { provider } = options;
   const out = await Output.create(ctx, globals);
   const job = jobOptions(jobFlags, ctx);
   const concurrency = parseIntegerOption('--concurrency', jobFlags.concurrency ?? '1', 1, 64);
@@ -77,7 +79,7 @@ export async function runQueue(
         if (isVuploadError(error)) throw error;
         return item.flags;
       });
-      plans.push(await prepareUpload(item.file, flags, { cwd: ctx.cwd, now: ctx.now(), flag: item.flag }));
+      plans.push(await provider.prepare(item.file, flags, { cwd: ctx.cwd, now: ctx.now(), flag: item.flag }));
     } catch (error) {
       if (options.single || !isVuploadError(error)) throw error;
       plans.push(error);
@@ -87,8 +89,8 @@ export async function runQueue(
   const codes: number[] = (options.manifestErrors ?? []).map((e) => e.exitCode);
   for (const error of options.manifestErrors ?? []) out.error(`vupload: ${error.message}`);
   if (items[0]?.flags.dryRun) {
-    const requests = plans.map((p) =>
-      isVuploadError(p) ? { error: p.message } : dryRunRequests(apiUrl(globals, ctx.env), p),
+    const requests = await Promise.all(
+      plans.map((p) => (isVuploadError(p) ? { error: p.message } : provider.dryRun(p, globals, ctx))),
     );
     out.resultJson({ dryRun: true, requests: options.single ? requests[0] : requests });
     for (const p of plans) if (!isVuploadError(p)) for (const note of p.notes) out.info(note);
@@ -120,7 +122,7 @@ export async function runQueue(
       signal: ctx.signal,
       uploadOne: async (plan) => {
         if (isVuploadError(plan)) throw plan;
-        const { outcome, failure } = await runUploadJob(plan, ctx, globals, out, job);
+        const { outcome, failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
         emit(outcome);
         if (failure) {
           out.error(`vupload: the video ${outcome.id} was uploaded, but ${failure.message}`);
@@ -159,6 +161,7 @@ export async function runManifest(
   flags: UploadFlags & JobFlags,
   globals: GlobalOptions,
   ctx: CliContext,
+  provider: UploadProvider,
 ): Promise<number> {
   const { readManifest } = await import('../../unattended/manifest.js');
   const { withLock } = await import('../../unattended/lock.js');
@@ -206,6 +209,6 @@ export async function runManifest(
       wait: Boolean(flags.waitLock),
       signal: ctx.signal,
     },
-    () => runQueue(items, flags, globals, ctx, { single: false, manifestErrors }),
+    () => runQueue(items, flags, globals, ctx, { single: false, provider, manifestErrors }),
   );
 }

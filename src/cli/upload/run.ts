@@ -1,14 +1,16 @@
-// This file performs one upload job: lock, "never twice", quota, the resumable engine, journal, steps, housekeeping.
-import { stat } from 'node:fs/promises';
+// This file performs one upload job for any provider: lock, kept session, "never twice", quota, upload, journal,
+// steps, housekeeping; each durable step is written before the side effect that depends on it (STYLE.md).
 import { basename, join } from 'node:path';
-import { isVuploadError, type VuploadError } from '../../errors.js';
+import { ExitCode, isVuploadError, VuploadError } from '../../errors.js';
 import { stateDir } from '../../paths.js';
-import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
-import { formatBytes, formatDuration } from '../format.js';
+import type { ConfirmedPrevious, PreviousUpload } from '../../unattended/journal.js';
+import { HISTORY_FILE } from '../../upload/journal.js';
+import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { openAuth } from '../session.js';
-import { initUrl, type UploadPlan } from './prepare.js';
-import { runSteps, type StepOutcome, wantedSteps } from './steps.js';
+import type { UploadPlan } from './prepare.js';
+import type { ProviderResult, RecordedUpload, UploadProvider } from './provider.js';
+import { runSteps, type StepOutcome } from './steps.js';
 
 export interface JobOptions {
   /** Upload even if the journal says this content was uploaded already. */
@@ -24,16 +26,21 @@ export interface JobOptions {
 }
 
 export interface UploadOutcome extends StepOutcome {
+  provider: string;
   id: string;
   url: string;
   title: string;
   privacyStatus: string;
   file: string;
   bytes: number;
+  /** `sha256:<hex>` of the whole content, as journaled. */
+  contentHash?: string;
   seconds: number;
   resumed: boolean;
   /** True when nothing was uploaded because the journal already had this content for this account. */
   alreadyUploaded: boolean;
+  /** An earlier run finished this upload but was stopped before recording it; this run recorded it. */
+  finishedEarlier: boolean;
   retries: number;
   sessionRestarts: number;
   bytesSent: number;
@@ -43,21 +50,23 @@ export interface UploadOutcome extends StepOutcome {
   error?: { code: string; message: string; exitCode: number };
 }
 
+type JobResult = { outcome: UploadOutcome; failure?: VuploadError };
+
 export async function runUploadJob(
   plan: UploadPlan,
+  provider: UploadProvider,
   ctx: CliContext,
   globals: GlobalOptions,
   out: Output,
   job: JobOptions,
-): Promise<{ outcome: UploadOutcome; failure?: VuploadError }> {
-  const engine = await import('../../upload/index.js');
+): Promise<JobResult> {
+  const { fingerprintFile } = await import('../../upload/index.js');
   const { withLock } = await import('../../unattended/lock.js');
-  const state = stateDir(ctx.env);
-  const fingerprint = await engine.fingerprintFile(plan.file);
+  const fingerprint = await fingerprintFile(plan.file);
   // Two overlapping runs on the same content never upload it twice: the second waits or stops here.
   return withLock(
     {
-      dir: join(state, 'locks'),
+      dir: join(stateDir(ctx.env), 'locks'),
       key: fingerprint,
       label: plan.file,
       wait: job.waitLock,
@@ -66,256 +75,322 @@ export async function runUploadJob(
       onWait: (holder) =>
         out.info(`Waiting for vupload (pid ${holder.pid} on ${holder.host}) to finish with ${plan.file}…`),
     },
-    () => lockedJob(plan, ctx, globals, out, job, fingerprint),
+    () => new Job(plan, provider, ctx, globals, out, job, fingerprint).run(),
   );
 }
 
-async function lockedJob(
-  plan: UploadPlan,
-  ctx: CliContext,
-  globals: GlobalOptions,
-  out: Output,
-  job: JobOptions,
-  fingerprint: string,
-): Promise<{ outcome: UploadOutcome; failure?: VuploadError }> {
-  const { findPreviousUpload, recordStep, Step } = await import('../../unattended/journal.js');
-  const { QuotaLedger, estimateUploadCost } = await import('../../unattended/quota.js');
-  const state = stateDir(ctx.env);
-  const label = basename(plan.file);
-  const account = globals.profile;
-  const previous = job.force
-    ? undefined
-    : await findPreviousUpload({ stateDir: state, account, fingerprint, size: plan.size });
-  const done = previous?.completedSteps ?? new Set<string>();
-  const pending = wantedSteps(plan).filter((s) => !done.has(s));
-  const ledger = QuotaLedger.inStateDir(state, { now: ctx.now, sleep: ctx.sleep });
-  const engine = await import('../../upload/index.js');
-  const saved = previous
-    ? undefined
-    : await engine
-        .createFileSessionStore(engine.sessionsDir(state))
-        .load(
-          engine.sessionKey({ path: plan.file, account, initUrl: initUrl(apiUrl(globals, ctx.env), plan) }),
-        );
-  // A saved session was charged when it was created; resuming it costs nothing more. The engine's own rule says
-  // whether it will be resumed (--restart, age, other metadata start a new, charged session).
-  const resumable =
-    saved !== undefined &&
-    engine.judgeKeptSession(saved, {
-      size: plan.size,
-      mtimeMs: (await stat(plan.file)).mtimeMs,
-      fingerprint,
-      metadata: plan.resource,
-      contentType: plan.contentType,
-      now: ctx.now(),
-      maxAgeMs: engine.DEFAULT_SESSION_MAX_AGE_MS,
-      restart: plan.restart,
-    }).use;
-  const cost = estimateUploadCost({
-    insert: !previous && !resumable,
-    thumbnail: pending.includes(Step.thumbnail),
-    playlists: pending.filter((s) => s.startsWith(Step.playlist(''))).length,
-    captions: pending.filter((s) => s.startsWith(Step.caption(''))).length,
-  });
-  let auth: Awaited<ReturnType<typeof openAuth>> | undefined;
-  const openAuthOnce = async () => {
-    auth ??= await openAuth(ctx, globals, out);
-    return auth;
-  };
-  if (cost > 0) {
-    // Log in first: a missing login must not count units that were never spent.
-    await openAuthOnce();
-    await reserveQuota(ledger, account, cost, label, ctx, out, job);
+class Job {
+  private readonly state: string;
+  private readonly account: string;
+  private readonly label: string;
+  private auth: Promise<Awaited<ReturnType<typeof openAuth>>> | undefined;
+  private ledger: import('../../unattended/quota.js').QuotaLedger | undefined;
+  /** What the journal said when a new upload was about to start. */
+  private previous: ConfirmedPrevious = { kind: 'none' };
+  private stepsReserved = false;
+
+  constructor(
+    private readonly plan: UploadPlan,
+    private readonly provider: UploadProvider,
+    private readonly ctx: CliContext,
+    private readonly globals: GlobalOptions,
+    private readonly out: Output,
+    private readonly job: JobOptions,
+    private readonly fingerprint: string,
+  ) {
+    this.state = stateDir(ctx.env);
+    this.account = globals.profile;
+    this.label = basename(plan.file);
   }
-  let outcome: UploadOutcome;
-  try {
-    outcome = previous
-      ? alreadyUploaded(plan, previous, out)
-      : await uploadVideo(plan, ctx, globals, out, await openAuthOnce());
-  } catch (error) {
-    if (isVuploadError(error) && error.code === 'quotaExceeded') await ledger.markExhausted(account);
-    throw error;
+
+  async run(): Promise<JobResult> {
+    const { QuotaLedger } = await import('../../unattended/quota.js');
+    if (this.provider.countsQuota)
+      this.ledger = QuotaLedger.inStateDir(this.state, { now: this.ctx.now, sleep: this.ctx.sleep });
+    let result: ProviderResult;
+    try {
+      result = await this.provider.upload({
+        plan: this.plan,
+        ctx: this.ctx,
+        globals: this.globals,
+        out: this.out,
+        login: () => this.login(),
+        beforeNew: () => this.beforeNew(),
+        record: (upload) => this.record(upload),
+      });
+    } catch (error) {
+      if (isVuploadError(error)) await this.noteQuotaAnswer(error);
+      throw error;
+    }
+    const skipped = result.skipped !== undefined && this.previous.kind !== 'none' ? this.previous : undefined;
+    const outcome = skipped ? this.alreadyUploaded(skipped, result) : this.uploaded(result);
+    await this.job.log?.write(
+      `${outcome.alreadyUploaded ? 'already uploaded' : 'uploaded'} ${this.plan.file} as ${outcome.id}`,
+    );
+    if (result.recordError !== undefined) return this.unrecorded(outcome, result.recordError);
+    let failure: VuploadError | undefined;
+    try {
+      const done = skipped?.previous.completedSteps ?? new Set<string>();
+      await this.reserveSteps(done);
+      await this.steps(outcome, done);
+      await this.housekeeping(outcome, skipped);
+    } catch (error) {
+      const { mapApiError } = await import('../../youtube/errors.js');
+      failure = isVuploadError(error) ? error : mapApiError(error);
+      await this.noteQuotaAnswer(failure);
+      outcome.error = { code: failure.code, message: failure.message, exitCode: failure.exitCode };
+      await this.job.log?.write(`step failed for ${outcome.id}: ${failure.message}`);
+    }
+    return failure ? { outcome, failure } : { outcome };
   }
-  await job.log?.write(
-    `${outcome.alreadyUploaded ? 'already uploaded' : 'uploaded'} ${plan.file} as ${outcome.id}`,
-  );
-  let failure: VuploadError | undefined;
-  try {
-    await runSteps(plan, outcome.id, outcome, {
-      ctx,
-      globals,
-      out,
-      auth: async () => (await openAuthOnce()).client,
+
+  /** YouTube's own quotaExceeded answer (not our ledger's refusal) marks the day as spent for later runs. */
+  private async noteQuotaAnswer(error: VuploadError): Promise<void> {
+    if (error.code === 'quotaExceeded' && error.http?.status !== undefined)
+      await this.ledger?.markExhausted(this.account);
+  }
+
+  private login() {
+    this.auth ??= openAuth(this.ctx, this.globals, this.out);
+    return this.auth;
+  }
+
+  /**
+   * The last word before a new video is created (after every kept session was asked): the journal, confirmed by
+   * the whole content's hash, then the quota for the upload and its steps, reserved after logging in so that a
+   * missing login spends nothing.
+   */
+  private async beforeNew(): Promise<{ skip: unknown } | undefined> {
+    if (!this.job.force) {
+      const { findConfirmedUpload } = await import('../../unattended/journal.js');
+      const { hashFile } = await import('../../upload/index.js');
+      this.previous = await findConfirmedUpload({
+        stateDir: this.state,
+        account: this.account,
+        provider: this.provider.name,
+        fingerprint: this.fingerprint,
+        size: this.plan.size,
+        hash: () => {
+          this.out.info(`Checking whether ${this.label} is the content uploaded before…`);
+          return hashFile(this.plan.file, this.plan.size);
+        },
+      });
+      if (this.previous.kind !== 'none') return { skip: this.previous };
+    }
+    if (this.ledger) {
+      await this.login();
+      await this.reserve(await this.costOf({ insert: true, steps: this.provider.wantedSteps(this.plan) }));
+      this.stepsReserved = true;
+    }
+    return undefined;
+  }
+
+  private async record(upload: RecordedUpload): Promise<void> {
+    const { appendHistory } = await import('../../upload/index.js');
+    await appendHistory(this.state, {
+      time: new Date(this.ctx.now()).toISOString(),
+      account: this.account,
+      provider: this.provider.name,
+      ...upload,
+    });
+  }
+
+  private uploaded(result: ProviderResult): UploadOutcome {
+    if (result.finishedEarlier) {
+      this.out.info(
+        `An earlier run uploaded ${this.label} completely but was stopped before recording it; recorded now, nothing sent again.`,
+      );
+    }
+    if (result.earlierMetadata !== undefined) {
+      this.out.warn(
+        `${result.id} was created with the metadata of that earlier run, not this one's; ` +
+          (this.provider.name === 'youtube'
+            ? `change it with: vupload update ${result.id} --title … (see vupload update --help).`
+            : 'change it on Youku.'),
+      );
+    }
+    return {
+      provider: this.provider.name,
+      id: result.id,
+      url: this.provider.videoUrl(result.id),
+      title: result.title,
+      privacyStatus: result.privacyStatus,
+      file: result.file,
+      bytes: result.bytes,
+      ...(result.contentHash ? { contentHash: result.contentHash } : {}),
+      seconds: result.seconds,
+      resumed: result.resumed,
+      alreadyUploaded: false,
+      finishedEarlier: result.finishedEarlier,
+      retries: result.retries,
+      sessionRestarts: result.sessionRestarts,
+      bytesSent: result.bytesSent,
+      playlists: [],
+      captions: [],
+      ...(result.extra ?? {}),
+    };
+  }
+
+  private alreadyUploaded(
+    found: Exclude<ConfirmedPrevious, { kind: 'none' }>,
+    result: ProviderResult,
+  ): UploadOutcome {
+    const { previous } = found;
+    const sample =
+      found.kind === 'sampleOnly'
+        ? ' (recorded by an older vupload without a content hash: matched by size and samples only)'
+        : '';
+    this.out.info(
+      `${this.label} was already uploaded as ${previous.videoId} on ${previous.entry.time}${sample}; nothing sent ` +
+        '(--force uploads it again).',
+    );
+    return {
+      provider: this.provider.name,
+      id: previous.videoId,
+      url: this.provider.videoUrl(previous.videoId),
+      title: previous.entry.title ?? '',
+      privacyStatus: '',
+      file: this.plan.file,
+      bytes: previous.entry.size,
+      ...(found.kind === 'confirmed' ? { contentHash: found.contentHash } : {}),
+      seconds: result.seconds,
+      resumed: false,
+      alreadyUploaded: true,
+      finishedEarlier: false,
+      retries: 0,
+      sessionRestarts: 0,
+      bytesSent: 0,
+      playlists: [],
+      captions: [],
+    };
+  }
+
+  /** The video exists but the journal could not take its id: say where, keep the session, do nothing more. */
+  private unrecorded(outcome: UploadOutcome, cause: unknown): JobResult {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const failure = new VuploadError(
+      'notRecorded',
+      ExitCode.api,
+      `could not record it in ${join(this.state, HISTORY_FILE)} (${code ?? (cause as Error).message}).`,
+      {
+        hint:
+          'The upload session is kept: once the state directory can be written again, running the same command ' +
+          'records this video instead of uploading it again. No steps or housekeeping were done.',
+        cause,
+      },
+    );
+    outcome.error = { code: failure.code, message: failure.message, exitCode: failure.exitCode };
+    return { outcome, failure };
+  }
+
+  /** Units of the upload (unless a paid session goes on) and of the steps still to do. */
+  private async costOf(what: { insert: boolean; steps: string[] }): Promise<number> {
+    const { estimateUploadCost } = await import('../../unattended/quota.js');
+    const { Step } = await import('../../unattended/journal.js');
+    return estimateUploadCost({
+      insert: what.insert,
+      thumbnail: what.steps.includes(Step.thumbnail),
+      playlists: what.steps.filter((s) => s.startsWith(Step.playlist(''))).length,
+      captions: what.steps.filter((s) => s.startsWith(Step.caption(''))).length,
+    });
+  }
+
+  private async reserveSteps(done: ReadonlySet<string>): Promise<void> {
+    if (!this.ledger || this.stepsReserved) return;
+    const pending = this.provider.wantedSteps(this.plan).filter((s) => !done.has(s));
+    const cost = await this.costOf({ insert: false, steps: pending });
+    if (cost === 0) return;
+    await this.login();
+    await this.reserve(cost);
+  }
+
+  private async reserve(cost: number): Promise<void> {
+    const { quotaExceededError, waitForReset } = await import('../../unattended/quota.js');
+    for (;;) {
+      const check = await this.ledger!.reserve({
+        account: this.account,
+        cost,
+        budget: this.job.quota,
+        now: new Date(this.ctx.now()),
+      });
+      if (check.ok) return;
+      const now = new Date(this.ctx.now());
+      if (this.job.onQuota !== 'wait')
+        throw quotaExceededError({ account: this.account, check, now, action: `upload ${this.label}` });
+      this.out.info(
+        `The daily quota of ${this.account} is spent; waiting until it resets at ${check.resetAt.toISOString()}.`,
+      );
+      await waitForReset({
+        resetAt: check.resetAt,
+        now: this.ctx.now,
+        sleep: this.ctx.sleep,
+        signal: this.ctx.signal,
+      });
+    }
+  }
+
+  private async steps(outcome: UploadOutcome, done: ReadonlySet<string>): Promise<void> {
+    const { recordStep } = await import('../../unattended/journal.js');
+    await runSteps(this.plan, outcome.id, outcome, {
+      ctx: this.ctx,
+      globals: this.globals,
+      out: this.out,
+      auth: async () => (await this.login()).client,
       done,
       record: (step, ok, detail) =>
         recordStep({
-          stateDir: state,
+          stateDir: this.state,
           videoId: outcome.id,
           step,
           ok,
-          now: ctx.now,
+          now: this.ctx.now,
           ...(detail ? { detail } : {}),
         }),
     });
-    if (job.moveTo || job.deleteAfter) {
-      const { afterUpload } = await import('../../unattended/housekeeping.js');
-      const kept = await afterUpload({
-        file: plan.file,
+  }
+
+  /**
+   * --move-to / --delete-after act only on a file whose whole content is a recorded, finished upload (issue 11):
+   * never on a match by samples alone.
+   */
+  private async housekeeping(
+    outcome: UploadOutcome,
+    skipped: Exclude<ConfirmedPrevious, { kind: 'none' }> | undefined,
+  ): Promise<void> {
+    if (!this.job.moveTo && !this.job.deleteAfter) return;
+    const { isRecordedUpload } = await import('../../unattended/journal.js');
+    const contentHash = outcome.contentHash;
+    const recorded =
+      contentHash !== undefined &&
+      (await isRecordedUpload({
+        stateDir: this.state,
+        account: this.account,
+        provider: this.provider.name,
+        contentHash,
         videoId: outcome.id,
-        stateDir: state,
-        complete: true,
-        ...(job.moveTo ? { moveTo: job.moveTo } : {}),
-        deleteAfter: Boolean(job.deleteAfter),
-        now: ctx.now,
-      });
-      outcome.housekeeping = kept.action === 'deleted' ? 'deleted' : kept.path;
-      if (kept.action === 'moved') out.info(`Moved ${label} to ${kept.path}.`);
-      if (kept.action === 'deleted') out.info(`Deleted ${plan.file}.`);
+      }));
+    if (!recorded) {
+      const why =
+        skipped?.kind === 'sampleOnly'
+          ? 'its earlier upload was recorded without a content hash, so it cannot be confirmed to be this file'
+          : 'its content is not a recorded, finished upload';
+      this.out.warn(`${this.label} was left where it is: ${why}.`);
+      return;
     }
-  } catch (error) {
-    const { mapApiError } = await import('../../youtube/errors.js');
-    failure = isVuploadError(error) ? error : mapApiError(error);
-    if (failure.code === 'quotaExceeded') await ledger.markExhausted(account);
-    outcome.error = { code: failure.code, message: failure.message, exitCode: failure.exitCode };
-    await job.log?.write(`step failed for ${outcome.id}: ${failure.message}`);
-  }
-  return failure ? { outcome, failure } : { outcome };
-}
-
-async function reserveQuota(
-  ledger: import('../../unattended/quota.js').QuotaLedger,
-  account: string,
-  cost: number,
-  label: string,
-  ctx: CliContext,
-  out: Output,
-  job: JobOptions,
-): Promise<void> {
-  const { quotaExceededError, waitForReset } = await import('../../unattended/quota.js');
-  for (;;) {
-    const check = await ledger.reserve({ account, cost, budget: job.quota, now: new Date(ctx.now()) });
-    if (check.ok) return;
-    if (job.onQuota !== 'wait') {
-      throw quotaExceededError({ account, check, now: new Date(ctx.now()), action: `upload ${label}` });
-    }
-    out.info(
-      `The daily quota of ${account} is spent; waiting until it resets at ${check.resetAt.toISOString()}.`,
-    );
-    await waitForReset({ resetAt: check.resetAt, now: ctx.now, sleep: ctx.sleep, signal: ctx.signal });
-  }
-}
-
-function alreadyUploaded(
-  plan: UploadPlan,
-  previous: { videoId: string; entry: { time: string; title?: string; size: number } },
-  out: Output,
-): UploadOutcome {
-  out.info(
-    `${basename(plan.file)} was already uploaded as ${previous.videoId} on ${previous.entry.time}; nothing sent ` +
-      '(--force uploads it again).',
-  );
-  return {
-    id: previous.videoId,
-    url: `https://youtu.be/${previous.videoId}`,
-    title: previous.entry.title ?? '',
-    privacyStatus: '',
-    file: plan.file,
-    bytes: previous.entry.size,
-    seconds: 0,
-    resumed: false,
-    alreadyUploaded: true,
-    retries: 0,
-    sessionRestarts: 0,
-    bytesSent: 0,
-    playlists: [],
-    captions: [],
-  };
-}
-
-/** The resumable engine with progress on stderr; the id is journaled before anything else can fail. */
-async function uploadVideo(
-  plan: UploadPlan,
-  ctx: CliContext,
-  globals: GlobalOptions,
-  out: Output,
-  auth: Awaited<ReturnType<typeof openAuth>>,
-): Promise<UploadOutcome> {
-  const engine = await import('../../upload/index.js');
-  const { mapApiError } = await import('../../youtube/errors.js');
-  const state = stateDir(ctx.env);
-  const label = basename(plan.file);
-  for (const note of plan.notes) out.info(note);
-  out.startSpinner(`Connecting to upload ${label} (${formatBytes(plan.size)})…`);
-  let result: Awaited<ReturnType<typeof engine.uploadResumable>>;
-  try {
-    result = await engine.uploadResumable({
-      file: plan.file,
-      initUrl: initUrl(apiUrl(globals, ctx.env), plan),
-      metadata: plan.resource,
-      account: globals.profile,
-      auth: { headers: () => auth.headers(), refresh: () => auth.refresh() },
-      contentType: plan.contentType,
-      store: engine.createFileSessionStore(engine.sessionsDir(state)),
-      chunkSize: plan.chunkSize,
-      limitRate: plan.limitRate,
-      retries: plan.retries,
-      timeBudgetMs: plan.timeBudgetMs,
-      restart: plan.restart,
-      random: ctx.random,
-      clock: { now: ctx.now, sleep: ctx.sleep },
-      signal: ctx.signal,
-      onProgress: (p) => out.progress(`Uploading ${label}:`, p),
-      onRetry: (e) => out.retry(e),
-      onResumed: (e) => {
-        if (e.persisted) out.info(`Resuming the interrupted upload of ${label} at ${formatBytes(e.offset)}.`);
-      },
-      onSessionExpired: (e) =>
-        out.warn(`the upload session expired on the server; starting again from byte 0 (${e.count}).`),
-      onSessionDiscarded: (e) => {
-        const why = {
-          restart: '--restart was given',
-          stale: 'it is older than the server keeps sessions',
-          metadataChanged: 'the metadata differs from that run',
-        }[e.reason];
-        out.info(`Not resuming the earlier interrupted upload of ${label}: ${why}.`);
-      },
+    const { afterUpload } = await import('../../unattended/housekeeping.js');
+    const kept = await afterUpload({
+      file: this.plan.file,
+      videoId: outcome.id,
+      stateDir: this.state,
+      complete: true,
+      ...(this.job.moveTo ? { moveTo: this.job.moveTo } : {}),
+      deleteAfter: Boolean(this.job.deleteAfter),
+      now: this.ctx.now,
     });
-  } catch (error) {
-    out.stopSpinner();
-    throw mapApiError(error, { operation: 'videos.insert', action: `upload ${label}` });
+    outcome.housekeeping = kept.action === 'deleted' ? 'deleted' : kept.path;
+    if (kept.action === 'moved') this.out.info(`Moved ${this.label} to ${kept.path}.`);
+    if (kept.action === 'deleted') this.out.info(`Deleted ${this.plan.file}.`);
   }
-  const video = result.response as {
-    id?: string;
-    snippet?: { title?: string };
-    status?: { privacyStatus?: string };
-  };
-  const id = video.id ?? '';
-  await engine.appendHistory(state, {
-    time: new Date(ctx.now()).toISOString(),
-    account: globals.profile,
-    provider: 'youtube',
-    file: result.path,
-    size: result.size,
-    fingerprint: result.fingerprint,
-    videoId: id,
-    title: video.snippet?.title ?? plan.resource.snippet?.title,
-  });
-  const seconds = result.elapsedMs / 1000;
-  out.stopSpinner(`Uploaded ${label} in ${formatDuration(seconds)}: https://youtu.be/${id}`);
-  return {
-    id,
-    url: `https://youtu.be/${id}`,
-    title: video.snippet?.title ?? '',
-    privacyStatus: video.status?.privacyStatus ?? '',
-    file: plan.file,
-    bytes: result.size,
-    seconds: Math.round(seconds * 1000) / 1000,
-    resumed: result.resumed,
-    alreadyUploaded: false,
-    retries: result.retries,
-    sessionRestarts: result.sessionRestarts,
-    bytesSent: result.bytesSent,
-    playlists: [],
-    captions: [],
-  };
 }
+
+export type { PreviousUpload };

@@ -100,11 +100,12 @@ export function spawnCli(
 
 /**
  * Node arguments and env that kill a spawned vupload before its k-th durable file-system change (k = 0: only trace
- * the changes into `trace`); see crash-preload.ts. `match` limits counting to `<op> <path>` lines it matches.
+ * the changes into `trace`); see crash-preload.ts. `match` limits counting to `<op> <path>` lines it matches;
+ * `errno` (e.g. ENOSPC) makes change k fail with that error instead of killing the process.
  */
 export function crashAt(
   k: number,
-  options: { trace?: string; match?: string } = {},
+  options: { trace?: string; match?: string; errno?: string } = {},
 ): { nodeArgs: string[]; env: Record<string, string> } {
   return {
     nodeArgs: ['--import', join(repoRoot, 'dist/test/helpers/crash-preload.js')],
@@ -112,6 +113,7 @@ export function crashAt(
       VUPLOAD_CRASH_AT: String(k),
       ...(options.trace ? { VUPLOAD_CRASH_TRACE: options.trace } : {}),
       ...(options.match ? { VUPLOAD_CRASH_MATCH: options.match } : {}),
+      ...(options.errno ? { VUPLOAD_CRASH_ERRNO: options.errno } : {}),
     },
   };
 }

@@ -185,8 +185,15 @@ class Job {
     return undefined;
   }
 
+  /**
+   * Journals a finished upload once: a run killed after the journal line but before dropping the session finds
+   * that session finished and records it again, which must not add a second line.
+   */
   private async record(upload: RecordedUpload): Promise<void> {
-    const { appendHistory } = await import('../../upload/index.js');
+    const { appendHistory, readHistory } = await import('../../upload/index.js');
+    const history = await readHistory(this.state);
+    if (history.some((e) => e.videoId === upload.videoId && (e.provider ?? 'youtube') === this.provider.name))
+      return;
     await appendHistory(this.state, {
       time: new Date(this.ctx.now()).toISOString(),
       account: this.account,

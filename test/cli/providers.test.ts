@@ -1,0 +1,246 @@
+// This file walks every upload flag for every provider: each is honoured or refused with exit 2 before anything is
+// sent, never silently ignored; and Youku uploads take the same dry run, lock, journal and housekeeping path.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Command, Option } from 'commander';
+import { buildProgram } from '../../src/cli/program.js';
+import { startYoukuSandbox, YOUKU_SANDBOX_CLIENT } from '../../src/sandbox/youku/index.js';
+import { crashAt, runCli, spawnCli } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
+import { type CliEnv, cliEnv, playBrowser } from './env.js';
+import { makeVideo } from './video-file.js';
+
+/** A value each option can take in a dry run; options without a value are given as they are. */
+function sampleValue(dir: string, long: string): string[] {
+  const values: Record<string, string> = {
+    '--title': 'A title',
+    '--description': 'A description',
+    '--description-file': join(dir, 'description.txt'),
+    '--category': '22',
+    '--keywords': 'a,b',
+    '--tags': 'a,b',
+    '--privacyStatus': 'unlisted',
+    '--privacy': 'unlisted',
+    '--publish-at': '2099-01-01T00:00:00Z',
+    '--license': 'creativeCommon',
+    '--default-language': 'en',
+    '--default-audio-language': 'en',
+    '--recording-date': '2024-01-01',
+    '--localization': 'fr:Titre',
+    '--metadata': join(dir, 'metadata.json'),
+    '--thumbnail': fixture('thumbnail.jpg'),
+    '--playlist': 'Talks',
+    '--caption': `${join(dir, 'captions.srt')}:en`,
+    '--chunk-size': '1M',
+    '--limit-rate': '2M',
+    '--retries': '3',
+    '--time-budget': '600',
+    '--quota': '5000',
+    '--on-quota': 'wait',
+    '--move-to': join(dir, 'done'),
+    '--log-file': join(dir, 'upload.log'),
+    '--concurrency': '2',
+  };
+  const value = values[long];
+  if (value === undefined) return [long];
+  // --localization needs the language of the title it translates.
+  return long === '--localization' ? [long, value, '--default-language', 'en'] : [long, value];
+}
+
+/** Flags Youku can honour (its create takes title, tags, description, category; the rest is job control). */
+const YOUKU_HONOURS = new Set([
+  '--title',
+  '--description',
+  '--description-file',
+  '--category',
+  '--keywords',
+  '--tags',
+  '--limit-rate',
+  '--retries',
+  '--restart',
+  '--force',
+  '--wait-lock',
+  '--move-to',
+  '--delete-after',
+  '--log-file',
+  '--concurrency',
+]);
+
+function uploadOptions(): Option[] {
+  const program = buildProgram({} as never) as Command;
+  const upload = program.commands.find((c) => c.name() === 'upload')!;
+  return upload.options.filter((o) => o.long && !['--file', '--dry-run', '--help'].includes(o.long));
+}
+
+describe('every upload flag, for every provider', () => {
+  let t: CliEnv;
+  let youku: Awaited<ReturnType<typeof startYoukuSandbox>>;
+  let youkuEnv: Record<string, string>;
+  let video: string;
+  before(async () => {
+    t = await cliEnv();
+    youku = await startYoukuSandbox({ confirmDelayChecks: 0 });
+    youkuEnv = {
+      ...t.env,
+      VUPLOAD_YOUKU_API_URL: youku.url,
+      VUPLOAD_YOUKU_CLIENT_ID: YOUKU_SANDBOX_CLIENT.clientId,
+      VUPLOAD_YOUKU_CLIENT_SECRET: YOUKU_SANDBOX_CLIENT.clientSecret,
+    };
+    video = await makeVideo(join(t.dir, 'clip.mp4'), 100_000);
+    await writeFile(join(t.dir, 'description.txt'), 'From a file');
+    await writeFile(join(t.dir, 'metadata.json'), JSON.stringify({ snippet: { description: 'meta' } }));
+    await writeFile(join(t.dir, 'captions.srt'), '1\n00:00:00,000 --> 00:00:01,000\nHi\n');
+  });
+  after(async () => {
+    await youku.close();
+    await t.close();
+  });
+
+  test('the walk covers the whole upload command', () => {
+    const longs = uploadOptions().map((o) => o.long!);
+    assert.ok(longs.length >= 40, `${longs.length} options`);
+    for (const long of longs) assert.ok(sampleValue(t.dir, long).length > 0);
+  });
+
+  test('youtube honours every flag in a dry run, and sends nothing', async () => {
+    for (const option of uploadOptions()) {
+      const args = sampleValue(t.dir, option.long!);
+      const mark = t.sb.requests.length;
+      const result = await t.run(['upload', video, '--dry-run', ...args]);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.equal(t.since(mark).length, 0, `${args.join(' ')} sent a request`);
+    }
+  });
+
+  test('youku honours its flags and refuses every other one with exit 2, naming it, before sending anything', async () => {
+    for (const option of uploadOptions()) {
+      const long = option.long!;
+      const args = sampleValue(t.dir, long);
+      const tags = long === '--tags' || long === '--keywords' ? [] : ['--tags', 'x'];
+      const before = youku.requests.length;
+      const result = await t.run(['upload', video, '--provider', 'youku', '--dry-run', ...tags, ...args], {
+        env: youkuEnv,
+      });
+      assert.equal(youku.requests.length, before, `${long} sent a request to Youku`);
+      if (YOUKU_HONOURS.has(long)) {
+        assert.equal(result.code, 0, `${long}: ${result.stderr}`);
+        continue;
+      }
+      assert.equal(result.code, 2, `${long} was not refused: ${result.stdout}${result.stderr}`);
+      const name = long === '--localization' ? '--localization' : long;
+      assert.ok(result.stderr.includes(name), `${long}: ${result.stderr}`);
+      assert.match(result.stderr, /not available with the youku provider/);
+    }
+  });
+
+  test('a youku dry run prints the requests with its metadata, and a refused flag stops a real run too', async () => {
+    const dry = await t.run(
+      [
+        'upload',
+        video,
+        '--provider',
+        'youku',
+        '--dry-run',
+        '--tags',
+        'a,b',
+        '--title',
+        'Dry',
+        '--limit-rate',
+        '1M',
+      ],
+      { env: youkuEnv },
+    );
+    assert.equal(dry.code, 0, dry.stderr);
+    const requests = (
+      JSON.parse(dry.stdout) as { requests: Array<{ url: string; params?: Record<string, unknown> }> }
+    ).requests;
+    assert.match(requests[0]!.url, /uploads\/create\.json$/);
+    assert.equal(requests[0]!.params?.title, 'Dry');
+    assert.equal(requests[0]!.params?.tags, 'a,b');
+    const before = youku.requests.length;
+    const real = await t.run(['upload', video, '--provider', 'youku', '--tags', 'a', '--quota', '1'], {
+      env: youkuEnv,
+    });
+    assert.equal(real.code, 2, real.stderr);
+    assert.match(real.stderr, /--quota/);
+    assert.equal(youku.requests.length, before);
+  });
+});
+
+describe('a youku upload takes the common path', () => {
+  let dir: string;
+  let youku: Awaited<ReturnType<typeof startYoukuSandbox>>;
+  let env: Record<string, string>;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vupload-youku-path-'));
+    youku = await startYoukuSandbox({ confirmDelayChecks: 0 });
+    env = {
+      HOME: dir,
+      VUPLOAD_CONFIG_DIR: join(dir, 'config'),
+      VUPLOAD_STATE_DIR: join(dir, 'state'),
+      VUPLOAD_YOUKU_API_URL: youku.url,
+      VUPLOAD_YOUKU_CLIENT_ID: YOUKU_SANDBOX_CLIENT.clientId,
+      VUPLOAD_YOUKU_CLIENT_SECRET: YOUKU_SANDBOX_CLIENT.clientSecret,
+    };
+    const login = await runCli(['auth', 'login', '--provider', 'youku'], {
+      env,
+      cwd: dir,
+      openUrl: playBrowser,
+    });
+    assert.equal(login.code, 0, login.stderr);
+  });
+  after(async () => {
+    await youku.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('--move-to moves the file once the upload is recorded; the content is then never uploaded twice', async () => {
+    const file = await makeVideo(join(dir, 'moved.mp4'), 300_000);
+    const done = join(dir, 'done');
+    await mkdir(done);
+    const first = await runCli(
+      ['--provider', 'youku', '--file', file, '--tags', 'a', '--move-to', done, '--json'],
+      {
+        env,
+        cwd: dir,
+      },
+    );
+    assert.equal(first.code, 0, first.stderr);
+    const outcome = JSON.parse(first.stdout) as { id: string; provider: string; housekeeping: string };
+    assert.equal(outcome.provider, 'youku');
+    assert.equal(outcome.housekeeping, join(done, 'moved.mp4'));
+    assert.deepEqual(await readdir(done), ['moved.mp4']);
+    const before = youku.requests.length;
+    const again = await runCli(['--provider', 'youku', '--file', join(done, 'moved.mp4'), '--tags', 'a'], {
+      env,
+      cwd: dir,
+    });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.trim(), outcome.id);
+    assert.equal(youku.requests.length, before, 'nothing sent');
+  });
+
+  test('killed before the journal line, re-run with another title: the committed video is recorded, not repeated', async () => {
+    const file = await makeVideo(join(dir, 'killed.mp4'), 300_000);
+    const mark = youku.requests.length;
+    const crash = crashAt(1, { match: 'open .*history\\.jsonl' });
+    const killed = await spawnCli(['--provider', 'youku', '--file', file, '--tags', 'a', '--title', 'One'], {
+      env: { ...env, ...crash.env },
+      nodeArgs: crash.nodeArgs,
+      cwd: dir,
+    });
+    assert.equal(killed.code, 137, killed.stderr);
+    const again = await spawnCli(['--provider', 'youku', '--file', file, '--tags', 'a', '--title', 'Two'], {
+      env,
+      cwd: dir,
+    });
+    assert.equal(again.code, 0, again.stderr);
+    const kinds = youku.requests.slice(mark).map((r) => r.kind);
+    assert.equal(kinds.filter((k) => k === 'create').length, 1, kinds.join(' '));
+    assert.equal(again.stdout.trim(), (youku.video(again.stdout.trim()) as { id?: string } | undefined)?.id);
+    assert.match(again.stderr, /earlier run/);
+  });
+});

@@ -1,6 +1,6 @@
 // This file runs one or several uploads (files or a manifest): validation first, then jobs, then the output contract.
-import { resolve } from 'node:path';
-import { ExitCode, isVuploadError, usageError, type VuploadError } from '../../errors.js';
+import { relative, resolve } from 'node:path';
+import { ExitCode, isVuploadError, usageError, VuploadError } from '../../errors.js';
 import { stateDir } from '../../paths.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
@@ -46,6 +46,18 @@ function jobOptions(flags: JobFlags, ctx: CliContext): JobOptions {
   };
 }
 
+/** An invalid entry's error, saying where it is: `uploads.csv line 3 (talk.mp4): --privacy: …`. */
+function located(error: VuploadError, item: QueueItem, cwd: string): VuploadError {
+  const file = relative(cwd, resolve(cwd, item.file));
+  const shown = file.startsWith('..') ? item.file : file;
+  const where = item.flag.includes(' line ') ? `${item.flag} (${shown})` : shown;
+  if (error.message.startsWith(item.flag) || error.message.startsWith(where)) return error;
+  return new VuploadError(error.code, error.exitCode, `${where}: ${error.message}`, {
+    hint: error.hint,
+    cause: error,
+  });
+}
+
 /** Title and description templates ({name} {date} {index} {ext}) are filled in per file. */
 async function applyTemplates(flags: UploadFlags, file: string, index: number): Promise<UploadFlags> {
   const { isTemplate, renderTemplate, templateValuesFor } = await import('../../unattended/template.js');
@@ -82,7 +94,7 @@ export async function runQueue(
       plans.push(await provider.prepare(item.file, flags, { cwd: ctx.cwd, now: ctx.now(), flag: item.flag }));
     } catch (error) {
       if (options.single || !isVuploadError(error)) throw error;
-      plans.push(error);
+      plans.push(located(error, item, ctx.cwd));
     }
   }
   const { runBatch, worstExitCode } = await import('../../unattended/batch.js');
@@ -93,6 +105,7 @@ export async function runQueue(
       plans.map((p) => (isVuploadError(p) ? { error: p.message } : provider.dryRun(p, globals, ctx))),
     );
     out.resultJson({ dryRun: true, requests: options.single ? requests[0] : requests });
+    for (const p of plans) if (isVuploadError(p)) out.error(`vupload: ${p.message}`);
     for (const p of plans) if (!isVuploadError(p)) for (const note of p.notes) out.info(note);
     out.info('Dry run: nothing was sent.');
     return worstExitCode([...plans.map((p) => (isVuploadError(p) ? p.exitCode : ExitCode.ok)), ...codes]);
@@ -116,12 +129,25 @@ export async function runQueue(
       else out.result(JSON.stringify(outcome));
     } else if ('id' in outcome) out.result(outcome.id);
   };
+  const report = (file: string, error: Error, located = false) => {
+    const failure = isVuploadError(error)
+      ? { code: error.code, message: error.message, exitCode: error.exitCode }
+      : { code: 'unexpected', message: error.message, exitCode: ExitCode.api };
+    if (globals.json) emit({ file, error: failure });
+    void log?.write(`failed ${file}: ${failure.message}`);
+    out.error(`vupload: ${located ? '' : `${file}: `}${failure.message}`);
+    if (isVuploadError(error) && error.hint) out.error(error.hint);
+  };
+  // Every invalid entry is reported before the first upload starts; only the valid ones run.
+  const invalid = plans.flatMap((p, index) => (isVuploadError(p) ? [{ error: p, index }] : []));
+  for (const { error, index } of invalid) report(items[index]?.file ?? '', error, true);
+  codes.push(...invalid.map(({ error }) => error.exitCode));
+  const valid = plans.filter((p): p is UploadPlan => !isVuploadError(p));
   try {
-    const { results, exitCode } = await runBatch(plans, {
+    const { results, exitCode } = await runBatch(valid, {
       concurrency,
       signal: ctx.signal,
       uploadOne: async (plan) => {
-        if (isVuploadError(plan)) throw plan;
         const { outcome, failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
         emit(outcome);
         if (failure) {
@@ -135,16 +161,7 @@ export async function runQueue(
       onSettled: (result) => {
         if (options.single || result.status !== 'failed') return;
         const error = result.error as Error;
-        if (reported.has(error)) return;
-        const plan = plans[result.index];
-        const file = plan && !isVuploadError(plan) ? plan.file : (items[result.index]?.file ?? '');
-        const failure = isVuploadError(error)
-          ? { code: error.code, message: error.message, exitCode: error.exitCode }
-          : { code: 'unexpected', message: error.message, exitCode: ExitCode.api };
-        if (globals.json) emit({ file, error: failure });
-        void log?.write(`failed ${file}: ${failure.message}`);
-        out.error(`vupload: ${file}: ${failure.message}`);
-        if (isVuploadError(error) && error.hint) out.error(error.hint);
+        if (!reported.has(error)) report(result.entry.file, error);
       },
     });
     const only = results[0];

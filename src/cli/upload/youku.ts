@@ -156,10 +156,7 @@ async function upload(run: ProviderRun): Promise<ProviderResult> {
       restart: plan.restart,
       ...(plan.retries !== undefined ? { retries: plan.retries } : {}),
       ...(plan.limitRate !== undefined ? { limitRate: plan.limitRate } : {}),
-      beforeNewUpload: async () => {
-        out.stopSpinner();
-        return run.beforeNew();
-      },
+      beforeNewUpload: () => run.beforeNew(),
       record: (r) =>
         run.record({
           videoId: r.videoId,

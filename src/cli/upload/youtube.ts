@@ -108,12 +108,7 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
       random: ctx.random,
       clock: { now: ctx.now, sleep: ctx.sleep },
       signal: ctx.signal,
-      beforeNewSession: async () => {
-        out.stopSpinner();
-        const verdict = await run.beforeNew();
-        if (!verdict) out.startSpinner(`Connecting to upload ${label} (${formatBytes(plan.size)})…`);
-        return verdict;
-      },
+      beforeNewSession: () => run.beforeNew(),
       record: (r) => {
         const video = r.response as { id?: string; snippet?: { title?: string } };
         return run.record({

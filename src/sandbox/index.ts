@@ -108,6 +108,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const t = state.videos[id]?.thumbnail;
       return t ? { size: t.size, sha256: t.sha256, mimeType: t.mimeType } : undefined;
     },
+    playlists: () =>
+      Object.values(state.playlists)
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((p) => ({ id: p.id, owner: p.owner, title: p.title, videoIds: p.items.map((i) => i.videoId) })),
+    captions: (videoId) =>
+      Object.values(state.captions)
+        .filter((c) => c.videoId === videoId)
+        .sort((a, b) => a.updatedAt - b.updatedAt)
+        .map((c) => ({ id: c.id, language: c.language, name: c.name })),
     session: (id) => {
       const s = state.sessions[id];
       return s ? { uploadId: s.id, stored: s.stored, total: s.total, videoId: s.videoId } : undefined;

@@ -1,5 +1,6 @@
 // This file serves the small-media uploads: thumbnails.set (API-NOTES §6) and captions.insert (API-NOTES §7).
 import { createHash } from 'node:crypto';
+import { CAPTION_PARTS, captionResource } from './captions.js';
 import { parseParts } from './catalog.js';
 import type { Core } from './core.js';
 import { ApiError, requiredParameter } from './errors.js';
@@ -122,7 +123,7 @@ const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 /** POST /upload/youtube/v3/captions?part=snippet (multipart: snippet JSON + the caption file). */
 export async function insertCaption(ctx: Ctx, core: Core): Promise<void> {
   const user = authenticate(ctx, core, ALLOW.captions);
-  const parts = parseParts(ctx.query.part, ['id', 'snippet']);
+  const parts = parseParts(ctx.query.part, CAPTION_PARTS);
   const body = await receive(ctx, CAPTION_LIMIT);
   const snippet = ((body.meta as { snippet?: unknown } | undefined)?.snippet ?? {}) as Record<
     string,
@@ -167,22 +168,5 @@ export async function insertCaption(ctx: Ctx, core: Core): Promise<void> {
   };
   captions[caption.id] = caption;
   await core.store.save();
-  const resource: Record<string, unknown> = { kind: 'youtube#caption', etag: newEtag(), id: caption.id };
-  if (parts.includes('snippet')) {
-    resource.snippet = {
-      videoId: caption.videoId,
-      lastUpdated: core.iso(caption.updatedAt),
-      trackKind: 'standard',
-      language,
-      name,
-      audioTrackType: 'unknown',
-      isCC: false,
-      isLarge: false,
-      isEasyReader: false,
-      isDraft: caption.isDraft,
-      isAutoSynced: false,
-      status: 'serving',
-    };
-  }
-  return ctx.sendJson(200, resource);
+  return ctx.sendJson(200, captionResource(core, caption, parts));
 }

@@ -242,15 +242,21 @@ export async function insertPlaylistItem(ctx: Ctx, core: Core): Promise<void> {
   return ctx.sendJson(200, itemResource(core, playlist, item, parts));
 }
 
-/** GET /youtube/v3/playlistItems?playlistId=…: the items in playlist order. */
+/**
+ * GET /youtube/v3/playlistItems?playlistId=…[&videoId=…]: the items in playlist order; `videoId` keeps only the items
+ * holding that video (the optional filter of playlistItems.list, used to ask "is it in there already?").
+ */
 export async function listPlaylistItems(ctx: Ctx, core: Core): Promise<void> {
   const user = authenticate(ctx, core, ALLOW.read);
   const parts = parseParts(ctx.query.part, ITEM_PARTS);
   const playlistId = ctx.param('playlistId');
   if (!playlistId) throw noFilter('id, playlistId');
+  const videoId = ctx.param('videoId');
   const playlist = findPlaylist(core, playlistId, user.name);
   core.quota.charge('playlistItems.list');
   await core.store.save();
-  const all = playlist.items.map((item) => itemResource(core, playlist, item, parts));
+  const all = playlist.items
+    .filter((item) => videoId === undefined || item.videoId === videoId)
+    .map((item) => itemResource(core, playlist, item, parts));
   return ctx.sendJson(200, paged(ctx, 'youtube#playlistItemListResponse', all));
 }

@@ -14,6 +14,7 @@ export const DEFAULT_COSTS: Readonly<Record<string, number>> = {
   'playlists.insert': 50,
   'playlistItems.list': 1,
   'playlistItems.insert': 50,
+  'captions.list': 50,
   'captions.insert': 400,
 };
 

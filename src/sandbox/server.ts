@@ -1,5 +1,6 @@
 // This file routes each request to its handler, classifies it for faults, logs it and applies generic faults.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listCaptions } from './captions.js';
 import type { Core } from './core.js';
 import { listCategories, listChannels, listVideos, updateVideo } from './data-api.js';
 import { ApiError, defaultReason, OAuthError } from './errors.js';
@@ -57,6 +58,7 @@ export function route(method: string, path: string, url: URL, req: IncomingMessa
   if (path === '/upload/youtube/v3/thumbnails/set' || path === '/youtube/v3/thumbnails/set') {
     return { kind: 'thumbnail', handler: method === 'POST' ? setThumbnail : notFound };
   }
+  if (path === '/youtube/v3/captions' && method === 'GET') return { kind: 'api', handler: listCaptions };
   if (path === '/upload/youtube/v3/captions' || path === '/youtube/v3/captions') {
     return { kind: 'caption', handler: method === 'POST' ? insertCaption : notFound };
   }

@@ -161,6 +161,10 @@ export interface Sandbox {
   video(id: string): Record<string, unknown> | undefined;
   media(id: string): { size: number; sha256: string } | undefined;
   thumbnail(videoId: string): { size: number; sha256: string; mimeType: string } | undefined;
+  /** Every playlist (all users), oldest first, with the video ids it holds in order. */
+  playlists(): Array<{ id: string; owner: string; title: string; videoIds: string[] }>;
+  /** The caption tracks of a video, oldest first. */
+  captions(videoId: string): Array<{ id: string; language: string; name: string }>;
   session(uploadId: string): SessionInfo | undefined;
   setQuotaUsed(units: number): void;
   quotaUsed(): number;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { bearer, fakeMp4, reason, request, uploadVideo } from './http.js';
+import { bearer, fakeMp4, meta, reason, request, uploadVideo } from './http.js';
 
 const json = (token: string) => ({ ...bearer(token), 'content-type': 'application/json' });
 
@@ -274,7 +274,7 @@ describe('sandbox Data API', () => {
     assert.equal(reason(noTitle), 'playlistTitleRequired');
   });
 
-  test('playlistItems.insert adds videos at a position; unknown playlist or video is 404', async () => {
+  test('playlistItems.insert adds videos at a position, list filters by videoId; unknown playlist or video is 404', async () => {
     const pl = (
       await request(`${sb.url}/youtube/v3/playlists?part=snippet`, {
         method: 'POST',
@@ -305,6 +305,23 @@ describe('sandbox Data API', () => {
       list.items.map((i: { snippet: { resourceId: { videoId: string } } }) => i.snippet.resourceId.videoId),
       [b.id, a.id],
     );
+    const holding = (
+      await request(`${sb.url}/youtube/v3/playlistItems?part=snippet&playlistId=${pl.id}&videoId=${a.id}`, {
+        headers: bearer(token),
+      })
+    ).json();
+    assert.deepEqual(
+      holding.items.map(
+        (i: { snippet: { resourceId: { videoId: string } } }) => i.snippet.resourceId.videoId,
+      ),
+      [a.id],
+      'videoId keeps only the items holding that video',
+    );
+    const none = await request(
+      `${sb.url}/youtube/v3/playlistItems?part=id&playlistId=${pl.id}&videoId=notinthere`,
+      { headers: bearer(token) },
+    );
+    assert.deepEqual(none.json().items, []);
     const noPl = await add(a.id, {}, 'PLnothere');
     assert.equal(noPl.status, 404);
     assert.equal(reason(noPl), 'playlistNotFound');
@@ -350,5 +367,67 @@ describe('sandbox Data API', () => {
     assert.equal(reason(await send({ videoId: v.id, language: 'de', name: '' }, '')), 'contentRequired');
     assert.equal(reason(await send({ videoId: 'nosuchvideo', language: 'de' }, vtt)), 'videoNotFound');
     assert.equal((sb.video(v.id)!.contentDetails as { caption: string }).caption, 'true');
+  });
+
+  test('captions.list returns the tracks of one video for 50 units; others are 403, unknown 404', async () => {
+    const v = await uploadVideo(sb, token, fakeMp4(100));
+    const list = (videoId: string, t = token) =>
+      request(`${sb.url}/youtube/v3/captions?part=snippet&videoId=${videoId}`, { headers: bearer(t) });
+    assert.deepEqual((await list(v.id)).json().items, []);
+    const boundary = 'list-boundary';
+    const added = await request(`${sb.url}/upload/youtube/v3/captions?part=snippet&uploadType=multipart`, {
+      method: 'POST',
+      headers: { ...bearer(token), 'content-type': `multipart/related; boundary=${boundary}` },
+      body: [
+        `--${boundary}`,
+        'Content-Type: application/json',
+        '',
+        JSON.stringify({ snippet: { videoId: v.id, language: 'fr', name: '' } }),
+        `--${boundary}`,
+        'Content-Type: text/vtt',
+        '',
+        'WEBVTT\n',
+        `--${boundary}--`,
+        '',
+      ].join('\r\n'),
+    });
+    assert.equal(added.status, 200, added.text);
+    const before = sb.quotaUsed();
+    const r = await list(v.id);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(sb.quotaUsed() - before, 50);
+    assert.equal(r.json().kind, 'youtube#captionListResponse');
+    assert.deepEqual(
+      r
+        .json()
+        .items.map((c: { id: string; snippet: { language: string; trackKind: string } }) => [
+          c.id,
+          c.snippet.language,
+          c.snippet.trackKind,
+        ]),
+      [[added.json().id, 'fr', 'standard']],
+    );
+    assert.deepEqual(sb.captions(v.id), [{ id: added.json().id, language: 'fr', name: '' }]);
+    assert.equal(
+      reason(await list(v.id, other)),
+      'videoNotFound',
+      "another user's private video is not seen",
+    );
+    const open = await uploadVideo(
+      sb,
+      token,
+      fakeMp4(100),
+      meta('Public', { status: { privacyStatus: 'public' } }),
+    );
+    assert.equal(
+      reason(await list(open.id, other)),
+      'forbidden',
+      "another user's public video is not theirs",
+    );
+    assert.equal(reason(await list('nosuchvideo')), 'videoNotFound');
+    assert.equal(
+      (await request(`${sb.url}/youtube/v3/captions?part=snippet`, { headers: bearer(token) })).status,
+      400,
+    );
   });
 });

@@ -35,7 +35,12 @@ export function operationCost(operation: ApiOperation, options: { insertCost?: n
     : QUOTA_COST[operation];
 }
 
-/** The units an upload and its steps will spend; pass 0 for `insert` when resuming a session already paid for. */
+/**
+ * The units an upload and its steps will spend; pass 0 for `insert` when resuming a session already paid for. Each
+ * step asks the server before it inserts (issue 11: a re-run after a crash must not add twice), and that is counted
+ * here: a playlist step reads the playlists (1) and the playlist's items holding the video (1), a caption step the
+ * video's tracks (50). `listCalls` adds other videos.list calls.
+ */
 export function estimateUploadCost(plan: {
   insert?: boolean;
   insertCost?: number;
@@ -50,8 +55,12 @@ export function estimateUploadCost(plan: {
     cost('videos.insert', plan.insert === false ? 0 : 1) +
     cost('thumbnails.set', plan.thumbnail ? 1 : 0) +
     cost('playlistItems.insert', plan.playlists ?? 0) +
+    cost('playlists.list', plan.playlists ?? 0) +
+    cost('playlistItems.list', plan.playlists ?? 0) +
     cost('playlists.insert', plan.playlistsToCreate ?? 0) +
+    cost('playlists.list', plan.playlistsToCreate ?? 0) +
     cost('captions.insert', plan.captions ?? 0) +
+    cost('captions.list', plan.captions ?? 0) +
     cost('videos.list', plan.listCalls ?? 0)
   );
 }

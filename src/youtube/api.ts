@@ -3,12 +3,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type MethodOptions, youtube, type youtube_v3 } from '@googleapis/youtube';
 import type { OAuth2Client } from 'google-auth-library';
 import type { VuploadError } from '../errors.js';
-import { insertCaption } from './captions.js';
+import { insertCaption, insertCaptionOnce } from './captions.js';
 import { mapApiError } from './errors.js';
 import type { MetadataInput } from './metadata.js';
 import {
   addToPlaylist,
+  addToPlaylistOnce,
   createPlaylist,
+  type Exclusive,
   listPlaylists,
   type PlaylistSummary,
   resolvePlaylist,
@@ -163,7 +165,10 @@ export class YouTubeClient implements ApiCaller {
     return listPlaylists(this);
   }
 
-  resolvePlaylist(idOrTitle: string, options: { create?: boolean; privacyStatus?: string } = {}) {
+  resolvePlaylist(
+    idOrTitle: string,
+    options: { create?: boolean; privacyStatus?: string; exclusive?: Exclusive } = {},
+  ) {
     return resolvePlaylist(this, idOrTitle, options);
   }
 
@@ -175,8 +180,18 @@ export class YouTubeClient implements ApiCaller {
     return addToPlaylist(this, videoId, playlistId);
   }
 
+  /** Adds the video unless the playlist holds it already (playlistItems.list first). */
+  addToPlaylistOnce(videoId: string, playlistId: string) {
+    return addToPlaylistOnce(this, videoId, playlistId);
+  }
+
   insertCaption(videoId: string, path: string, language: string, name?: string) {
     return insertCaption(this, videoId, path, language, name);
+  }
+
+  /** Uploads the caption track unless the video has one of that language and name (captions.list first). */
+  insertCaptionOnce(videoId: string, path: string, language: string, name?: string) {
+    return insertCaptionOnce(this, videoId, path, language, name);
   }
 
   /** videoCategories.list for a region (default US); `assignable` says whether a video may use it. */

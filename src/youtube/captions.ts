@@ -1,4 +1,4 @@
-// This file uploads a caption track (captions.insert, API-NOTES §7) and parses the `--caption FILE[:LANG]` argument.
+// This file uploads a caption track once (captions.list, then insert; API-NOTES §7) and parses `--caption FILE[:LANG]`.
 import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { usageError } from '../errors.js';
@@ -24,14 +24,8 @@ export function parseCaptionArg(arg: string, flag = '--caption'): { path: string
   throw usageError(`${flag} ${arg}: which language is it? Write FILE:LANG, e.g. ${arg}:en.`);
 }
 
-/** captions.insert (400 units; needs the youtube.force-ssl scope): returns the caption track's id. */
-export async function insertCaption(
-  api: ApiCaller,
-  videoId: string,
-  path: string,
-  language: string,
-  name = '',
-): Promise<{ id: string; language: string; name: string }> {
+/** Checks a caption file and its language and name (usage errors, nothing sent) and reads it. */
+async function readCaptionFile(path: string, language: string, name: string): Promise<Buffer> {
   const size = await stat(path).then(
     (info) => (info.isFile() ? info.size : -1),
     () => -2,
@@ -44,7 +38,34 @@ export async function insertCaption(
   if (!isLanguageTag(language)) throw usageError(`--caption ${path}: "${language}" is not a language code.`);
   if ([...name].length > 150)
     throw usageError(`--caption ${path}: the track name is longer than 150 characters.`);
-  const content = await readFile(path);
+  return readFile(path);
+}
+
+export interface CaptionTrack {
+  id: string;
+  language: string;
+  name: string;
+}
+
+/** captions.insert (400 units; needs the youtube.force-ssl scope): returns the caption track's id. */
+export async function insertCaption(
+  api: ApiCaller,
+  videoId: string,
+  path: string,
+  language: string,
+  name = '',
+): Promise<CaptionTrack> {
+  const content = await readCaptionFile(path, language, name);
+  return sendCaption(api, videoId, content, language, name);
+}
+
+async function sendCaption(
+  api: ApiCaller,
+  videoId: string,
+  content: Buffer,
+  language: string,
+  name: string,
+): Promise<CaptionTrack> {
   const data = await api.call(
     'captions.insert',
     `add the ${language} captions to video ${videoId}`,
@@ -64,4 +85,43 @@ export async function insertCaption(
     language: data.snippet?.language ?? language,
     name: data.snippet?.name ?? name,
   };
+}
+
+/**
+ * An uploaded track of `language` named `name` on the video, or undefined (captions.list, 50 units). Tracks YouTube
+ * made itself (trackKind ASR, automatic speech recognition) do not count: they are not the file the user gave.
+ */
+export async function findCaption(
+  api: ApiCaller,
+  videoId: string,
+  language: string,
+  name = '',
+): Promise<CaptionTrack | undefined> {
+  const data = await api.call('captions.list', `list the captions of video ${videoId}`, (options) =>
+    api.yt.captions.list({ part: ['snippet'], videoId }, options),
+  );
+  const track = data.items?.find(
+    (c) =>
+      c.snippet?.trackKind?.toLowerCase() !== 'asr' &&
+      c.snippet?.language?.toLowerCase() === language.toLowerCase() &&
+      (c.snippet?.name ?? '') === name,
+  );
+  return track ? { id: track.id ?? '', language: track.snippet?.language ?? language, name } : undefined;
+}
+
+/**
+ * Uploads the track unless the video has it already (a run killed between the insert and its journal record, then
+ * run again): `added` says which. The file is checked first, so a bad file costs no quota.
+ */
+export async function insertCaptionOnce(
+  api: ApiCaller,
+  videoId: string,
+  path: string,
+  language: string,
+  name = '',
+): Promise<CaptionTrack & { added: boolean }> {
+  const content = await readCaptionFile(path, language, name);
+  const existing = await findCaption(api, videoId, language, name);
+  if (existing) return { ...existing, added: false };
+  return { ...(await sendCaption(api, videoId, content, language, name)), added: true };
 }

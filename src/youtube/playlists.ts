@@ -1,4 +1,4 @@
-// This file lists the user's playlists, finds one by id or exact title (creating it on request) and adds videos to it.
+// This file lists the user's playlists, finds one by id or exact title (creating it on request) and adds videos once.
 import { ExitCode, VuploadError } from '../errors.js';
 import type { ApiCaller } from './api.js';
 
@@ -60,20 +60,14 @@ export async function createPlaylist(
   };
 }
 
-/**
- * Finds one of the user's playlists: an exact id first, then an exact title. Several playlists with that title, or
- * none (unless `create`), is an error (exit 1) telling the user what to do.
- */
-export async function resolvePlaylist(
-  api: ApiCaller,
-  idOrTitle: string,
-  options: { create?: boolean; privacyStatus?: string } = {},
-): Promise<PlaylistSummary & { created: boolean }> {
-  const mine = await listPlaylists(api);
+/** Serialises a piece of work across processes (e.g. under a lock file); the YouTube layer only calls it. */
+export type Exclusive = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** The playlist with id `idOrTitle`, else the one titled so; several with that title is an error (exit 1). */
+function pick(mine: PlaylistSummary[], idOrTitle: string): PlaylistSummary | undefined {
   const byId = mine.find((p) => p.id === idOrTitle);
-  if (byId) return { ...byId, created: false };
+  if (byId) return byId;
   const byTitle = mine.filter((p) => p.title === idOrTitle);
-  if (byTitle.length === 1) return { ...byTitle[0]!, created: false };
   if (byTitle.length > 1) {
     throw new VuploadError(
       'playlistAmbiguous',
@@ -82,14 +76,55 @@ export async function resolvePlaylist(
       { hint: 'Give the playlist id instead of the title.' },
     );
   }
-  if (options.create)
+  return byTitle[0];
+}
+
+/**
+ * Finds one of the user's playlists: an exact id first, then an exact title. Several playlists with that title, or
+ * none (unless `create`), is an error (exit 1) telling the user what to do. With `exclusive`, a missing playlist is
+ * created inside it after the title is resolved once more: two runs that both found nothing create it once, because
+ * the second sees the first one's playlist when its turn comes.
+ */
+export async function resolvePlaylist(
+  api: ApiCaller,
+  idOrTitle: string,
+  options: { create?: boolean; privacyStatus?: string; exclusive?: Exclusive } = {},
+): Promise<PlaylistSummary & { created: boolean }> {
+  const found = pick(await listPlaylists(api), idOrTitle);
+  if (found) return { ...found, created: false };
+  if (!options.create) {
+    throw new VuploadError(
+      'playlistNotFound',
+      ExitCode.api,
+      `None of your playlists has the id or title "${idOrTitle}".`,
+      { hint: 'Add --create-playlist to create it, or see `vupload playlist list` for the exact titles.' },
+    );
+  }
+  const { exclusive } = options;
+  if (!exclusive) return { ...(await createPlaylist(api, idOrTitle, options.privacyStatus)), created: true };
+  return exclusive(async () => {
+    const meanwhile = pick(await listPlaylists(api), idOrTitle);
+    if (meanwhile) return { ...meanwhile, created: false };
     return { ...(await createPlaylist(api, idOrTitle, options.privacyStatus)), created: true };
-  throw new VuploadError(
-    'playlistNotFound',
-    ExitCode.api,
-    `None of your playlists has the id or title "${idOrTitle}".`,
-    { hint: 'Add --create-playlist to create it, or see `vupload playlist list` for the exact titles.' },
+  });
+}
+
+/**
+ * The id of an item of `playlistId` that holds `videoId`, or undefined (playlistItems.list with the videoId filter,
+ * 1 unit). The items are checked again here, so a server that ignored the filter cannot make a stranger count.
+ */
+export async function findPlaylistItem(
+  api: ApiCaller,
+  videoId: string,
+  playlistId: string,
+): Promise<string | undefined> {
+  const data = await api.call(
+    'playlistItems.list',
+    `check whether playlist ${playlistId} holds video ${videoId}`,
+    (options) =>
+      api.yt.playlistItems.list({ part: ['id', 'snippet'], playlistId, videoId, maxResults: 50 }, options),
   );
+  return data.items?.find((item) => item.snippet?.resourceId?.videoId === videoId)?.id ?? undefined;
 }
 
 /** playlistItems.insert (50 units): appends the video; returns the playlist item's id. */
@@ -111,4 +146,18 @@ export async function addToPlaylist(
       ),
   );
   return { id: data.id ?? '' };
+}
+
+/**
+ * Adds the video unless the playlist holds it already (a run killed between the insert and its journal record, then
+ * run again): `added` says which. A playlist may hold a video twice, so only asking first prevents a duplicate.
+ */
+export async function addToPlaylistOnce(
+  api: ApiCaller,
+  videoId: string,
+  playlistId: string,
+): Promise<{ id: string; added: boolean }> {
+  const existing = await findPlaylistItem(api, videoId, playlistId);
+  if (existing !== undefined) return { id: existing, added: false };
+  return { ...(await addToPlaylist(api, videoId, playlistId)), added: true };
 }

@@ -52,9 +52,17 @@ describe('Pacific days and resets', () => {
     assert.equal(operationCost('captions.insert'), 400);
     assert.equal(
       estimateUploadCost({ thumbnail: true, playlists: 2, captions: 1, listCalls: 1 }),
-      1600 + 50 + 100 + 400 + 1,
+      1600 + 50 + 2 * (50 + 1 + 1) + (400 + 50) + 1,
     );
     assert.equal(estimateUploadCost({ insert: false, thumbnail: true }), 50);
+  });
+
+  test('a step counts the list call that checks the server before it inserts', () => {
+    assert.equal(operationCost('captions.list'), 50);
+    assert.equal(operationCost('playlistItems.list'), 1);
+    assert.equal(estimateUploadCost({ insert: false, captions: 1 }), 450);
+    assert.equal(estimateUploadCost({ insert: false, playlists: 1 }), 52);
+    assert.equal(estimateUploadCost({ insert: false, playlists: 1, playlistsToCreate: 1 }), 52 + 51);
   });
 });
 

@@ -371,6 +371,31 @@ describe('playlists', () => {
     });
   });
 
+  test('a video the playlist holds already is not added again', async () => {
+    const api = client();
+    const playlist = await api.createPlaylist('Once');
+    const id = await upload({ snippet: { title: 'T' } });
+    const first = await api.addToPlaylistOnce(id, playlist.id);
+    const second = await api.addToPlaylistOnce(id, playlist.id);
+    assert.deepEqual([first.added, second.added], [true, false]);
+    assert.equal(second.id, first.id);
+    assert.deepEqual(sb.playlists().find((p) => p.id === playlist.id)?.videoIds, [id]);
+  });
+
+  test('with an exclusive section, the title is resolved again inside it before creating', async () => {
+    const api = client();
+    // Another run creates the playlist while this one waits for the section.
+    const created = await api.resolvePlaylist('Raced', {
+      create: true,
+      exclusive: async (work) => {
+        await client().createPlaylist('Raced');
+        return work();
+      },
+    });
+    assert.equal(created.created, false);
+    assert.equal(sb.playlists().filter((p) => p.title === 'Raced').length, 1);
+  });
+
   test('adding to a playlist that does not exist is playlistNotFound', async () => {
     const id = await upload({ snippet: { title: 'T' } });
     await rejectsWith(client().addToPlaylist(id, 'PLnope'), { exit: ExitCode.api, code: 'playlistNotFound' });
@@ -403,6 +428,14 @@ describe('categories, channel and captions', () => {
       const caption = await client().insertCaption(id, file, 'en', 'English');
       assert.ok(caption.id);
       assert.equal(caption.language, 'en');
+      const again = await client().insertCaptionOnce(id, file, 'en', 'English');
+      assert.deepEqual({ id: again.id, added: again.added }, { id: caption.id, added: false });
+      assert.equal(
+        (await client().insertCaptionOnce(id, file, 'en')).added,
+        true,
+        'another name is another track',
+      );
+      assert.equal(sb.captions(id).length, 2);
       await assert.rejects(client(['youtube']).insertCaption(id, file, 'fr'), (e: unknown) => {
         assert.ok(isVuploadError(e));
         assert.equal(e.exitCode, ExitCode.auth);

@@ -1,7 +1,9 @@
 // This file runs the steps after an upload (thumbnail, playlists, captions, --wait), skipping those done before.
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { OAuth2Client } from 'google-auth-library';
+import { stateDir } from '../../paths.js';
 import { Step } from '../../unattended/journal.js';
+import type { Exclusive } from '../../youtube/playlists.js';
 import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
 import { formatDuration } from '../format.js';
 import type { Output } from '../output.js';
@@ -79,6 +81,8 @@ async function runApiSteps(
       throw error;
     }
   };
+  // thumbnails.set replaces the thumbnail: doing it again after a crash before its record leaves the same state, so
+  // unlike the playlist and caption steps it needs no question to the server first.
   if (plan.thumbnail) {
     const thumbnail = plan.thumbnail;
     const thumb = await step(Step.thumbnail, () => yt.setThumbnail(id, thumbnail));
@@ -91,9 +95,13 @@ async function runApiSteps(
     const added = await step(
       Step.playlist(wanted),
       async () => {
-        const playlist = await yt.resolvePlaylist(wanted, { create: plan.createPlaylist });
+        const playlist = await yt.resolvePlaylist(wanted, {
+          create: plan.createPlaylist,
+          exclusive: playlistLock(wanted, s),
+        });
         if (playlist.created) s.out.info(`Created playlist "${playlist.title}" (${playlist.id}).`);
-        await yt.addToPlaylist(id, playlist.id);
+        const item = await yt.addToPlaylistOnce(id, playlist.id);
+        if (!item.added) s.out.info(`The video was in playlist "${playlist.title}" already.`);
         return playlist;
       },
       (p) => p.id,
@@ -105,11 +113,15 @@ async function runApiSteps(
   }
   for (const caption of plan.captions) {
     const track = await step(Step.caption(caption.language), () =>
-      yt.insertCaption(id, caption.path, caption.language),
+      yt.insertCaptionOnce(id, caption.path, caption.language),
     );
     if (track) {
       outcome.captions.push({ id: track.id, language: caption.language });
-      s.out.info(`Caption ${basename(caption.path)} (${caption.language}) added.`);
+      s.out.info(
+        track.added
+          ? `Caption ${basename(caption.path)} (${caption.language}) added.`
+          : `The video had its ${caption.language} caption track already.`,
+      );
     }
   }
   if (plan.wait) {
@@ -129,4 +141,26 @@ async function runApiSteps(
     if (view.notice) s.out.warn(view.notice);
     if (failed) throw failed;
   }
+}
+
+/**
+ * Creating a playlist is serialised per profile and title (a lock file in the state directory), so concurrent jobs
+ * and runs that all found no playlist called `title` create one, not one each (issue 11).
+ */
+function playlistLock(title: string, s: StepContext): Exclusive {
+  return async (work) => {
+    const { withLock } = await import('../../unattended/lock.js');
+    return withLock(
+      {
+        dir: join(stateDir(s.ctx.env), 'locks'),
+        key: `playlist:${s.globals.profile}:${title}`,
+        label: `the playlist "${title}"`,
+        wait: true,
+        pollMs: 50,
+        signal: s.ctx.signal,
+        clock: { now: s.ctx.now, sleep: s.ctx.sleep },
+      },
+      work,
+    );
+  };
 }

@@ -2,6 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { CommanderError } from 'commander';
 import { ExitCode, isVuploadError } from '../errors.js';
+import { localFileError } from '../fs-errors.js';
 import type { CliContext } from './context.js';
 import { stopAllSpinners } from './output.js';
 import { buildProgram, normalizeArgv } from './program.js';
@@ -40,6 +41,8 @@ export function reportError(error: unknown, ctx: CliContext, verbose: boolean): 
     }
     return error.exitCode;
   }
+  const local = localFileError(error);
+  if (local) return reportError(local, ctx, verbose);
   const message = error instanceof Error ? error.message : String(error);
   ctx.stderr.write(`vupload: unexpected error: ${message}\n`);
   if (verbose && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);

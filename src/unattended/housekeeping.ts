@@ -1,6 +1,16 @@
 // This file does the cron chores after an upload: move or delete the finished file, and keep a plain log file.
 import { constants } from 'node:fs';
-import { copyFile, type FileHandle, link, mkdir, open, unlink } from 'node:fs/promises';
+import {
+  access,
+  copyFile,
+  type FileHandle,
+  link,
+  mkdir,
+  open,
+  realpath,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { recordStep, Step } from './journal.js';
@@ -162,4 +172,90 @@ export class LogFile {
     await this.queue.catch(() => {});
     await this.handle.close();
   }
+}
+
+/** Whether two folders are the same one (through symbolic links too, when both exist). */
+async function sameFolder(a: string, b: string): Promise<boolean> {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    return (await realpath(a)) === (await realpath(b));
+  } catch {
+    return false;
+  }
+}
+
+/** `dir` itself if it exists, else its nearest existing ancestor; a file on the way is reported as the culprit. */
+async function nearestExisting(dir: string): Promise<{ path: string; isFolder: boolean }> {
+  let path = resolve(dir);
+  for (;;) {
+    try {
+      return { path, isFolder: (await stat(path)).isDirectory() };
+    } catch (error) {
+      const code = errno(error);
+      const parent = dirname(path);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === path) throw error;
+      path = parent;
+    }
+  }
+}
+
+async function writable(dir: string): Promise<string | undefined> {
+  try {
+    await access(dir, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch (error) {
+    return errno(error) ?? 'error';
+  }
+}
+
+/**
+ * Checks, before anything is sent, that `--move-to` / `--delete-after` will be possible once the upload is done
+ * (issue 11): the target folder exists as a folder or can be created, and is writable. Throws a usage error (exit 2)
+ * naming the flag; the function it returns checks each file the same way: its folder must be writable (the file is
+ * unlinked from it) and, for `--move-to`, must not be the target (the file would stay where it is).
+ */
+export async function preflightHousekeeping(options: {
+  moveTo?: string;
+  deleteAfter?: boolean;
+}): Promise<(file: string) => Promise<void>> {
+  const { moveTo, deleteAfter } = options;
+  if (moveTo === undefined && !deleteAfter) return async () => {};
+  const flag = moveTo !== undefined ? `--move-to ${moveTo}` : '--delete-after';
+  if (moveTo !== undefined) {
+    const found = await nearestExisting(moveTo).catch((error: unknown) => {
+      throw usageError(`${flag}: cannot look at the folder (${errno(error) ?? error}).`);
+    });
+    const target = resolve(moveTo);
+    if (!found.isFolder) {
+      throw usageError(
+        found.path === target
+          ? `${flag}: that is a file, not a folder.`
+          : `${flag}: ${found.path} is a file, so the folder cannot be created.`,
+        'Give a folder to move uploaded files into.',
+      );
+    }
+    const denied = await writable(found.path);
+    if (denied) {
+      throw usageError(
+        found.path === target
+          ? `${flag}: the folder is not writable (${denied}).`
+          : `${flag}: the folder cannot be created in ${found.path} (${denied}).`,
+      );
+    }
+  }
+  return async (file) => {
+    const folder = dirname(resolve(file));
+    if (moveTo !== undefined && (await sameFolder(folder, moveTo))) {
+      throw usageError(
+        `${flag}: ${file} is in that folder already, so it would stay where it is.`,
+        'Give another folder.',
+      );
+    }
+    const denied = await writable(folder);
+    if (denied) {
+      throw usageError(
+        `${flag}: ${file} could not be removed after the upload: its folder ${folder} is not writable (${denied}).`,
+      );
+    }
+  };
 }

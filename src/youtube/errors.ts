@@ -1,5 +1,6 @@
 // This file turns any failure of a YouTube call (gaxios error, upload HttpError, network error) into a VuploadError.
 import { ExitCode, type HttpDetails, VuploadError } from '../errors.js';
+import { fileSystemFailure, localFileError } from '../fs-errors.js';
 import { type ApiOperation, REQUIRED_SCOPE } from './quota.js';
 import { OPERATION_REASONS, REASONS, type ReasonInfo, statusInfo } from './reasons.js';
 
@@ -103,7 +104,8 @@ export function httpFailure(err: unknown, now = Date.now()): HttpFailure {
         ? redactSecrets(String(config?.url ?? e.url))
         : undefined,
     requestId: header(headers, 'x-request-id') ?? header(headers, 'x-guploader-uploadid'),
-    networkCode: status === undefined ? networkCode(err) : undefined,
+    // A failed file call (reading a thumbnail, writing a session) is local: no network code, so it is not retried.
+    networkCode: status === undefined && !fileSystemFailure(err) ? networkCode(err) : undefined,
   };
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter !== undefined) {
@@ -168,8 +170,9 @@ function sanitizedCause(err: unknown): Error | undefined {
 
 /**
  * Maps a failed YouTube call to a VuploadError: a one-line message (what failed, the API's reason), a hint (what
- * to do next) and the exit code (1 refused, 3 auth, 4 quota, 5 network/server). The cause kept is a copy without the
- * request's headers, so no token can leak through --verbose.
+ * to do next) and the exit code (1 refused, 3 auth, 4 quota, 5 network/server). The cause kept is a copy without
+ * the request's headers, so no token can leak through --verbose. A failed file-system call (the video, a move after
+ * the upload, the state directory) is local: exit 1 naming the path (src/fs-errors.ts), never "network".
  */
 export function mapApiError(err: unknown, context: MapContext = {}): VuploadError {
   // Already mapped errors pass through; the upload engine's HttpError (code 'http') carries a raw API answer to map.
@@ -188,6 +191,8 @@ export function mapApiError(err: unknown, context: MapContext = {}): VuploadErro
   };
   const cause = sanitizedCause(err);
   if (failure.status === undefined && failure.reason === undefined) {
+    const local = localFileError(err);
+    if (local) return local;
     const message = err instanceof Error ? redactSecrets(err.message) : String(err);
     if (failure.networkCode || /fetch failed|socket hang up|network/i.test(message)) {
       return new VuploadError(

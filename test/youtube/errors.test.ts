@@ -192,6 +192,63 @@ describe('mapApiError', () => {
     );
   });
 
+  test('every network errno exits 5, a gaxios error wrapping one too', () => {
+    for (const code of [
+      'ECONNRESET',
+      'ECONNREFUSED',
+      'ETIMEDOUT',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'EHOSTUNREACH',
+    ]) {
+      const error = mapApiError(
+        Object.assign(new Error(`getaddrinfo ${code} x`), { code, syscall: 'connect' }),
+      );
+      assert.equal(error.exitCode, ExitCode.network, code);
+    }
+    const pipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write' });
+    assert.equal(mapApiError(new Error('request failed', { cause: pipe })).exitCode, ExitCode.network);
+  });
+
+  test('a failed file-system call is local: exit 1, the operation and the path, no word of the network', async () => {
+    const { link, mkdtemp, rm, writeFile, mkdir } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'vupload-fserr-'));
+    try {
+      const talk = join(dir, 'talk.mp4');
+      const target = join(dir, 'done', 'talk.mp4');
+      await writeFile(talk, 'x');
+      await mkdir(join(dir, 'done'));
+      await writeFile(target, 'someone else');
+      const exists = await link(talk, target).catch((e: unknown) => e);
+      const error = mapApiError(exists, { action: 'move the file' });
+      assert.equal(error.exitCode, ExitCode.api);
+      assert.equal(error.code, 'fileSystem');
+      assert.equal(error.message, `Could not link ${talk} to ${target}: file exists (EEXIST, link).`);
+      assert.doesNotMatch(`${error.message} ${error.hint ?? ''}`, /network|reach|connection|safe/i);
+
+      const missing = await mkdir(join(dir, 'talk.mp4', 'sub')).catch((e: unknown) => e);
+      assert.match(
+        mapApiError(missing).message,
+        /^Could not create the folder .*talk\.mp4.sub: not a directory \(ENOTDIR, mkdir\)/,
+      );
+      const full = Object.assign(new Error('ENOSPC: no space left on device'), {
+        code: 'ENOSPC',
+        syscall: 'write',
+        path: join(dir, 'state', 'history.jsonl'),
+      });
+      const noSpace = mapApiError(full);
+      assert.equal(noSpace.exitCode, ExitCode.api);
+      assert.match(noSpace.message, /history\.jsonl: no space left on the device \(ENOSPC, write\)/);
+      assert.match(noSpace.hint ?? '', /Free some space/);
+      // Without a path, a file-system code alone is enough to tell.
+      assert.equal(mapApiError(Object.assign(new Error('x'), { code: 'EROFS' })).exitCode, ExitCode.api);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('OAuth refresh failures (invalid_grant) ask for a new login', () => {
     const error = mapApiError({
       status: 400,

@@ -90,6 +90,23 @@ describe('withRetry', () => {
     assert.equal(insert.calls(), 1);
   });
 
+  test('a file that cannot be read is not retried as if the network had failed', async () => {
+    const missing = () =>
+      Object.assign(new Error("ENOENT: no such file or directory, open 'cover.jpg'"), {
+        code: 'ENOENT',
+        syscall: 'open',
+        path: 'cover.jpg',
+      });
+    const sleeps: number[] = [];
+    const read = script([missing(), { ok: true }]);
+    await assert.rejects(
+      withRetry('thumbnails.set', 'set the thumbnail', read.fn, options(sleeps)),
+      (e: unknown) => isVuploadError(e) && e.exitCode === ExitCode.api && /cover\.jpg/.test(e.message),
+    );
+    assert.equal(read.calls(), 1);
+    assert.deepEqual(sleeps, []);
+  });
+
   test('a Retry-After over a minute is not waited for', async () => {
     const sleeps: number[] = [];
     const { fn } = script([apiError(503, 'backendError', '3600'), { ok: true }]);

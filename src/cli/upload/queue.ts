@@ -81,6 +81,9 @@ export async function runQueue(
   const { provider } = options;
   const out = await Output.create(ctx, globals);
   const job = jobOptions(jobFlags, ctx);
+  const checkHousekeeping = await (await import('../../unattended/housekeeping.js')).preflightHousekeeping(
+    job,
+  );
   const concurrency = parseIntegerOption('--concurrency', jobFlags.concurrency ?? '1', 1, 64);
   // Validate every file first: a bad entry is reported and skipped, and nothing of it is sent.
   const plans: Array<UploadPlan | VuploadError> = [];
@@ -91,7 +94,13 @@ export async function runQueue(
         if (isVuploadError(error)) throw error;
         return item.flags;
       });
-      plans.push(await provider.prepare(item.file, flags, { cwd: ctx.cwd, now: ctx.now(), flag: item.flag }));
+      const plan = await provider.prepare(item.file, flags, {
+        cwd: ctx.cwd,
+        now: ctx.now(),
+        flag: item.flag,
+      });
+      await checkHousekeeping(plan.file);
+      plans.push(plan);
     } catch (error) {
       if (options.single || !isVuploadError(error)) throw error;
       plans.push(located(error, item, ctx.cwd));

@@ -104,6 +104,7 @@ const OPERATION: Readonly<Record<string, (path: string, dest?: string) => string
   write: (p) => `write to ${p}`,
   chmod: (p) => `change the permissions of ${p}`,
   utime: (p) => `touch ${p}`,
+  spawn: (p) => `run ${p}`,
 };
 
 export interface FileSystemFailure {
@@ -129,28 +130,31 @@ export function fileSystemFailure(error: unknown): FileSystemFailure | undefined
 }
 
 function find(error: unknown): { failure: FileSystemFailure; source: unknown } | undefined {
+  let found: { failure: FileSystemFailure; source: unknown } | undefined;
   let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
+  for (let depth = 0; depth < 5 && current; depth++, current = rec(current)?.cause) {
     const e = rec(current);
     const code = str(e?.code);
-    if (code && /^E[A-Z_]+$/.test(code)) {
-      const path = str(e?.path);
-      const syscall = str(e?.syscall);
-      const local =
-        path !== undefined ||
-        FS_TEXT[code] !== undefined ||
-        (syscall !== undefined && FS_SYSCALLS.has(syscall) && !NETWORK_CODES.has(code));
-      if (!local) return undefined;
-      const failure: FileSystemFailure = { code };
-      if (syscall) failure.syscall = syscall;
-      if (path) failure.path = path;
-      const dest = str(e?.dest);
-      if (dest) failure.dest = dest;
-      return { failure, source: current };
-    }
-    current = e?.cause;
+    if (!code || !/^E[A-Z_]+$/.test(code)) continue;
+    const path = str(e?.path);
+    const syscall = str(e?.syscall);
+    if (NETWORK_CODES.has(code) && path === undefined) return found;
+    const local =
+      path !== undefined ||
+      FS_TEXT[code] !== undefined ||
+      (syscall !== undefined && FS_SYSCALLS.has(syscall));
+    if (!local) continue;
+    const failure: FileSystemFailure = { code };
+    if (syscall) failure.syscall = syscall;
+    if (path) failure.path = path;
+    const dest = str(e?.dest);
+    if (dest) failure.dest = dest;
+    // A wrapper may copy the code without the path: the cause that names the path describes it best.
+    if (!found || (found.failure.path === undefined && path !== undefined))
+      found = { failure, source: current };
+    if (path !== undefined) return found;
   }
-  return undefined;
+  return found;
 }
 
 function hintFor(code: string): string | undefined {
@@ -171,7 +175,8 @@ export function localFileError(error: unknown): VuploadError | undefined {
   const found = find(error);
   if (!found) return undefined;
   const { code, syscall, path, dest } = found.failure;
-  const name = syscall ? OPERATION[syscall] : undefined;
+  // `spawn xdg-open` names its program in the call: the first word is the call.
+  const name = syscall ? OPERATION[syscall.split(' ')[0]!] : undefined;
   const operation = path
     ? (name?.(path, dest) ?? `${syscall ?? 'use'} ${path}${dest ? ` and ${dest}` : ''}`)
     : `${syscall ?? 'complete a file operation'}`;

@@ -331,41 +331,47 @@ describe('sandbox Data API', () => {
     assert.equal(reason(await add(a.id, { position: 9 })), 'invalidPlaylistItemPosition');
   });
 
+  /** captions.insert as a multipart request: the snippet, then the track. */
+  function sendCaption(snippet: Record<string, unknown>, content: string) {
+    const boundary = 'cap-boundary';
+    return request(`${sb.url}/upload/youtube/v3/captions?part=snippet&uploadType=multipart`, {
+      method: 'POST',
+      headers: { ...bearer(token), 'content-type': `multipart/related; boundary=${boundary}` },
+      body: [
+        `--${boundary}`,
+        'Content-Type: application/json',
+        '',
+        JSON.stringify({ snippet }),
+        `--${boundary}`,
+        'Content-Type: text/vtt',
+        '',
+        content,
+        `--${boundary}--`,
+        '',
+      ].join('\r\n'),
+    });
+  }
+
   test('captions.insert stores a track; same language and name again is 409 captionExists', async () => {
     const v = await uploadVideo(sb, token, fakeMp4(100));
-    const boundary = 'cap-boundary';
-    const send = (snippet: Record<string, unknown>, content: string) =>
-      request(`${sb.url}/upload/youtube/v3/captions?part=snippet&uploadType=multipart`, {
-        method: 'POST',
-        headers: { ...bearer(token), 'content-type': `multipart/related; boundary=${boundary}` },
-        body: [
-          `--${boundary}`,
-          'Content-Type: application/json',
-          '',
-          JSON.stringify({ snippet }),
-          `--${boundary}`,
-          'Content-Type: text/vtt',
-          '',
-          content,
-          `--${boundary}--`,
-          '',
-        ].join('\r\n'),
-      });
     const vtt = 'WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n';
-    const r = await send({ videoId: v.id, language: 'en', name: 'English' }, vtt);
+    const r = await sendCaption({ videoId: v.id, language: 'en', name: 'English' }, vtt);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json().kind, 'youtube#caption');
     assert.equal(r.json().snippet.language, 'en');
-    const dup = await send({ videoId: v.id, language: 'en', name: 'English' }, vtt);
+    const dup = await sendCaption({ videoId: v.id, language: 'en', name: 'English' }, vtt);
     assert.equal(dup.status, 409);
     assert.equal(reason(dup), 'captionExists');
     assert.equal(
-      (await send({ videoId: v.id, language: 'en', name: 'x'.repeat(151) }, vtt)).json().error.errors[0]
-        .reason,
+      (await sendCaption({ videoId: v.id, language: 'en', name: 'x'.repeat(151) }, vtt)).json().error
+        .errors[0].reason,
       'nameTooLong',
     );
-    assert.equal(reason(await send({ videoId: v.id, language: 'de', name: '' }, '')), 'contentRequired');
-    assert.equal(reason(await send({ videoId: 'nosuchvideo', language: 'de' }, vtt)), 'videoNotFound');
+    assert.equal(
+      reason(await sendCaption({ videoId: v.id, language: 'de', name: '' }, '')),
+      'contentRequired',
+    );
+    assert.equal(reason(await sendCaption({ videoId: 'nosuchvideo', language: 'de' }, vtt)), 'videoNotFound');
     assert.equal((sb.video(v.id)!.contentDetails as { caption: string }).caption, 'true');
   });
 
@@ -374,23 +380,7 @@ describe('sandbox Data API', () => {
     const list = (videoId: string, t = token) =>
       request(`${sb.url}/youtube/v3/captions?part=snippet&videoId=${videoId}`, { headers: bearer(t) });
     assert.deepEqual((await list(v.id)).json().items, []);
-    const boundary = 'list-boundary';
-    const added = await request(`${sb.url}/upload/youtube/v3/captions?part=snippet&uploadType=multipart`, {
-      method: 'POST',
-      headers: { ...bearer(token), 'content-type': `multipart/related; boundary=${boundary}` },
-      body: [
-        `--${boundary}`,
-        'Content-Type: application/json',
-        '',
-        JSON.stringify({ snippet: { videoId: v.id, language: 'fr', name: '' } }),
-        `--${boundary}`,
-        'Content-Type: text/vtt',
-        '',
-        'WEBVTT\n',
-        `--${boundary}--`,
-        '',
-      ].join('\r\n'),
-    });
+    const added = await sendCaption({ videoId: v.id, language: 'fr', name: '' }, 'WEBVTT\n');
     assert.equal(added.status, 200, added.text);
     const before = sb.quotaUsed();
     const r = await list(v.id);

@@ -244,6 +244,12 @@ describe('mapApiError', () => {
       assert.match(noSpace.hint ?? '', /Free some space/);
       // Without a path, a file-system code alone is enough to tell.
       assert.equal(mapApiError(Object.assign(new Error('x'), { code: 'EROFS' })).exitCode, ExitCode.api);
+      // A wrapper that copied the code but not the path: the cause names the path.
+      const wrapped = Object.assign(new Error('request failed', { cause: exists }), { code: 'EEXIST' });
+      assert.match(
+        mapApiError(wrapped).message,
+        /^Could not link .*talk\.mp4 to .*done.talk\.mp4: file exists/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

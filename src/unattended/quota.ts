@@ -49,18 +49,21 @@ export function estimateUploadCost(plan: {
   playlistsToCreate?: number;
   captions?: number;
   listCalls?: number;
+  /** Whether the steps ask the server first (false for a video this run created: nothing can be there yet). */
+  checks?: boolean;
 }): number {
   const cost = (op: ApiOperation, count: number) => count * operationCost(op, plan);
+  const checks = plan.checks === false ? 0 : 1;
   return (
     cost('videos.insert', plan.insert === false ? 0 : 1) +
     cost('thumbnails.set', plan.thumbnail ? 1 : 0) +
     cost('playlistItems.insert', plan.playlists ?? 0) +
     cost('playlists.list', plan.playlists ?? 0) +
-    cost('playlistItems.list', plan.playlists ?? 0) +
+    cost('playlistItems.list', checks * (plan.playlists ?? 0)) +
     cost('playlists.insert', plan.playlistsToCreate ?? 0) +
     cost('playlists.list', plan.playlistsToCreate ?? 0) +
     cost('captions.insert', plan.captions ?? 0) +
-    cost('captions.list', plan.captions ?? 0) +
+    cost('captions.list', checks * (plan.captions ?? 0)) +
     cost('videos.list', plan.listCalls ?? 0)
   );
 }

@@ -131,8 +131,8 @@ class Job {
     let failure: VuploadError | undefined;
     try {
       const done = skipped?.previous.completedSteps ?? new Set<string>();
-      await this.reserveSteps(done);
-      await this.steps(outcome, done);
+      await this.reserveSteps(done, !skipped);
+      await this.steps(outcome, done, !skipped);
       await this.housekeeping(outcome, skipped);
     } catch (error) {
       const { mapApiError } = await import('../../youtube/errors.js');
@@ -179,7 +179,9 @@ class Job {
     }
     if (this.ledger) {
       await this.login();
-      await this.reserve(await this.costOf({ insert: true, steps: this.provider.wantedSteps(this.plan) }));
+      await this.reserve(
+        await this.costOf({ insert: true, steps: this.provider.wantedSteps(this.plan), fresh: true }),
+      );
       this.stepsReserved = true;
     }
     return undefined;
@@ -291,7 +293,7 @@ class Job {
   }
 
   /** Units of the upload (unless a paid session goes on) and of the steps still to do. */
-  private async costOf(what: { insert: boolean; steps: string[] }): Promise<number> {
+  private async costOf(what: { insert: boolean; steps: string[]; fresh: boolean }): Promise<number> {
     const { estimateUploadCost } = await import('../../unattended/quota.js');
     const { Step } = await import('../../unattended/journal.js');
     return estimateUploadCost({
@@ -299,13 +301,14 @@ class Job {
       thumbnail: what.steps.includes(Step.thumbnail),
       playlists: what.steps.filter((s) => s.startsWith(Step.playlist(''))).length,
       captions: what.steps.filter((s) => s.startsWith(Step.caption(''))).length,
+      checks: !what.fresh,
     });
   }
 
-  private async reserveSteps(done: ReadonlySet<string>): Promise<void> {
+  private async reserveSteps(done: ReadonlySet<string>, fresh: boolean): Promise<void> {
     if (!this.ledger || this.stepsReserved) return;
     const pending = this.provider.wantedSteps(this.plan).filter((s) => !done.has(s));
-    const cost = await this.costOf({ insert: false, steps: pending });
+    const cost = await this.costOf({ insert: false, steps: pending, fresh });
     if (cost === 0) return;
     await this.login();
     await this.reserve(cost);
@@ -336,7 +339,7 @@ class Job {
     }
   }
 
-  private async steps(outcome: UploadOutcome, done: ReadonlySet<string>): Promise<void> {
+  private async steps(outcome: UploadOutcome, done: ReadonlySet<string>, fresh: boolean): Promise<void> {
     const { recordStep } = await import('../../unattended/journal.js');
     await runSteps(this.plan, outcome.id, outcome, {
       ctx: this.ctx,
@@ -344,6 +347,7 @@ class Job {
       out: this.out,
       auth: async () => (await this.login()).client,
       done,
+      fresh,
       record: (step, ok, detail) =>
         recordStep({
           stateDir: this.state,

@@ -32,6 +32,12 @@ export interface StepContext {
   auth: () => Promise<OAuth2Client>;
   /** Steps an earlier run completed for this video: not done again. */
   done: ReadonlySet<string>;
+  /**
+   * The video was created (or finished) by this run, so no earlier run can have added it to a playlist or given it
+   * a caption: nothing needs asking first. Steps run only after the video is journaled, and a journaled video is
+   * never uploaded again, so only an "already uploaded" video can have steps an earlier run did but did not record.
+   */
+  fresh: boolean;
   /** Journals each step's result, so that a re-run finishes only what is left. */
   record(step: string, ok: boolean, detail?: string): Promise<void>;
 }
@@ -100,7 +106,9 @@ async function runApiSteps(
           exclusive: playlistLock(wanted, s),
         });
         if (playlist.created) s.out.info(`Created playlist "${playlist.title}" (${playlist.id}).`);
-        const item = await yt.addToPlaylistOnce(id, playlist.id);
+        const item = s.fresh
+          ? { ...(await yt.addToPlaylist(id, playlist.id)), added: true }
+          : await yt.addToPlaylistOnce(id, playlist.id);
         if (!item.added) s.out.info(`The video was in playlist "${playlist.title}" already.`);
         return playlist;
       },
@@ -112,8 +120,10 @@ async function runApiSteps(
     }
   }
   for (const caption of plan.captions) {
-    const track = await step(Step.caption(caption.language), () =>
-      yt.insertCaptionOnce(id, caption.path, caption.language),
+    const track = await step(Step.caption(caption.language), async () =>
+      s.fresh
+        ? { ...(await yt.insertCaption(id, caption.path, caption.language)), added: true }
+        : yt.insertCaptionOnce(id, caption.path, caption.language),
     );
     if (track) {
       outcome.captions.push({ id: track.id, language: caption.language });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { spawnCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { repoRoot, vuploadBin } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
@@ -97,6 +97,36 @@ describe('vupload sandbox', () => {
     const result = await running;
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /sandbox stopped/);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('--created-share 1 answers every finished upload 201 Created; a share over 1 is exit 2', async () => {
+    const refused = await runCli(['sandbox', '--created-share', '1.5']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--created-share: "1\.5" is not a share from 0 to 1/);
+    const dir = await mkdtemp(join(tmpdir(), 'vupload-sbshare-'));
+    const running = spawnCli(['sandbox', '--dir', dir, '--created-share', '1'], { env: {} });
+    let stdout = '';
+    running.child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    await waitFor('the env lines', () => stdout.includes('VUPLOAD_STATE_DIR'));
+    const url = /VUPLOAD_API_URL=(\S+)/.exec(stdout)![1]!;
+    const token = (
+      (await (await fetch(`${url}/__sandbox/token`, { method: 'POST' })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
+    const init = await fetch(`${url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ snippet: { title: 'Share' } }),
+    });
+    const done = await fetch(init.headers.get('location')!, { method: 'PUT', body: Buffer.alloc(100) });
+    assert.equal(done.status, 201);
+    assert.equal(((await done.json()) as { kind: string }).kind, 'youtube#video');
+    running.child.kill('SIGTERM');
+    assert.equal((await running).code, 0);
     await rm(dir, { recursive: true, force: true });
   });
 });

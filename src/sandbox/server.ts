@@ -117,15 +117,12 @@ export function createListener(
     };
     // Back before an earlier error's Retry-After has passed: that error again, and no fault is used up.
     const early = core.cooldowns.early(Cooldowns.key(r.kind, r.uploadId), core.now());
+    const data = r.kind === 'upload-chunk' ? dataRequestInfo(req) : {};
+    if (req.headers['content-range'] !== undefined && data.firstByte !== undefined)
+      entry.firstByte = data.firstByte;
     const fault = early
       ? undefined
-      : core.faults.take({
-          kind: r.kind,
-          method,
-          path: url.pathname,
-          hasSession,
-          ...(r.kind === 'upload-chunk' ? dataRequestInfo(req) : {}),
-        });
+      : core.faults.take({ kind: r.kind, method, path: url.pathname, hasSession, ...data });
     if (fault) entry.fault = fault;
     if (early) entry.tooEarly = true;
     const ctx = new Ctx(req, res, url, query, entry, fault);

@@ -71,21 +71,27 @@ describe('kill -9 of a real vupload process', () => {
   });
 });
 
+/** Runs `vupload sandbox ARGS` in its own directory and resolves once it printed its env lines. */
+async function sandboxCommand(args: string[]) {
+  const dir = await mkdtemp(join(tmpdir(), 'vupload-sbcmd-'));
+  const running = spawnCli(['sandbox', '--dir', dir, ...args], { env: {} });
+  let stdout = '';
+  running.child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  await waitFor('the env lines', () => stdout.includes('VUPLOAD_STATE_DIR'));
+  const env: Record<string, string | undefined> = Object.fromEntries(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/^export /, '').split('=') as [string, string]),
+  );
+  return { dir, running, env };
+}
+
 describe('vupload sandbox', () => {
   test('prints the env lines on stdout, serves the API, keeps its data and stops on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vupload-sbcmd-'));
-    const running = spawnCli(['sandbox', '--dir', dir, '--processing-ms', '10'], { env: {} });
-    let stdout = '';
-    running.child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    await waitFor('the env lines', () => stdout.includes('VUPLOAD_STATE_DIR'));
-    const env = Object.fromEntries(
-      stdout
-        .trim()
-        .split('\n')
-        .map((line) => line.replace(/^export /, '').split('=') as [string, string]),
-    );
+    const { dir, running, env } = await sandboxCommand(['--processing-ms', '10']);
     assert.match(env.VUPLOAD_API_URL ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
     const secrets = JSON.parse(await readFile(env.VUPLOAD_CLIENT_SECRETS ?? '', 'utf8')) as {
       installed: { token_uri: string };
@@ -104,14 +110,8 @@ describe('vupload sandbox', () => {
     const refused = await runCli(['sandbox', '--created-share', '1.5']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--created-share: "1\.5" is not a share from 0 to 1/);
-    const dir = await mkdtemp(join(tmpdir(), 'vupload-sbshare-'));
-    const running = spawnCli(['sandbox', '--dir', dir, '--created-share', '1'], { env: {} });
-    let stdout = '';
-    running.child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    await waitFor('the env lines', () => stdout.includes('VUPLOAD_STATE_DIR'));
-    const url = /VUPLOAD_API_URL=(\S+)/.exec(stdout)![1]!;
+    const { dir, running, env } = await sandboxCommand(['--created-share', '1']);
+    const url = env.VUPLOAD_API_URL;
     const token = (
       (await (await fetch(`${url}/__sandbox/token`, { method: 'POST' })).json()) as {
         access_token: string;

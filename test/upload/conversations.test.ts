@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Fault, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { createHttpTransport, type HttpTransport, uploadResumable } from '../../src/upload/index.js';
 import { FakeClock } from './fake-transport.js';
-import { tempDir, writeVideo } from './helpers.js';
+import { sandboxUpload, tempDir, writeVideo } from './helpers.js';
 
 const K = 256 * 1024;
 const MiB = 1024 * 1024;
@@ -81,19 +81,8 @@ describe('fault conversations (storage conformance retry scenarios)', () => {
       sb.faults.clear();
       sb.clearRequests();
       for (const f of faults) sb.faults.add(f);
-      let token = sb.mintToken().access_token;
       const result = await uploadResumable({
-        file: path,
-        initUrl: `${sb.url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`,
-        metadata: { snippet: { title: name.slice(0, 100), categoryId: '22' } },
-        account: 'sandbox-user',
-        contentType: 'video/mp4',
-        auth: {
-          headers: () => ({ Authorization: `Bearer ${token}` }),
-          refresh: async () => {
-            token = sb.mintToken().access_token;
-          },
-        },
+        ...sandboxUpload(sb, path, { snippet: { title: name.slice(0, 100), categoryId: '22' } }),
         transport: transport(mode.idleMs),
         chunkSize: mode.chunk,
         clock,

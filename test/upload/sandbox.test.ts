@@ -13,7 +13,7 @@ import {
   uploadResumable,
 } from '../../src/upload/index.js';
 import { FakeClock } from './fake-transport.js';
-import { tempDir, writeVideo } from './helpers.js';
+import { sandboxUpload, tempDir, writeVideo } from './helpers.js';
 
 const KiB256 = 262144;
 const SIZE = 3 * 1024 * 1024 + 12_345;
@@ -44,20 +44,12 @@ afterEach(() => {
 });
 
 function upload(extra: Partial<UploadOptions> = {}): Promise<UploadResult> & { sleeps: () => number[] } {
-  let token = sb.mintToken().access_token;
   const slept = clock.sleeps.length;
   const running = uploadResumable({
-    file: path,
-    initUrl: `${sb.url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`,
-    metadata: { snippet: { title: 'Engine test', categoryId: '22' }, status: { privacyStatus: 'private' } },
-    account: 'sandbox-user',
-    contentType: 'video/mp4',
-    auth: {
-      headers: () => ({ Authorization: `Bearer ${token}` }),
-      refresh: async () => {
-        token = sb.mintToken().access_token;
-      },
-    },
+    ...sandboxUpload(sb, path, {
+      snippet: { title: 'Engine test', categoryId: '22' },
+      status: { privacyStatus: 'private' },
+    }),
     transport,
     clock,
     random: () => 0.5,

@@ -20,6 +20,7 @@ export type {
   Fault,
   FaultKind,
   MintTokenOptions,
+  PartialFault,
   ProcessingOutcome,
   RequestLogEntry,
   Sandbox,

@@ -11,3 +11,12 @@ export function parseIntegerOption(flag: string, raw: string, min: number, max: 
   }
   return value;
 }
+
+/** A share from 0 to 1 (e.g. `0.25`). */
+export function parseShareOption(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (!/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(raw) || !(value >= 0 && value <= 1)) {
+    throw usageError(`${flag}: "${raw}" is not a share from 0 to 1.`, 'Give a number such as 0, 0.25 or 1.');
+  }
+  return value;
+}

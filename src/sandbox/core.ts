@@ -1,8 +1,10 @@
 // This file is what every handler shares: resolved options, the store, quota, faults, clock, users and locks.
 import { createHash } from 'node:crypto';
 import { FaultQueue } from './faults.js';
+import type { Ctx } from './http.js';
 import type { LiveMedia } from './media.js';
 import type { Quota } from './quota.js';
+import { Cooldowns } from './retry-after.js';
 import type { Store, UserRec } from './store.js';
 import type { RequestLogEntry, SandboxClient } from './types.js';
 
@@ -14,6 +16,8 @@ export interface ResolvedOptions {
   clients: SandboxClient[];
   uploadLimitPerDay: number;
   unverifiedProject: boolean;
+  createdShare: number;
+  seed: number;
 }
 
 export const DEFAULT_USER = 'sandbox-user';
@@ -41,6 +45,11 @@ export class Core {
   /** Running hashes of sessions being uploaded (not persisted: Node cannot export a hash state). */
   readonly live = new Map<string, LiveMedia>();
   readonly locks = new KeyedLock();
+  /** The request each upload session is serving now (a stalled one is superseded by the next). */
+  readonly serving = new Map<string, Ctx>();
+  /** Errors answered with Retry-After, repeated to requests that come back too early. */
+  readonly cooldowns = new Cooldowns();
+  private readonly random: () => number;
 
   constructor(
     readonly opts: ResolvedOptions,
@@ -48,7 +57,14 @@ export class Core {
     readonly quota: Quota,
     readonly now: () => number,
     private readonly log?: (line: string) => void,
-  ) {}
+  ) {
+    this.random = seededRandom(opts.seed);
+  }
+
+  /** The status of a finished resumable upload: 201 Created for `createdShare` of them, else 200 (seeded). */
+  finalStatus(): 200 | 201 {
+    return this.random() < this.opts.createdShare ? 201 : 200;
+  }
 
   /** Saves without waiting (for the synchronous in-process API); a failed write is reported to the log. */
   saveLater(): void {
@@ -81,4 +97,16 @@ export class Core {
   iso(ms = this.now()): string {
     return new Date(ms).toISOString();
   }
+}
+
+/** mulberry32: a small seeded generator (public domain), so a sandbox run with the same seed repeats. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -142,6 +142,15 @@ export function invalidCredentials(): ApiError {
   });
 }
 
+/** The 401 for a request that carries no credentials at all: Google's reason `required`, "Login Required". */
+export function loginRequired(): ApiError {
+  return new ApiError(401, 'required', 'Login Required', {
+    location: 'Authorization',
+    locationType: 'header',
+    headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
+  });
+}
+
 export function insufficientPermissions(): ApiError {
   return new ApiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
 }

@@ -1,5 +1,5 @@
 // This file keeps the queue of scripted faults and decides which one, if any, the next request gets.
-import type { Fault, FaultKind } from './types.js';
+import type { Fault, FaultKind, StatusFault } from './types.js';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'upload-init',
@@ -19,9 +19,24 @@ export interface RequestInfo {
   path: string;
   /** The request targets an existing resumable session (needed by expireSession). */
   hasSession: boolean;
+  /** Data requests (upload-chunk): the first byte Content-Range claims (0 without Content-Range). */
+  firstByte?: number;
+  /** Data requests: it carries the upload's last byte (no Content-Range, or A-B/TOTAL with B = TOTAL-1). */
+  claimsLast?: boolean;
 }
 
 const nonNegative = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const count = (v: unknown, min: number) => Number.isSafeInteger(v) && (v as number) >= min;
+
+/** The actions a fault may take; exactly one, except that storePartial may be combined with status. */
+const ACTIONS = [
+  'status',
+  'cutAfterBytes',
+  'storePartial',
+  'expireSession',
+  'stallAfterBytes',
+  'brokenResponse',
+] as const;
 
 /** Returns why `value` is not a Fault, or undefined when it is one (used for the admin endpoint's JSON). */
 export function faultProblem(value: unknown): string | undefined {
@@ -35,12 +50,14 @@ export function faultProblem(value: unknown): string | undefined {
     return '"on" must be a kind or {method, path}';
   }
   if (f.times !== undefined && !(typeof f.times === 'number' && f.times >= 1)) return '"times" must be >= 1';
-  const effects = ['status', 'cutAfterBytes', 'storePartial', 'expireSession'].filter(
-    (k) => f[k] !== undefined,
-  );
+  if (f.nth !== undefined && !count(f.nth, 1)) return '"nth" must be a whole number >= 1';
+  if (f.atOffset !== undefined && !count(f.atOffset, 0)) return '"atOffset" must be a whole number >= 0';
+  const effects = ACTIONS.filter((k) => f[k] !== undefined);
   const slow = f.delayMs !== undefined || f.bytesPerSec !== undefined;
-  if (effects.length + (slow ? 1 : 0) !== 1) {
-    return 'give exactly one of status, cutAfterBytes, storePartial, expireSession, or delayMs/bytesPerSec';
+  const partialThenStatus =
+    effects.length === 2 && effects.includes('status') && effects.includes('storePartial');
+  if (effects.length + (slow ? 1 : 0) !== 1 && !partialThenStatus) {
+    return `give exactly one of ${ACTIONS.join(', ')}, or delayMs/bytesPerSec (storePartial may come with status)`;
   }
   if (
     f.status !== undefined &&
@@ -48,14 +65,24 @@ export function faultProblem(value: unknown): string | undefined {
   ) {
     return '"status" must be an HTTP error status (400–599)';
   }
-  for (const k of ['cutAfterBytes', 'storePartial', 'delayMs', 'retryAfter'] as const) {
+  for (const k of ['cutAfterBytes', 'storePartial', 'delayMs', 'retryAfter', 'stallMs'] as const) {
     if (f[k] !== undefined && !nonNegative(f[k])) return `"${k}" must be a number >= 0`;
   }
+  for (const k of ['stallAfterBytes', 'brokenResponse'] as const) {
+    if (f[k] !== undefined && !count(f[k], 0)) return `"${k}" must be a whole number >= 0`;
+  }
+  if ((f.stallAfterBytes === undefined) !== (f.stallMs === undefined))
+    return '"stallAfterBytes" and "stallMs" go together';
   if (f.bytesPerSec !== undefined && !(nonNegative(f.bytesPerSec) && (f.bytesPerSec as number) > 0)) {
     return '"bytesPerSec" must be > 0';
   }
   if (f.expireSession !== undefined && f.expireSession !== true) return '"expireSession" must be true';
   return undefined;
+}
+
+/** The error a fault answers with, if it has one (a status fault, or storePartial with status). */
+export function statusOf(fault: Fault | undefined): StatusFault | undefined {
+  return fault && 'status' in fault && fault.status !== undefined ? (fault as StatusFault) : undefined;
 }
 
 function matches(fault: Fault, req: RequestInfo): boolean {
@@ -69,37 +96,59 @@ function matches(fault: Fault, req: RequestInfo): boolean {
       if (!hit) return false;
     }
   }
+  if (fault.atOffset !== undefined && (req.kind !== 'upload-chunk' || req.firstByte !== fault.atOffset))
+    return false;
   // Session faults only make sense on requests that target a session; they wait for one.
   if ('expireSession' in fault) return req.hasSession;
   if ('storePartial' in fault) return req.kind === 'upload-chunk';
+  // A broken final answer waits for the data request that can finish the upload.
+  if ('brokenResponse' in fault && req.kind === 'upload-chunk') return req.claimsLast === true;
   return true;
 }
 
+interface Pending {
+  fault: Fault;
+  left: number;
+  /** Matching requests seen since the fault was added (for nth). */
+  seen: number;
+}
+
 export class FaultQueue {
-  private items: Array<{ fault: Fault; left: number }> = [];
+  private items: Pending[] = [];
 
   add(fault: Fault): void {
     const problem = faultProblem(fault);
     if (problem) throw new TypeError(`sandbox fault: ${problem}`);
-    this.items.push({ fault, left: fault.times ?? 1 });
+    this.items.push({ fault, left: fault.times ?? 1, seen: 0 });
   }
 
   clear(): void {
     this.items = [];
   }
 
-  /** Faults still to fire, with `times` = how many requests each will still affect. */
+  /** Faults still to fire, with `times` = how many requests each will still affect and `nth` counted down. */
   pending(): Fault[] {
-    return this.items.map(({ fault, left }) => ({ ...fault, times: left }));
+    return this.items.map(({ fault, left, seen }) => {
+      const out: Fault = { ...fault, times: left };
+      if (fault.nth !== undefined) out.nth = Math.max(1, fault.nth - seen);
+      return out;
+    });
   }
 
-  /** The first pending fault that matches, consumed once; faults fire in the order they were added. */
+  /**
+   * The first pending fault that matches and whose turn has come (nth), consumed once; faults fire in the order
+   * they were added. Every matching fault counts the request, whichever fires.
+   */
   take(req: RequestInfo): Fault | undefined {
-    const index = this.items.findIndex(({ fault }) => matches(fault, req));
-    if (index < 0) return undefined;
-    const item = this.items[index]!;
-    item.left -= 1;
-    if (item.left <= 0) this.items.splice(index, 1);
-    return item.fault;
+    let chosen: Pending | undefined;
+    for (const item of this.items) {
+      if (!matches(item.fault, req)) continue;
+      item.seen += 1;
+      if (!chosen && item.seen >= (item.fault.nth ?? 1)) chosen = item;
+    }
+    if (!chosen) return undefined;
+    chosen.left -= 1;
+    if (chosen.left <= 0) this.items.splice(this.items.indexOf(chosen), 1);
+    return chosen.fault;
   }
 }

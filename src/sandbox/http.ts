@@ -10,6 +10,10 @@ export class Ctx {
   /** Set when the client went away (or we cut it): nothing can be answered any more. */
   gone = false;
   private readonly started = Date.now();
+  /** Aborted when the connection closes, so a stall ends as soon as the client gives up. */
+  private readonly closed = new AbortController();
+  /** True while a stall fault holds the body unread. */
+  stalling = false;
 
   constructor(
     readonly req: IncomingMessage,
@@ -30,6 +34,18 @@ export class Ctx {
     return Array.isArray(v) ? v[0] : v;
   }
 
+  /** The client went away: nothing can be answered, and a stall stops waiting. */
+  markGone(): void {
+    this.gone = true;
+    this.closed.abort();
+  }
+
+  /** Drops the connection (a stalled request superseded by a newer one on its session). */
+  abandon(): void {
+    this.markGone();
+    this.req.socket.destroy();
+  }
+
   /** The cut fault's byte budget, if this request is to be cut. */
   get cutAt(): number | undefined {
     return this.fault && 'cutAfterBytes' in this.fault ? this.fault.cutAfterBytes : undefined;
@@ -37,19 +53,34 @@ export class Ctx {
 
   /**
    * The body as it arrives, never buffered whole. A cut fault ends it after K bytes (the socket is destroyed
-   * when the handler answers); bytesPerSec reads slowly so TCP backpressure slows the sender.
+   * when the handler answers); bytesPerSec reads slowly so TCP backpressure slows the sender; a stall stops
+   * reading after K bytes for a while (the client's idle timeout path), and ends early if the client leaves.
    */
   async *body(): AsyncGenerator<Buffer> {
     const cutAt = this.cutAt ?? Number.POSITIVE_INFINITY;
     const rate = this.fault && 'bytesPerSec' in this.fault ? this.fault.bytesPerSec : undefined;
+    const stall = this.fault && 'stallAfterBytes' in this.fault ? this.fault : undefined;
+    let stallAt = stall && this.entry.bodyBytes <= stall.stallAfterBytes ? stall.stallAfterBytes : -1;
     if (this.entry.bodyBytes >= cutAt) return;
     try {
+      if (stallAt === this.entry.bodyBytes) {
+        stallAt = -1;
+        await this.stall(stall!.stallMs);
+      }
       for await (const chunk of this.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-        const room = cutAt - this.entry.bodyBytes;
-        const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
-        this.entry.bodyBytes += piece.length;
-        if (piece.length > 0) yield piece;
-        if (this.entry.bodyBytes >= cutAt) return;
+        let rest = chunk;
+        while (rest.length > 0) {
+          const room = Math.min(cutAt, stallAt >= 0 ? stallAt : cutAt) - this.entry.bodyBytes;
+          const piece = rest.length > room ? rest.subarray(0, room) : rest;
+          rest = rest.subarray(piece.length);
+          this.entry.bodyBytes += piece.length;
+          if (piece.length > 0) yield piece;
+          if (this.entry.bodyBytes >= cutAt) return;
+          if (this.entry.bodyBytes === stallAt) {
+            stallAt = -1;
+            await this.stall(stall!.stallMs);
+          }
+        }
         if (rate) {
           const wait = this.started + (this.entry.bodyBytes / rate) * 1000 - Date.now();
           if (wait > 0) await sleep(wait);
@@ -58,6 +89,15 @@ export class Ctx {
     } catch (err) {
       this.gone = true;
       throw err;
+    }
+  }
+
+  private async stall(ms: number): Promise<void> {
+    this.stalling = true;
+    try {
+      await sleep(ms, undefined, { signal: this.closed.signal });
+    } finally {
+      this.stalling = false;
     }
   }
 
@@ -97,8 +137,16 @@ export class Ctx {
     return this.entry.json;
   }
 
-  /** Sends an answer, after the fault's delay; a cut request is destroyed instead, unanswered. */
-  async send(status: number, headers: Record<string, string>, body?: string | Buffer): Promise<void> {
+  /**
+   * Sends an answer, after the fault's delay; a cut request is destroyed instead, unanswered. A brokenResponse
+   * fault announces the whole body but sends only its first B bytes, then closes the connection.
+   */
+  async send(
+    status: number,
+    headers: Record<string, string>,
+    body?: string | Buffer,
+    statusMessage?: string,
+  ): Promise<void> {
     if (this.gone || this.res.headersSent) return;
     if (this.cutAt !== undefined) {
       this.gone = true;
@@ -110,7 +158,18 @@ export class Ctx {
     if (this.res.destroyed) return;
     const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
     this.entry.status = status;
-    this.res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
+    const all = { ...headers, 'content-length': String(payload.length) };
+    if (statusMessage) this.res.writeHead(status, statusMessage, all);
+    else this.res.writeHead(status, all);
+    const broken = this.fault && 'brokenResponse' in this.fault ? this.fault.brokenResponse : undefined;
+    if (broken !== undefined && broken < payload.length) {
+      this.gone = true;
+      this.res.flushHeaders();
+      if (broken > 0) this.res.write(payload.subarray(0, broken));
+      // end(), not destroy(): what was written still leaves before the connection closes.
+      this.req.socket.end();
+      return;
+    }
     this.res.end(payload);
   }
 

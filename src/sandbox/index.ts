@@ -20,6 +20,7 @@ export type {
   Fault,
   FaultKind,
   MintTokenOptions,
+  PartialFault,
   ProcessingOutcome,
   RequestLogEntry,
   Sandbox,
@@ -36,6 +37,8 @@ const OUTCOMES = ['succeeded', 'failed', 'rejected'];
 
 /** Starts the emulator on 127.0.0.1 and resolves once it listens. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const share = options.createdShare ?? 0;
+  if (!(share >= 0 && share <= 1)) throw new Error('startSandbox: createdShare must be from 0 to 1');
   const persist = options.dir !== undefined;
   const dir = options.dir ? resolve(options.dir) : await mkdtemp(join(tmpdir(), 'vupload-sandbox-'));
   await ensurePrivateDir(dir);
@@ -49,8 +52,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clients: options.clients ?? [{ ...SANDBOX_CLIENT }],
     uploadLimitPerDay: options.uploadLimitPerDay ?? Number.POSITIVE_INFINITY,
     unverifiedProject: options.unverifiedProject ?? false,
+    createdShare: share,
+    seed: options.seed ?? 1,
   };
   if (opts.clients.length === 0) throw new Error('startSandbox: clients must not be empty');
+
   const quota = new Quota(store, options.dailyQuota ?? 10_000, options.costs ?? {}, now);
   const core = new Core(opts, store, quota, now, options.log);
   pruneTokens(core);
@@ -89,7 +95,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     mintToken: (o) => mintToken(core, o),
     faults: {
       add: (f) => core.faults.add(f),
-      clear: () => core.faults.clear(),
+      clear: () => {
+        core.faults.clear();
+        core.cooldowns.clear();
+      },
       pending: () => core.faults.pending(),
     },
     requests: core.requests,

@@ -1,7 +1,8 @@
 // This file emulates Google's OAuth endpoints (authorize, token, revoke) and the bearer check of every API call.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Core, DEFAULT_USER } from './core.js';
-import { insufficientPermissions, invalidCredentials, OAuthError } from './errors.js';
+import { insufficientPermissions, invalidCredentials, loginRequired, OAuthError } from './errors.js';
+import { statusOf } from './faults.js';
 import { type Ctx, redact } from './http.js';
 import { randomId, type TokenRec, type UserRec } from './store.js';
 import type { MintTokenOptions, TokenResponse } from './types.js';
@@ -108,8 +109,8 @@ export async function authorize(ctx: Ctx, core: Core): Promise<void> {
     if (state !== undefined) target.searchParams.set('state', state);
     return ctx.send(302, { location: target.toString() });
   };
-  const fault = ctx.fault;
-  if (fault && 'status' in fault) {
+  const fault = statusOf(ctx.fault);
+  if (fault) {
     // Consent refused or blocked: Google redirects with error=… (access_denied) and the caller's state.
     if (fault.reason) return back({ error: fault.reason });
     return page(fault.status, `Error ${fault.status}`, fault.message ?? 'The sandbox was told to fail.');
@@ -245,9 +246,11 @@ export async function revoke(ctx: Ctx, core: Core): Promise<void> {
   return ctx.sendJson(200, {});
 }
 
-/** The bearer check of every Data API call: 401 authError, or 403 insufficientPermissions for missing scopes. */
+/** The bearer check of every Data API call: 401 required (no credentials) or authError, or 403 insufficientPermissions for missing scopes. */
 export function authenticate(ctx: Ctx, core: Core, allowed: readonly string[] | undefined): UserRec {
-  const m = /^Bearer\s+(\S+)$/i.exec(ctx.header('authorization') ?? '');
+  const header = ctx.header('authorization');
+  if (header === undefined) throw loginRequired();
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
   const rec: TokenRec | undefined = m ? core.store.state.tokens[m[1]!] : undefined;
   if (rec?.kind !== 'access' || rec.revoked || (rec.expiresAt ?? 0) <= core.now()) throw invalidCredentials();
   if (allowed && !rec.scopes.some((s) => allowed.includes(s))) throw insufficientPermissions();

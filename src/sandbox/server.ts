@@ -3,14 +3,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listCaptions } from './captions.js';
 import type { Core } from './core.js';
 import { listCategories, listChannels, listVideos, updateVideo } from './data-api.js';
-import { ApiError, defaultReason, OAuthError } from './errors.js';
+import { ApiError, OAuthError } from './errors.js';
+import { statusOf } from './faults.js';
 import { Ctx, loggedHeaders, queryOf, redact } from './http.js';
 import { insertDirect, mediaBodyRequired } from './insert.js';
 import { insertCaption, setThumbnail } from './media-api.js';
 import { ALLOW, authenticate, authorize, revoke, token } from './oauth.js';
 import { insertPlaylist, insertPlaylistItem, listPlaylistItems, listPlaylists } from './playlists.js';
-import type { Fault, FaultKind, RequestLogEntry, StatusFault } from './types.js';
-import { initiate, sessionRequest } from './upload.js';
+import { answerStatusFault, Cooldowns, sendStatusError } from './retry-after.js';
+import { sessionRequest } from './session.js';
+import type { Fault, FaultKind, RequestLogEntry } from './types.js';
+import { initiate } from './upload.js';
 
 type Handler = (ctx: Ctx, core: Core) => Promise<void>;
 interface Route {
@@ -65,23 +68,13 @@ export function route(method: string, path: string, url: URL, req: IncomingMessa
   return { kind: 'api', handler: DATA_API[path]?.[method] ?? notFound };
 }
 
-/** A status fault's answer: Google's JSON error, or OAuth's flat one on the OAuth endpoints. */
-async function answerStatusFault(ctx: Ctx, kind: FaultKind, fault: StatusFault): Promise<void> {
-  await ctx.drain();
-  const headers: Record<string, string> = {};
-  if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
-  if (kind === 'token' || kind === 'revoke') {
-    const code = fault.reason ?? (fault.status >= 500 ? 'internal_failure' : 'invalid_request');
-    return ctx.sendJson(
-      fault.status,
-      { error: code, error_description: fault.message ?? 'Injected by the sandbox.' },
-      headers,
-    );
-  }
-  const err = new ApiError(fault.status, fault.reason ?? defaultReason(fault.status), fault.message, {
-    headers,
-  });
-  return ctx.sendError(err);
+/** Where a data request starts and whether it carries the last byte, for faults aimed with atOffset. */
+function dataRequestInfo(req: IncomingMessage): { firstByte?: number; claimsLast?: boolean } {
+  const cr = req.headers['content-range'];
+  if (cr === undefined) return { firstByte: 0, claimsLast: true };
+  const m = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(cr.trim());
+  if (!m) return {};
+  return { firstByte: Number(m[1]), claimsLast: m[3] !== '*' && Number(m[2]) + 1 === Number(m[3]) };
 }
 
 function describe(fault: Fault): string {
@@ -120,12 +113,24 @@ export function createListener(
     if (r.uploadId) entry.uploadId = r.uploadId;
     core.requests.push(entry);
     const hasSession = r.uploadId !== undefined && core.store.state.sessions[r.uploadId] !== undefined;
-    const fault = core.faults.take({ kind: r.kind, method, path: url.pathname, hasSession });
+    const noteStored = () => {
+      const stored = r.uploadId ? core.store.state.sessions[r.uploadId]?.stored : undefined;
+      if (stored !== undefined) entry.storedAfter = stored;
+    };
+    // Back before an earlier error's Retry-After has passed: that error again, and no fault is used up.
+    const early = core.cooldowns.early(Cooldowns.key(r.kind, r.uploadId), core.now());
+    const data = r.kind === 'upload-chunk' ? dataRequestInfo(req) : {};
+    if (req.headers['content-range'] !== undefined && data.firstByte !== undefined)
+      entry.firstByte = data.firstByte;
+    const fault = early
+      ? undefined
+      : core.faults.take({ kind: r.kind, method, path: url.pathname, hasSession, ...data });
     if (fault) entry.fault = fault;
+    if (early) entry.tooEarly = true;
     const ctx = new Ctx(req, res, url, query, entry, fault);
     const started = Date.now();
     res.on('close', () => {
-      if (!res.writableFinished) ctx.gone = true;
+      if (!res.writableFinished) ctx.markGone();
       if (!log) return;
       const qs = new URLSearchParams(
         Object.entries(entry.query).flatMap(([k, v]) =>
@@ -140,10 +145,16 @@ export function createListener(
     });
     const run = async () => {
       try {
-        if (fault && 'status' in fault && r.kind !== 'auth') {
+        if (early) {
+          noteStored();
+          await ctx.drain();
+          return await sendStatusError(ctx, early.kind, early.error);
+        }
+        const error = statusOf(fault);
+        if (error && fault && !('storePartial' in fault) && r.kind !== 'auth') {
           // The front end refused it: nothing of the body is stored.
-          if (r.uploadId) entry.storedAfter = core.store.state.sessions[r.uploadId]?.stored;
-          return await answerStatusFault(ctx, r.kind, fault);
+          noteStored();
+          return await answerStatusFault(ctx, core.cooldowns, core.now, r.kind, error, r.uploadId);
         }
         await r.handler(ctx, core);
       } catch (err) {

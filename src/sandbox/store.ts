@@ -65,6 +65,8 @@ export interface SessionRec {
   videoId?: string;
   /** The body of the answer that finished the upload, repeated for later requests on the session. */
   final?: unknown;
+  /** Its status (200, or 201 for the createdShare), repeated with it. */
+  finalStatus?: number;
 }
 
 export interface VideoRec {

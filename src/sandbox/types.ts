@@ -38,6 +38,13 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Clock in ms since the epoch (tests move it to expire tokens, finish processing or cross midnight). */
   now?: () => number;
+  /**
+   * Share (0 to 1) of finished resumable uploads answered `201 Created` instead of `200 OK`; Google's clients accept
+   * both (API-NOTES §1, "Finish"). Default 0. Which completions get 201 follows `seed`, so runs repeat.
+   */
+  createdShare?: number;
+  /** Seed of the sandbox's own randomness (the 201 share). Default 1. */
+  seed?: number;
 }
 
 export type FaultKind =
@@ -54,14 +61,31 @@ export type FaultKind =
 /**
  * A scripted misbehaviour for the next `times` (default 1) matching requests.
  * `on` is a kind, or a method and/or an exact pathname (a trailing '*' makes `path` a prefix).
+ * `nth` (1-based) lets the first N-1 matching requests pass; `atOffset` matches only the data request whose
+ * Content-Range starts at that byte (a request without Content-Range starts at 0).
  */
-export type Fault = { on: FaultKind | { method?: string; path?: string }; times?: number } & (
+export type Fault = {
+  on: FaultKind | { method?: string; path?: string };
+  times?: number;
+  nth?: number;
+  atOffset?: number;
+} & (
   | StatusFault
   | { cutAfterBytes: number }
-  | { storePartial: number }
+  | PartialFault
   | { expireSession: true }
   | { delayMs?: number; bytesPerSec?: number }
+  | { stallAfterBytes: number; stallMs: number }
+  | { brokenResponse: number }
 );
+
+/**
+ * Keep the first `storePartial` bytes of an upload-chunk request. Alone: answer 308 with the shorter Range. With
+ * `status`: answer that error after keeping them (storage-testbench's `return-503-after-256K`).
+ */
+export interface PartialFault extends Partial<StatusFault> {
+  storePartial: number;
+}
 
 /** Answer with this error (Google's body; OAuth's on token/revoke; a redirect with error=reason on auth). */
 export interface StatusFault {
@@ -93,6 +117,8 @@ export interface RequestLogEntry {
   kind: FaultKind;
   /** The fault applied to this request, if any. */
   fault?: Fault;
+  /** It came before the Retry-After of an earlier error had passed, and got that error again. */
+  tooEarly?: true;
   uploadId?: string;
   /** Offset the request claimed in Content-Range (upload-chunk only). */
   firstByte?: number;

@@ -2,7 +2,7 @@
 import { ExitCode, type HttpDetails, VuploadError } from '../errors.js';
 import { fileSystemFailure, localFileError } from '../fs-errors.js';
 import { type ApiOperation, REQUIRED_SCOPE } from './quota.js';
-import { OPERATION_REASONS, REASONS, type ReasonInfo, statusInfo } from './reasons.js';
+import { OPERATION_REASONS, REASONS, type ReasonInfo, STATUS_REASONS, statusInfo } from './reasons.js';
 
 /** What vupload could learn about a failed request; `url` has its secrets removed. */
 export interface HttpFailure {
@@ -212,7 +212,9 @@ export function mapApiError(err: unknown, context: MapContext = {}): VuploadErro
   const known: ReasonInfo | undefined =
     reason === undefined
       ? undefined
-      : (OPERATION_REASONS[`${context.operation}:${reason}`] ?? REASONS[reason]);
+      : (OPERATION_REASONS[`${context.operation}:${reason}`] ??
+        STATUS_REASONS[`${failure.status}:${reason}`] ??
+        REASONS[reason]);
   const info = known ?? statusInfo(failure.status ?? 0);
   const detail = !known && failure.apiMessage ? `: ${redactSecrets(failure.apiMessage)}` : '';
   let hint = info.hint;

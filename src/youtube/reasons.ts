@@ -239,6 +239,18 @@ export const OPERATION_REASONS: Record<string, ReasonInfo> = {
   },
 };
 
+/**
+ * Reasons that mean something else under one status: Google answers a request that carries no credentials with
+ * 401 and the generic reason `required` ("Login Required"), which is a login problem, not a missing value.
+ */
+export const STATUS_REASONS: Record<string, ReasonInfo> = {
+  '401:required': {
+    exit: auth,
+    text: 'YouTube got the request without a login (Login Required)',
+    hint: LOGIN,
+  },
+};
+
 /** Status codes without a reason we know. */
 export function statusInfo(status: number): ReasonInfo {
   if (status === 401) return { exit: auth, text: 'YouTube did not accept the login (HTTP 401)', hint: LOGIN };

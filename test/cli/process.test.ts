@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { spawnCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { repoRoot, vuploadBin } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
@@ -71,21 +71,27 @@ describe('kill -9 of a real vupload process', () => {
   });
 });
 
+/** Runs `vupload sandbox ARGS` in its own directory and resolves once it printed its env lines. */
+async function sandboxCommand(args: string[]) {
+  const dir = await mkdtemp(join(tmpdir(), 'vupload-sbcmd-'));
+  const running = spawnCli(['sandbox', '--dir', dir, ...args], { env: {} });
+  let stdout = '';
+  running.child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  await waitFor('the env lines', () => stdout.includes('VUPLOAD_STATE_DIR'));
+  const env: Record<string, string | undefined> = Object.fromEntries(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/^export /, '').split('=') as [string, string]),
+  );
+  return { dir, running, env };
+}
+
 describe('vupload sandbox', () => {
   test('prints the env lines on stdout, serves the API, keeps its data and stops on SIGTERM', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'vupload-sbcmd-'));
-    const running = spawnCli(['sandbox', '--dir', dir, '--processing-ms', '10'], { env: {} });
-    let stdout = '';
-    running.child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    await waitFor('the env lines', () => stdout.includes('VUPLOAD_STATE_DIR'));
-    const env = Object.fromEntries(
-      stdout
-        .trim()
-        .split('\n')
-        .map((line) => line.replace(/^export /, '').split('=') as [string, string]),
-    );
+    const { dir, running, env } = await sandboxCommand(['--processing-ms', '10']);
     assert.match(env.VUPLOAD_API_URL ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
     const secrets = JSON.parse(await readFile(env.VUPLOAD_CLIENT_SECRETS ?? '', 'utf8')) as {
       installed: { token_uri: string };
@@ -97,6 +103,30 @@ describe('vupload sandbox', () => {
     const result = await running;
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /sandbox stopped/);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('--created-share 1 answers every finished upload 201 Created; a share over 1 is exit 2', async () => {
+    const refused = await runCli(['sandbox', '--created-share', '1.5']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--created-share: "1\.5" is not a share from 0 to 1/);
+    const { dir, running, env } = await sandboxCommand(['--created-share', '1']);
+    const url = env.VUPLOAD_API_URL;
+    const token = (
+      (await (await fetch(`${url}/__sandbox/token`, { method: 'POST' })).json()) as {
+        access_token: string;
+      }
+    ).access_token;
+    const init = await fetch(`${url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ snippet: { title: 'Share' } }),
+    });
+    const done = await fetch(init.headers.get('location')!, { method: 'PUT', body: Buffer.alloc(100) });
+    assert.equal(done.status, 201);
+    assert.equal(((await done.json()) as { kind: string }).kind, 'youtube#video');
+    running.child.kill('SIGTERM');
+    assert.equal((await running).code, 0);
     await rm(dir, { recursive: true, force: true });
   });
 });

@@ -8,6 +8,7 @@ import {
   bearer,
   fakeMp4,
   KiB256,
+  manualClock,
   meta,
   putChunk,
   reason,
@@ -21,8 +22,9 @@ import {
 describe('sandbox faults', () => {
   let sb: Sandbox;
   let token: string;
+  const clock = manualClock();
   before(async () => {
-    sb = await startSandbox({ dailyQuota: 1e9 });
+    sb = await startSandbox({ dailyQuota: 1e9, now: clock.now });
     token = sb.mintToken().access_token;
   });
   beforeEach(() => {
@@ -39,6 +41,9 @@ describe('sandbox faults', () => {
     assert.equal(r.status, 503);
     assert.equal(r.headers['retry-after'], '7');
     assert.equal(reason(r), 'backendError');
+    const id = new URL(uri).searchParams.get('upload_id')!;
+    assert.equal(sb.session(id)?.stored, 0);
+    clock.advance(7000);
     assert.equal((await statusQuery(uri, data.length)).headers.range, undefined);
     const ok = await request(uri, { method: 'PUT', body: data });
     assert.equal(ok.status, 200);

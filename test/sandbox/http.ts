@@ -8,6 +8,7 @@ export type Json = any;
 
 export interface Reply {
   status: number;
+  statusMessage: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
   text: string;
@@ -36,6 +37,7 @@ export function request(url: string, req: Req = {}): Promise<Reply> {
         const text = buf.toString('utf8');
         resolve({
           status: res.statusCode ?? 0,
+          statusMessage: res.statusMessage ?? '',
           headers: res.headers,
           body: buf,
           text,

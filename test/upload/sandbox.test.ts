@@ -13,7 +13,7 @@ import {
   uploadResumable,
 } from '../../src/upload/index.js';
 import { FakeClock } from './fake-transport.js';
-import { tempDir, writeVideo } from './helpers.js';
+import { sandboxUpload, tempDir, writeVideo } from './helpers.js';
 
 const KiB256 = 262144;
 const SIZE = 3 * 1024 * 1024 + 12_345;
@@ -23,9 +23,11 @@ let cleanup: () => Promise<void>;
 let path: string;
 let sha256: string;
 const transport = createHttpTransport({ idleTimeoutMs: 10_000 });
+/** The engine's clock is the sandbox's too: the sandbox enforces Retry-After, and the engine waits without sleeping. */
+const clock = new FakeClock();
 
 before(async () => {
-  sb = await startSandbox({ dailyQuota: 1_000_000 });
+  sb = await startSandbox({ dailyQuota: 1_000_000, now: clock.now, createdShare: 0.5 });
   ({ dir, cleanup } = await tempDir());
   const video = await writeVideo(dir, 'video.mp4', SIZE);
   path = video.path;
@@ -41,27 +43,19 @@ afterEach(() => {
   sb.clearRequests();
 });
 
-function upload(extra: Partial<UploadOptions> = {}): Promise<UploadResult> & { clock: FakeClock } {
-  let token = sb.mintToken().access_token;
-  const clock = new FakeClock();
+function upload(extra: Partial<UploadOptions> = {}): Promise<UploadResult> & { sleeps: () => number[] } {
+  const slept = clock.sleeps.length;
   const running = uploadResumable({
-    file: path,
-    initUrl: `${sb.url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`,
-    metadata: { snippet: { title: 'Engine test', categoryId: '22' }, status: { privacyStatus: 'private' } },
-    account: 'sandbox-user',
-    contentType: 'video/mp4',
-    auth: {
-      headers: () => ({ Authorization: `Bearer ${token}` }),
-      refresh: async () => {
-        token = sb.mintToken().access_token;
-      },
-    },
+    ...sandboxUpload(sb, path, {
+      snippet: { title: 'Engine test', categoryId: '22' },
+      status: { privacyStatus: 'private' },
+    }),
     transport,
     clock,
     random: () => 0.5,
     ...extra,
   });
-  return Object.assign(running, { clock });
+  return Object.assign(running, { sleeps: () => clock.sleeps.slice(slept) });
 }
 
 /** The media arrived whole, and every data request started exactly where the server said it stood. */
@@ -139,7 +133,8 @@ describe('against the sandbox', () => {
         typeof resentBytes === 'number' ? resentBytes : resentBytes(result),
         'bytes sent again',
       );
-      if ('retryAfter' in fault) assert.deepEqual(running.clock.sleeps, [fault.retryAfter! * 1000]);
+      if ('retryAfter' in fault) assert.deepEqual(running.sleeps(), [fault.retryAfter! * 1000]);
+      assert.ok(!sb.requests.some((r) => r.tooEarly), 'no request came before its Retry-After');
       if ('expireSession' in fault) assert.equal(result.sessionRestarts, 1);
       assert.equal(sb.faults.pending().length, 0, 'the fault was used');
     });

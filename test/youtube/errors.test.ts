@@ -120,6 +120,22 @@ describe('mapApiError', () => {
     });
   }
 
+  test('a 401 required (Google\'s "Login Required", no credentials sent) is a login problem, exit 3', () => {
+    const error = mapApiError(gaxiosError(401, 'required'), {
+      operation: 'videos.list',
+      action: 'list videos',
+    });
+    assert.equal(error.exitCode, ExitCode.auth);
+    assert.equal(error.code, 'required');
+    assert.match(error.message, /without a login \(Login Required\)/);
+    assert.match(error.hint ?? '', /vupload auth login/);
+    const missing = mapApiError(gaxiosError(400, 'required'), {
+      operation: 'videos.list',
+      action: 'list videos',
+    });
+    assert.equal(missing.exitCode, ExitCode.api, 'a 400 required is still a missing value');
+  });
+
   test('each documented reason has a distinct message', () => {
     const texts = TABLE.map(([reason]) => REASONS[reason]?.text);
     assert.equal(new Set(texts).size, new Set(TABLE.map(([r]) => r)).size);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { writePrivateJson } from '../../fsutil.js';
 import { stateDir } from '../../paths.js';
 import type { CliContext } from '../context.js';
-import { parseIntegerOption } from '../options.js';
+import { parseIntegerOption, parseShareOption } from '../options.js';
 
 interface SandboxFlags {
   port?: string;
@@ -13,6 +13,7 @@ interface SandboxFlags {
   processingMs?: string;
   tokenTtl?: string;
   quota?: string;
+  createdShare?: string;
   logRequests?: boolean;
 }
 
@@ -26,6 +27,7 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
     .option('--processing-ms <ms>', 'how long simulated processing takes', '5000')
     .option('--token-ttl <seconds>', 'access token lifetime', '3600')
     .option('--quota <units>', 'daily quota in units', '10000')
+    .option('--created-share <F>', 'share of completions answered 201 Created instead of 200 (0 to 1)', '0')
     .option('--log-requests', 'print each request on stderr')
     .addHelpText(
       'after',
@@ -42,6 +44,7 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
         processingMs: parseIntegerOption('--processing-ms', flags.processingMs ?? '5000', 0, 86_400_000),
         accessTokenTtlSec: parseIntegerOption('--token-ttl', flags.tokenTtl ?? '3600', 1, 86_400),
         dailyQuota: parseIntegerOption('--quota', flags.quota ?? '10000', 0, 1_000_000_000),
+        createdShare: parseShareOption('--created-share', flags.createdShare ?? '0'),
         log: flags.logRequests ? (line) => ctx.stderr.write(`${line}\n`) : undefined,
       });
       const secretsFile = join(dir, 'client_secrets.json');

@@ -1,19 +1,23 @@
 // This file keeps two vupload processes from working on the same file (or manifest) at once: a pid-based lock file.
 import { createHash, randomUUID } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, VuploadError } from '../errors.js';
 import { ensurePrivateDir } from '../fsutil.js';
 import { type Clock, systemClock } from '../upload/clock.js';
 import { interruptedError } from '../youtube/errors.js';
+import { createExclusive, type Found, inspect, takeOver } from './lock-file.js';
+import { type ProcessIdentity, processIdentity } from './process-identity.js';
 
 /*
  * Why not proper-lockfile: it judges a lock stale by its mtime, refreshed by a timer in the holder. A holder whose
  * event loop stalls (a laptop asleep, a long synchronous hash, a stopped process) loses its lock to a second run,
  * which then uploads the same video: the one thing these locks exist to prevent. It also keeps no pid/host, so the
  * "locked" message could not say who holds it. A lock on one host can be judged exactly instead: the holder's pid
- * is alive or not (kill(pid, 0)). Only a holder on another host (a shared state dir) is judged by a heartbeat age.
+ * is alive or not (kill(pid, 0)), and still the process that took the lock or a later one that reuses its pid (its
+ * start time and the boot id, recorded in the lock: src/unattended/process-identity.ts). Only a holder on another
+ * host (a shared state dir) is judged by a heartbeat age.
  *
  * Protocol (every step is one atomic file-system call):
  * - acquire: write the holder record to a temp file, fsync, link() it to `<dir>/<hash(key)>.lock`; link fails with
@@ -22,6 +26,8 @@ import { interruptedError } from '../youtube/errors.js';
  *   past markers whose creators died), re-read the lock, and only if it still holds S rename() a fresh lock over it.
  *   Only a marker holder may replace S, S's holder is dead, so nothing can change the lock between check and rename.
  * - release: unlink the lock if it still holds our token; heartbeat: touch its mtime while held.
+ * - in one process (a batch with --concurrency, whose entries share content), a second job never takes its own
+ *   process for "another vupload": it waits until the first job's lock ends (the journal then has the upload).
  */
 
 export interface LockHolder {
@@ -32,6 +38,10 @@ export interface LockHolder {
   /** What the holder is working on (a file or manifest path), for messages. */
   label: string;
   token: string;
+  /** Linux: the holder's start time (/proc/PID/stat field 22, clock ticks since boot); absent without /proc. */
+  startTime?: number;
+  /** Linux: /proc/sys/kernel/random/boot_id when the lock was taken. */
+  bootId?: string;
 }
 
 export interface LockOptions {
@@ -52,10 +62,15 @@ export interface LockOptions {
   /** How often the holder touches its lock (default staleMs / 5; 0 = never). */
   heartbeatMs?: number;
   isAlive?: (pid: number) => boolean;
+  /** The start time and boot id of a live pid (default: from /proc); undefined when unknown. */
+  identify?: (pid: number) => Promise<ProcessIdentity | undefined>;
   host?: string;
   pid?: number;
-  /** Called once when the lock is busy and `wait` is set, so the CLI can say what it waits for. */
-  onWait?: (holder: LockHolder) => void;
+  /**
+   * Called once when the lock is busy and vupload waits: with `wait` set, or always when the holder is another job
+   * of this same process (`sameProcess`), which is waited for rather than reported.
+   */
+  onWait?: (holder: LockHolder, sameProcess: boolean) => void;
 }
 
 export interface Lock {
@@ -90,7 +105,66 @@ export function lockedError(label: string, holder: LockHolder): VuploadError {
   );
 }
 
-type Found = { holder?: LockHolder; identity: string; mtimeMs: number };
+/** A lock vupload takes over by itself once it is this old, if its file cannot be read as a lock. */
+export const CORRUPT_LOCK_GRACE_MS = 5_000;
+
+/** The error for a lock file that is not a lock vupload wrote (exit 1), naming the file and what to do. */
+export function corruptLockError(path: string, label: string): VuploadError {
+  return new VuploadError(
+    'lockCorrupt',
+    ExitCode.api,
+    `The lock file ${path} (for ${label}) is corrupt: it is not a lock vupload wrote, so it names no holder.`,
+    {
+      hint:
+        `vupload takes it over once it is ${CORRUPT_LOCK_GRACE_MS / 1000} s old: run again (or with --wait-lock). ` +
+        `If it stays, delete it (rm ${path}) while no vupload runs.`,
+    },
+  );
+}
+
+/** What the CLI says while it waits for `holder` (another process, or another job of this run). */
+export function waitingText(label: string, holder: LockHolder, sameProcess: boolean): string {
+  return sameProcess
+    ? `${label} has the same content as ${holder.label}, which this run is uploading: waiting for that job.`
+    : `Waiting for vupload (pid ${holder.pid} on ${holder.host}) to finish with ${label}…`;
+}
+
+/**
+ * Tokens of this process's locks and lock attempts (including takeover markers), each with a promise settled when
+ * it ends: a holder with our pid but a token not listed here is an earlier process that had our pid.
+ */
+const ownTokens = new Map<string, { ended: Promise<void>; end: () => void }>();
+
+function newOwnToken(): string {
+  const token = randomUUID();
+  let end = () => {};
+  const ended = new Promise<void>((resolve) => {
+    end = resolve;
+  });
+  ownTokens.set(token, { ended, end });
+  return token;
+}
+
+function endOwnToken(token: string): void {
+  ownTokens.get(token)?.end();
+  ownTokens.delete(token);
+}
+
+/** Waits until this process's lock (or attempt) `token` ends; an abort throws the interrupted error. */
+async function waitForOwnToken(token: string, signal?: AbortSignal): Promise<void> {
+  const entry = ownTokens.get(token);
+  if (!entry) return;
+  if (!signal) return entry.ended;
+  if (signal.aborted) throw interruptedError(signal);
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(interruptedError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    void entry.ended.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
 
 /** Takes the lock for `options.key`, waiting if asked; throws lockedError when busy and not waiting. */
 export async function acquireLock(options: LockOptions): Promise<Lock> {
@@ -98,40 +172,73 @@ export async function acquireLock(options: LockOptions): Promise<Lock> {
   const host = options.host ?? hostname();
   const pid = options.pid ?? process.pid;
   const isAlive = options.isAlive ?? pidAlive;
+  const identify = options.identify ?? ((p: number) => processIdentity(p));
   const staleMs = options.staleMs ?? 10 * 60_000;
   const path = lockPath(options.dir, options.key);
   await ensurePrivateDir(options.dir);
+  const me = await identify(pid);
 
-  const isStale = (found: Found): boolean => {
-    if (!found.holder) return clock.now() - found.mtimeMs > 5_000; // unreadable: only a crash can leave one
-    if (found.holder.host === host) return found.holder.pid !== pid && !isAlive(found.holder.pid);
-    return clock.now() - found.mtimeMs > staleMs;
+  const sameProcess = (holder: LockHolder) =>
+    holder.host === host && holder.pid === pid && ownTokens.has(holder.token);
+  /** Whether the holder is gone: dead, an earlier process whose pid was reused, or a silent other host. */
+  const isStale = async (found: Found): Promise<boolean> => {
+    const holder = found.holder;
+    if (!holder) return clock.now() - found.mtimeMs > CORRUPT_LOCK_GRACE_MS; // not written by vupload
+    if (holder.host !== host) return clock.now() - found.mtimeMs > staleMs;
+    if (holder.pid === pid) return !ownTokens.has(holder.token); // our pid, not our lock: its holder died
+    if (!isAlive(holder.pid)) return true;
+    if (holder.bootId !== undefined && me !== undefined && holder.bootId !== me.bootId) return true; // rebooted
+    if (holder.startTime === undefined) return false; // no /proc when it was taken: the pid is all we know
+    const now = await identify(holder.pid);
+    return now !== undefined && now.bootId === holder.bootId && now.startTime !== holder.startTime;
   };
   const fresh = (): LockHolder => ({
     pid,
     host,
     startedAt: new Date(clock.now()).toISOString(),
     label: options.label,
-    token: randomUUID(),
+    token: newOwnToken(),
+    ...(me ? { startTime: me.startTime, bootId: me.bootId } : {}),
   });
 
   let notified = false;
+  const notify = (holder: LockHolder, same: boolean) => {
+    if (!notified) options.onWait?.(holder, same);
+    notified = true;
+  };
   for (;;) {
     if (options.signal?.aborted) throw interruptedError(options.signal);
     const mine = fresh();
-    if (await createExclusive(path, mine)) return held(path, mine, options, clock, staleMs);
-    let found = await inspect(path);
-    if (!found) continue; // released between our attempt and our look: try again at once
-    if (isStale(found)) {
-      const outcome = await takeOver(path, found.identity, mine, isStale);
-      if (outcome === 'taken') return held(path, mine, options, clock, staleMs);
-      if (outcome === 'retry') continue;
-      found = outcome; // another live process is taking it over: it counts as the holder
+    let kept = false;
+    try {
+      if (await createExclusive(path, mine)) {
+        kept = true;
+        return held(path, mine, options, clock, staleMs);
+      }
+      let found = await inspect(path);
+      if (!found) continue; // released between our attempt and our look: try again at once
+      if (await isStale(found)) {
+        const outcome = await takeOver(path, found.identity, mine, isStale);
+        if (outcome === 'taken') {
+          kept = true;
+          return held(path, mine, options, clock, staleMs);
+        }
+        if (outcome === 'retry') continue;
+        found = outcome; // another live process is taking it over: it counts as the holder
+      }
+      const holder = found.holder;
+      if (holder && sameProcess(holder)) {
+        // Another job of this run: wait for it whatever --wait-lock says; it is not "another vupload".
+        notify(holder, true);
+        await waitForOwnToken(holder.token, options.signal);
+        continue;
+      }
+      if (!options.wait)
+        throw holder ? lockedError(options.label, holder) : corruptLockError(path, options.label);
+      if (holder) notify(holder, false);
+    } finally {
+      if (!kept) endOwnToken(mine.token);
     }
-    const holder = found.holder ?? { pid: 0, host: '?', startedAt: '?', label: '', token: found.identity };
-    if (!options.wait) throw lockedError(options.label, holder);
-    if (!notified) options.onWait?.(holder);
-    notified = true;
     try {
       await clock.sleep(options.pollMs ?? 1000, options.signal);
     } catch (error) {
@@ -148,91 +255,6 @@ export async function withLock<T>(options: LockOptions, fn: (lock: Lock) => Prom
     return await fn(lock);
   } finally {
     await lock.release();
-  }
-}
-
-async function writeTemp(path: string, holder: LockHolder): Promise<string> {
-  const temp = `${path}.${holder.token}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(holder)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return temp;
-}
-
-/** Creates `path` holding `holder`, complete or not at all; false if it exists. */
-async function createExclusive(path: string, holder: LockHolder): Promise<boolean> {
-  const temp = await writeTemp(path, holder);
-  try {
-    await link(temp, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlink(temp).catch(() => {});
-  }
-}
-
-/** The lock's holder and identity (its token, or for an unreadable file its inode and mtime); undefined if gone. */
-async function inspect(path: string): Promise<Found | undefined> {
-  try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
-    let holder: LockHolder | undefined;
-    try {
-      const parsed = JSON.parse(text) as Partial<LockHolder>;
-      if (
-        typeof parsed.pid === 'number' &&
-        typeof parsed.host === 'string' &&
-        typeof parsed.token === 'string'
-      ) {
-        holder = parsed as LockHolder;
-      }
-    } catch {
-      holder = undefined;
-    }
-    return {
-      holder,
-      identity: holder?.token ?? `corrupt-${info.ino}-${info.mtimeMs}`,
-      mtimeMs: info.mtimeMs,
-    };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-/** 'taken': the lock is ours; 'retry': it changed meanwhile, look again; a marker: a live process is taking over. */
-async function takeOver(
-  path: string,
-  staleIdentity: string,
-  mine: LockHolder,
-  isStale: (found: Found) => boolean,
-): Promise<'taken' | 'retry' | Found> {
-  const marker = (k: number) => `${path}.takeover-${staleIdentity}-${k}`;
-  let k = 1;
-  for (; !(await createExclusive(marker(k), mine)); k += 1) {
-    const other = await inspect(marker(k));
-    if (other && !isStale(other)) return other;
-    if (k >= 100) throw new Error(`cannot take over the lock ${path}: remove ${marker(1)}… by hand`);
-  }
-  const removeMarkers = async () => {
-    for (let i = 1; i <= k; i += 1) await unlink(marker(i)).catch(() => {});
-  };
-  try {
-    const current = await inspect(path);
-    if (current?.identity !== staleIdentity) return 'retry'; // replaced or released already
-    const temp = await writeTemp(path, mine);
-    await rename(temp, path).catch(async (error: unknown) => {
-      await unlink(temp).catch(() => {});
-      throw error;
-    });
-    return 'taken';
-  } finally {
-    await removeMarkers();
   }
 }
 
@@ -254,8 +276,12 @@ function held(path: string, holder: LockHolder, options: LockOptions, clock: Clo
       if (released) return;
       released = true;
       if (timer) clearInterval(timer);
-      const current = await inspect(path);
-      if (current?.identity === holder.token) await unlink(path).catch(() => {});
+      try {
+        const current = await inspect(path);
+        if (current?.identity === holder.token) await unlink(path).catch(() => {});
+      } finally {
+        endOwnToken(holder.token);
+      }
     },
   };
 }

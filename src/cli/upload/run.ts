@@ -61,7 +61,7 @@ export async function runUploadJob(
   job: JobOptions,
 ): Promise<JobResult> {
   const { fingerprintFile } = await import('../../upload/index.js');
-  const { withLock } = await import('../../unattended/lock.js');
+  const { waitingText, withLock } = await import('../../unattended/lock.js');
   const fingerprint = await fingerprintFile(plan.file);
   // Two overlapping runs on the same content never upload it twice: the second waits or stops here.
   return withLock(
@@ -72,8 +72,7 @@ export async function runUploadJob(
       wait: job.waitLock,
       signal: ctx.signal,
       clock: { now: ctx.now, sleep: ctx.sleep },
-      onWait: (holder) =>
-        out.info(`Waiting for vupload (pid ${holder.pid} on ${holder.host}) to finish with ${plan.file}…`),
+      onWait: (holder, sameProcess) => out.info(waitingText(plan.file, holder, sameProcess)),
     },
     () => new Job(plan, provider, ctx, globals, out, job, fingerprint).run(),
   );

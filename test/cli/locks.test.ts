@@ -1,0 +1,82 @@
+// This file tests the per-file locks through vupload: same content twice in one run, reused pids, corrupt lock files.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { lockPath } from '../../src/unattended/lock.js';
+import { processIdentity } from '../../src/unattended/process-identity.js';
+import { fingerprintFile } from '../../src/upload/index.js';
+import { spawnCli } from '../helpers/cli.js';
+import { type CliEnv, cliEnv } from './env.js';
+import { makeVideo } from './video-file.js';
+
+describe('locks through the CLI', { timeout: 30_000 }, () => {
+  let t: CliEnv;
+  before(async () => {
+    t = await cliEnv();
+    await t.login();
+  });
+  after(() => t.close());
+
+  /** Writes the lock file vupload would look for when uploading `file`. */
+  async function plantLock(file: string, text: string): Promise<string> {
+    const path = lockPath(join(t.env.VUPLOAD_STATE_DIR!, 'locks'), await fingerprintFile(file));
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFile(path, text);
+    return path;
+  }
+
+  test('a run listing the same content twice under --concurrency uploads it once and blames no other vupload', async () => {
+    const a = await makeVideo(join(t.dir, 'twice-a.mp4'), 200_000);
+    const b = join(t.dir, 'twice-b.mp4');
+    await copyFile(a, b);
+    const mark = t.sb.requests.length;
+    const result = await t.run(['upload', a, b, '--concurrency', '2']);
+    assert.equal(result.code, 0, result.stderr);
+    const ids = result.stdout.trim().split('\n');
+    assert.equal(ids.length, 2);
+    assert.equal(ids[0], ids[1], 'both entries print the one video');
+    assert.equal(t.since(mark).filter((r) => r.kind === 'upload-init').length, 1, 'uploaded once');
+    assert.doesNotMatch(result.stderr, /Another vupload|pid \d+/);
+    assert.match(result.stderr, /has the same content as .*twice-[ab]\.mp4, which this run is uploading/);
+  });
+
+  test('--wait-lock takes over a lock whose pid now belongs to another process, instead of waiting for ever', {
+    skip: !existsSync('/proc/self/stat') && 'needs /proc',
+  }, async () => {
+    const file = await makeVideo(join(t.dir, 'reused.mp4'), 50_000);
+    // Our parent is alive and is no vupload: the pid of a dead holder, reused, with a start time that differs.
+    const parent = await processIdentity(process.ppid);
+    assert.ok(parent);
+    const holder = {
+      pid: process.ppid,
+      host: hostname(),
+      startedAt: '2020-01-01T00:00:00.000Z',
+      label: file,
+      token: 'left-by-a-killed-run',
+      startTime: parent.startTime + 1,
+      bootId: parent.bootId,
+    };
+    await plantLock(file, JSON.stringify(holder));
+    const run = spawnCli(['--file', file, '--wait-lock'], { env: t.env, cwd: t.dir });
+    const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000);
+    const result = await run.finally(() => clearTimeout(timer));
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^[A-Za-z0-9_-]{11}\n$/);
+  });
+
+  test('a corrupt lock file is named as corrupt, with what to do', async () => {
+    const file = await makeVideo(join(t.dir, 'corrupt-lock.mp4'), 50_000);
+    const path = await plantLock(file, 'not a lock\n');
+    const mark = t.sb.requests.length;
+    const result = await t.run(['--file', file]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.ok(result.stderr.includes(`The lock file ${path}`), result.stderr);
+    assert.match(result.stderr, /corrupt/);
+    assert.ok(result.stderr.includes(`rm ${path}`), result.stderr);
+    assert.doesNotMatch(result.stderr, /pid 0|on \?/);
+    assert.equal(t.since(mark).length, 0, 'nothing was sent');
+  });
+});

@@ -1,13 +1,16 @@
 // This file does the cron chores after an upload: move or delete the finished file, and keep a plain log file.
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import {
   access,
   copyFile,
   type FileHandle,
   link,
+  lstat,
   mkdir,
   open,
   realpath,
+  rename,
   stat,
   unlink,
 } from 'node:fs/promises';
@@ -20,10 +23,13 @@ export interface MoveOps {
   link: (from: string, to: string) => Promise<void>;
   copyFile: (from: string, to: string, mode: number) => Promise<void>;
   unlink: (path: string) => Promise<void>;
+  rename?: (from: string, to: string) => Promise<void>;
 }
 
-const realOps: MoveOps = { link, copyFile, unlink };
+const realOps: Required<MoveOps> = { link, copyFile, unlink, rename };
 const errno = (error: unknown) => (error as NodeJS.ErrnoException).code;
+/** Errors of link() that mean "no hard link here" (another device, or a file system without them): copy instead. */
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK', 'EOPNOTSUPP']);
 
 /** `talk.mp4`, then `talk-1.mp4`, `talk-2.mp4`, … */
 function candidate(name: string, n: number): string {
@@ -44,51 +50,130 @@ async function fsync(path: string): Promise<void> {
   }
 }
 
-/**
- * Moves `file` into `dir` (created if missing) and returns its new path. Never overwrites: an existing name gets a
- * `-1`, `-2`, … suffix. On one file system a hard link plus unlink is an atomic no-overwrite rename; across devices
- * (EXDEV) or where hard links are refused, the file is copied exclusively, fsynced, and only then unlinked.
- */
-export async function moveAfterUpload(file: string, dir: string, ops: MoveOps = realOps): Promise<string> {
-  const source = resolve(file);
-  const targetDir = resolve(dir);
-  if (dirname(source) === targetDir) return source;
-  await mkdir(targetDir, { recursive: true });
-  let copy = false;
-  for (let n = 0; n < 10_000; n += 1) {
-    const target = join(targetDir, candidate(basename(source), n));
-    try {
-      if (copy) await ops.copyFile(source, target, constants.COPYFILE_EXCL);
-      else await ops.link(source, target);
-    } catch (error) {
-      const code = errno(error);
-      if (code === 'EEXIST') continue;
-      if (!copy && (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EMLINK')) {
-        copy = true;
-        n -= 1; // try the same name again, by copying
-        continue;
-      }
-      // A failed copy may leave a partial target (created by us, exclusively): remove it.
-      if (copy) await ops.unlink(target).catch(() => {});
-      throw error;
-    }
-    if (copy) await fsync(target);
-    await fsync(targetDir);
-    await ops.unlink(source);
-    return target;
-  }
-  throw new Error(`too many files named like ${basename(source)} in ${targetDir}`);
-}
-
-/** Deletes the uploaded file; false if it was gone already. */
-export async function deleteAfterUpload(file: string): Promise<boolean> {
+async function unlinkIfThere(path: string, ops: MoveOps): Promise<boolean> {
   try {
-    await unlink(file);
+    await ops.unlink(path);
     return true;
   } catch (error) {
     if (errno(error) === 'ENOENT') return false;
     throw error;
   }
+}
+
+/**
+ * Places `file` in `dir` (created if missing) under its own name, or `-1`, `-2`, … when that name is taken by other
+ * content, and returns the new path; the source stays. Never overwrites. A name that already holds this file (the
+ * same inode, or the same bytes: what a run killed after placing it left) is taken as the place, so a re-run
+ * finishes an interrupted move instead of making a second copy. On one file system the file gets a second name
+ * (link); across devices (EXDEV), or where hard links are refused, it is copied to a temp file in `dir`, fsynced,
+ * and linked to its name (renamed where even that has no hard links), so the name never holds a partial copy.
+ */
+export async function placeInDir(file: string, dir: string, ops: MoveOps = realOps): Promise<string> {
+  const source = resolve(file);
+  const targetDir = resolve(dir);
+  if (dirname(source) === targetDir) return source;
+  await mkdir(targetDir, { recursive: true });
+  const tag = createHash('sha256').update(source).digest('hex').slice(0, 8);
+  const temp = join(targetDir, `.${basename(source)}.vupload-${tag}.partial`);
+  let copy = false;
+  let copied = false;
+  let lookedAgain = 0;
+  let found = false;
+  try {
+    for (let n = 0; n < 10_000; n += 1) {
+      const target = join(targetDir, candidate(basename(source), n));
+      const taken = await lstat(target).catch((error: unknown) => {
+        if (errno(error) === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (taken) {
+        if (!(await sameFile(source, target))) continue;
+        found = true;
+        await fsync(targetDir); // the name a killed run made may not be durable yet
+        return target;
+      }
+      try {
+        if (!copy) {
+          await ops.link(source, target);
+        } else {
+          if (!copied) {
+            await unlinkIfThere(temp, ops); // a partial copy of a killed run
+            await ops.copyFile(source, temp, constants.COPYFILE_EXCL);
+            await fsync(temp);
+            copied = true;
+          }
+          await linkOrRename(temp, target, ops);
+        }
+      } catch (error) {
+        const code = errno(error);
+        if (code === 'EEXIST' && lookedAgain++ < 100) {
+          n -= 1; // the name was taken meanwhile: look at it again
+          continue;
+        }
+        if (!copy && code !== undefined && NO_LINK.has(code)) {
+          copy = true;
+          n -= 1; // try the same name again, by copying
+          continue;
+        }
+        throw error;
+      }
+      await fsync(targetDir);
+      return target;
+    }
+    throw new Error(`too many files named like ${basename(source)} in ${targetDir}`);
+  } finally {
+    // Also when an earlier run's copy was found in place: it may have been killed before removing its temp file.
+    if (copy || found) await unlinkIfThere(temp, ops).catch(() => {});
+  }
+}
+
+/** link(temp, target); where the file system has no hard links, a rename after the caller saw no `target`. */
+async function linkOrRename(temp: string, target: string, ops: MoveOps): Promise<void> {
+  try {
+    await ops.link(temp, target);
+  } catch (error) {
+    const code = errno(error);
+    if (code === undefined || !NO_LINK.has(code)) throw error;
+    // No no-overwrite primitive here: the name was free a moment ago, and the per-content lock keeps other runs
+    // of this file away; only an unrelated writer of the same name in the same instant could be replaced.
+    await (ops.rename ?? rename)(temp, target);
+  }
+}
+
+/** The same file: one inode under two names, or two regular files with the same bytes (a copy across devices). */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([lstat(a), lstat(b)]);
+  if (x.dev === y.dev && x.ino === y.ino) return true;
+  if (!x.isFile() || !y.isFile() || x.size !== y.size) return false;
+  const [p, q] = await Promise.all([open(a, 'r'), open(b, 'r')]);
+  try {
+    const size = 1024 * 1024;
+    const [bufA, bufB] = [Buffer.alloc(size), Buffer.alloc(size)];
+    for (let offset = 0; offset < x.size; offset += size) {
+      const [ra, rb] = await Promise.all([p.read(bufA, 0, size, offset), q.read(bufB, 0, size, offset)]);
+      if (
+        ra.bytesRead !== rb.bytesRead ||
+        !bufA.subarray(0, ra.bytesRead).equals(bufB.subarray(0, rb.bytesRead))
+      )
+        return false;
+      if (ra.bytesRead === 0) break;
+    }
+    return true;
+  } finally {
+    await Promise.all([p.close(), q.close()]);
+  }
+}
+
+/** Moves `file` into `dir` (placeInDir, then the source is removed) and returns its new path. */
+export async function moveAfterUpload(file: string, dir: string, ops: MoveOps = realOps): Promise<string> {
+  const target = await placeInDir(file, dir, ops);
+  if (target !== resolve(file)) await unlinkIfThere(resolve(file), ops);
+  return target;
+}
+
+/** Deletes the uploaded file; false if it was gone already. */
+export async function deleteAfterUpload(file: string, ops: MoveOps = realOps): Promise<boolean> {
+  return unlinkIfThere(file, ops);
 }
 
 export interface HousekeepingResult {
@@ -100,6 +185,11 @@ export interface HousekeepingResult {
 /**
  * `--move-to` / `--delete-after`, only when `complete` (the upload and every step asked for succeeded), recorded in
  * the journal as the step `moved` (detail: the new path) or `deleted`. Anything else keeps the file where it is.
+ *
+ * Crash order: the step is recorded once the file is durably in its new place (moved) or right before the unlink
+ * (deleted), and the source is unlinked last. Killed at any point, the same command again converges: the file is
+ * still at the source, so the re-run finds the upload in the journal, finds its copy in the target (placeInDir),
+ * records the step and unlinks the source; killed after the unlink, the journal already holds the step.
  */
 export async function afterUpload(input: {
   file: string;
@@ -118,19 +208,28 @@ export async function afterUpload(input: {
   if (!input.complete || (input.moveTo === undefined && !input.deleteAfter))
     return { action: 'kept', path: input.file };
   const step = input.moveTo !== undefined ? Step.moved : Step.deleted;
+  const ops = input.ops ?? realOps;
+  const source = resolve(input.file);
+  let placed: string | undefined;
   try {
-    if (input.moveTo !== undefined) {
-      const path = await moveAfterUpload(input.file, input.moveTo, input.ops);
-      await recordStep({ ...journal, step, ok: true, detail: path });
-      return { action: 'moved', path };
-    }
-    await deleteAfterUpload(input.file);
-    await recordStep({ ...journal, step, ok: true });
-    return { action: 'deleted', path: input.file };
+    if (input.moveTo !== undefined) placed = await placeInDir(source, input.moveTo, ops);
+    await recordStep({ ...journal, step, ok: true, ...(placed ? { detail: placed } : {}) });
+    if (placed !== source) await unlinkIfThere(source, ops);
+    return placed ? { action: 'moved', path: placed } : { action: 'deleted', path: input.file };
   } catch (error) {
+    // The source stays (it could not be removed, or the step not recorded): drop the second name of the same
+    // inode, so the file is in one place, as the failure recorded next says. A copy is left for the re-run to find.
+    if (placed && placed !== source && (await sameInode(source, placed))) {
+      await unlinkIfThere(placed, ops).catch(() => {});
+    }
     await recordStep({ ...journal, step, ok: false, reason: errno(error) ?? 'error' }).catch(() => {});
     throw error;
   }
+}
+
+async function sameInode(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([lstat(a).catch(() => undefined), lstat(b).catch(() => undefined)]);
+  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
 }
 
 // CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).

@@ -1,16 +1,22 @@
 // This file tests the per-file locks through vupload: same content twice in one run, reused pids, corrupt lock files.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { lockPath } from '../../src/unattended/lock.js';
 import { processIdentity } from '../../src/unattended/process-identity.js';
 import { fingerprintFile } from '../../src/upload/index.js';
 import { spawnCli } from '../helpers/cli.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
+
+const lockChild = fileURLToPath(new URL('../unattended/lock-child.js', import.meta.url));
 
 describe('locks through the CLI', { timeout: 30_000 }, () => {
   let t: CliEnv;
@@ -27,6 +33,27 @@ describe('locks through the CLI', { timeout: 30_000 }, () => {
     await writeFile(path, text);
     return path;
   }
+
+  test('without --wait-lock a run stops at once naming the other vupload that works on the file', async () => {
+    const file = await makeVideo(join(t.dir, 'locked.mp4'), 50_000);
+    const dir = join(t.env.VUPLOAD_STATE_DIR!, 'locks');
+    // Another process holds the file's lock (lock-child.ts takes it the way an upload does and keeps it).
+    const child = spawn(process.execPath, [lockChild, dir, await fingerprintFile(file), file], {
+      stdio: 'pipe',
+    });
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      assert.equal((JSON.parse(line) as { pid: number }).pid, child.pid);
+      const mark = t.sb.requests.length;
+      const second = await t.run(['--file', file]);
+      assert.equal(second.code, 1, second.stderr);
+      assert.match(second.stderr, new RegExp(`Another vupload \\(pid ${child.pid} on `));
+      assert.match(second.stderr, /--wait-lock/);
+      assert.equal(t.since(mark).length, 0, 'nothing was sent');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 
   test('a run listing the same content twice under --concurrency uploads it once and blames no other vupload', async () => {
     const a = await makeVideo(join(t.dir, 'twice-a.mp4'), 200_000);

@@ -4,7 +4,6 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fixture } from '../helpers/paths.js';
-import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
@@ -88,19 +87,6 @@ describe('unattended use', () => {
     assert.equal(y.code, 0, y.stderr);
     assert.equal(x.stdout, y.stdout);
     assert.equal(t.since(mark).filter((r) => r.kind === 'upload-init').length, 1);
-  });
-
-  test('without --wait-lock the second run stops with a clear message', async () => {
-    const file = await makeVideo(join(t.dir, 'locked.mp4'), 1024 * 1024);
-    t.sb.faults.add({ on: 'upload-chunk', bytesPerSec: 1024 * 1024 });
-    const first = t.run(['--file', file]);
-    await waitFor('the first run to be sending', () =>
-      t.sb.requests.some((r) => r.kind === 'upload-chunk' && r.status === 0),
-    );
-    const second = await t.run(['--file', file]);
-    assert.equal(second.code, 1);
-    assert.match(second.stderr, /--wait-lock/);
-    assert.equal((await first).code, 0);
   });
 
   test('the quota guard stops an upload that would exceed a small budget, before sending anything', async () => {

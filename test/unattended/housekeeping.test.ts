@@ -1,6 +1,18 @@
 // This file tests the cron chores: move or delete only after a complete upload, never overwrite, plain log lines.
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import {
+  copyFile,
+  link,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -65,6 +77,70 @@ describe('housekeeping', () => {
     assert.equal(await readFile(join(done, 'talk.mp4'), 'utf8'), 'someone else');
     assert.equal(await readFile(join(done, 'talk-1.mp4'), 'utf8'), 'video bytes');
     assert.deepEqual(await readdir(join(dir, 'in')), []);
+  });
+
+  test('a move killed after the file got its new name is finished by the next run, not copied to -1', async () => {
+    const done = join(dir, 'done');
+    await mkdir(done);
+    await link(video, join(done, 'talk.mp4')); // what a run killed between link and unlink left
+    const moved = await afterUpload({ file: video, videoId: 'VID', stateDir, complete: true, moveTo: done });
+    assert.deepEqual(moved, { action: 'moved', path: join(done, 'talk.mp4') });
+    assert.deepEqual(await readdir(done), ['talk.mp4']);
+    assert.deepEqual(await readdir(join(dir, 'in')), []);
+    assert.deepEqual(
+      (await listHistory(stateDir))[0]?.steps.map((s) => [s.step, s.ok, s.detail]),
+      [['moved', true, join(done, 'talk.mp4')]],
+    );
+  });
+
+  test('across devices a complete copy left by a killed run is taken, a partial one replaced, other content kept', async () => {
+    const done = join(dir, 'done');
+    await mkdir(done);
+    const noLinks = {
+      link: async () => {
+        throw Object.assign(new Error('cross-device link'), { code: 'EXDEV' });
+      },
+      copyFile,
+      unlink,
+      rename,
+    };
+    // Same size, other bytes: someone else's file keeps its name.
+    await writeFile(join(done, 'talk.mp4'), 'VIDEO BYTES');
+    // A complete copy under the next name (killed after it was placed), and a partial temp of an earlier attempt.
+    await writeFile(join(done, 'talk-1.mp4'), 'video bytes');
+    const temps = async () => (await readdir(done)).filter((name) => name.endsWith('.partial'));
+    assert.equal(await moveAfterUpload(video, done, noLinks), join(done, 'talk-1.mp4'));
+    assert.deepEqual((await readdir(done)).sort(), ['talk-1.mp4', 'talk.mp4']);
+    assert.deepEqual(await readdir(join(dir, 'in')), []);
+    // A partial copy in the move's temp file (killed while copying) is replaced by a whole one, then removed.
+    await writeFile(video, 'second video');
+    const tag = createHash('sha256').update(video).digest('hex').slice(0, 8);
+    await writeFile(join(done, `.talk.mp4.vupload-${tag}.partial`), 'sec');
+    assert.equal(await moveAfterUpload(video, done, noLinks), join(done, 'talk-2.mp4'));
+    assert.equal(await readFile(join(done, 'talk-2.mp4'), 'utf8'), 'second video');
+    assert.deepEqual(await temps(), []);
+  });
+
+  test('when the source cannot be removed the file stays in one place and the failure is recorded', async () => {
+    const done = join(dir, 'done');
+    const ops = {
+      link,
+      copyFile,
+      unlink: async (path: string) => {
+        if (path === video) throw Object.assign(new Error('read-only folder'), { code: 'EROFS' });
+        await unlink(path);
+      },
+    };
+    await assert.rejects(
+      afterUpload({ file: video, videoId: 'VID', stateDir, complete: true, moveTo: done, ops }),
+      /read-only folder/,
+    );
+    assert.deepEqual(await readdir(done), []);
+    assert.deepEqual(await readdir(join(dir, 'in')), ['talk.mp4']);
+    assert.deepEqual(
+      (await listHistory(stateDir))[0]?.steps.map((s) => [s.step, s.ok, s.reason]),
+      [['moved', false, 'EROFS']],
+    );
   });
 
   test('nothing moves unless the upload and all its steps completed, and only when asked', async () => {

@@ -16,6 +16,7 @@ import {
 } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
+import { escapeControlCharacters } from '../text.js';
 import { recordStep, Step } from './journal.js';
 
 /** The file-system calls a move makes, replaceable in tests (e.g. a link() that fails with EXDEV). */
@@ -235,7 +236,7 @@ async function sameInode(a: string, b: string): Promise<boolean> {
 // CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 
-/** `--log-file FILE`: appends `<ISO time> <line>` per line, plain text, in the order written. */
+/** `--log-file FILE`: appends `<ISO time> <message>` per message, one line each, plain text, in the order written. */
 export class LogFile {
   private queue: Promise<void> = Promise.resolve();
 
@@ -254,14 +255,12 @@ export class LogFile {
     }
   }
 
-  /** Appends `message`, one timestamped line per line of it, with ANSI codes removed. */
+  /**
+   * Appends `message` as one timestamped line, ANSI codes removed and other control characters escaped (`\n`,
+   * `\u001b`…): a newline in a file name cannot forge a line of its own.
+   */
   write(message: string): Promise<void> {
-    const time = new Date(this.now()).toISOString();
-    const lines = message
-      .replace(ANSI, '')
-      .split(/\r?\n/)
-      .filter((line) => line !== '');
-    const text = (lines.length > 0 ? lines : ['']).map((line) => `${time} ${line}\n`).join('');
+    const text = `${new Date(this.now()).toISOString()} ${escapeControlCharacters(message.replace(ANSI, ''))}\n`;
     // A failed write must not stop the later ones: chain on the settled queue.
     this.queue = this.queue.catch(() => {}).then(() => this.handle.appendFile(text, 'utf8'));
     return this.queue;

@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { usageError, type VuploadError } from '../errors.js';
+import { replaceControlCharacters } from '../text.js';
 
 /**
  * The placeholders a template may use:
@@ -91,9 +92,10 @@ export function localDate(date: Date): string {
 export function templateValues(file: string, mtime: Date, index: number): TemplateValues {
   const base = basename(file);
   const ext = extname(base);
+  // A file name may hold line breaks or other control characters; a title cannot, and a description should not.
   return {
-    name: ext ? base.slice(0, -ext.length) : base,
-    ext: ext.slice(1),
+    name: replaceControlCharacters(ext ? base.slice(0, -ext.length) : base),
+    ext: replaceControlCharacters(ext.slice(1)),
     date: localDate(mtime),
     index: String(index),
   };

@@ -1,5 +1,6 @@
 // This file turns the user's metadata wishes (flags and `--metadata FILE.json`) into a video resource (pure).
 import { basename } from 'node:path';
+import { replaceControlCharacters } from '../text.js';
 import {
   cloneJson,
   type Localization,
@@ -160,7 +161,8 @@ function mergeLocalizations(
 export function defaultTitle(fileName: string): string {
   const name = basename(fileName);
   const stem = name.replace(/\.[^.]*$/, '') || name;
-  const clean = stem.replace(/[<>]/g, '').trim();
+  // Titles hold neither < > (API-NOTES §3) nor line breaks and other control characters a file name may have.
+  const clean = replaceControlCharacters(stem).replace(/[<>]/g, '').trim();
   return [...clean].slice(0, 100).join('') || 'video';
 }
 

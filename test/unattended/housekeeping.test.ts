@@ -194,20 +194,21 @@ describe('housekeeping', () => {
     assert.deepEqual(await readdir(join(dir, 'in')), ['talk.mp4']);
   });
 
-  test('the log file gets one ISO-timestamped plain line per line, appended', async () => {
+  test('the log file gets one ISO-timestamped plain line per message, control characters escaped, appended', async () => {
     const path = join(dir, 'vupload.log');
     await writeFile(path, 'earlier\n');
     let t = Date.parse('2025-01-01T12:00:00Z');
     const log = await LogFile.open(path, { now: () => (t += 1000) });
     await log.write('\u001b[32muploaded\u001b[39m talk.mp4 → VID');
-    void log.write('two\nlines');
+    // A newline (say, in a file name) is escaped: it cannot start a line that looks like vupload's own.
+    void log.write('uploaded a\n2025-01-01T00:00:00.000Z uploaded b.mp4\tas X\r\u0007.mp4 as VID');
     await log.write('');
     await log.close();
     assert.equal(
       await readFile(path, 'utf8'),
       'earlier\n' +
         '2025-01-01T12:00:01.000Z uploaded talk.mp4 → VID\n' +
-        '2025-01-01T12:00:02.000Z two\n2025-01-01T12:00:02.000Z lines\n' +
+        '2025-01-01T12:00:02.000Z uploaded a\\n2025-01-01T00:00:00.000Z uploaded b.mp4\\tas X\\r\\u0007.mp4 as VID\n' +
         '2025-01-01T12:00:03.000Z \n',
     );
     await assert.rejects(

@@ -65,6 +65,11 @@ describe('buildInsertResource', () => {
     assert.equal(defaultTitle(`/x/${'a'.repeat(150)}.mp4`).length, 100);
   });
 
+  test('the default title has no line breaks or other control characters a file name may hold', () => {
+    assert.equal(defaultTitle('/x/talk\nuploaded fake.mp4'), 'talk uploaded fake');
+    assert.equal(defaultTitle('/x/a\r\n\tb\u001b[31m\u0085c\u2028.mp4'), 'a b [31m c');
+  });
+
   test('flags override the metadata file, and file-only fields are kept', () => {
     const file = parseMetadataFile(
       {

@@ -1,12 +1,15 @@
 // This file keeps the ledger of quota units vupload spent per account and Pacific-time day, and guards the budget.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode, VuploadError } from '../errors.js';
+import { ExitCode, usageError, VuploadError } from '../errors.js';
 import { writePrivateJson } from '../fsutil.js';
 import { type Clock, systemClock } from '../upload/clock.js';
 import { interruptedError, nextQuotaReset, quotaResetText } from '../youtube/errors.js';
 import { type ApiOperation, QUOTA_COST } from '../youtube/quota.js';
+import { type LedgerData, parseLedger, type QuotaDay } from './ledger-file.js';
 import { withLock } from './lock.js';
+
+export { parseLedger, type QuotaDay };
 
 /** YouTube's default daily quota per project (API-NOTES §2); `--quota` overrides it. */
 export const DEFAULT_DAILY_BUDGET = 10_000;
@@ -68,18 +71,6 @@ export function estimateUploadCost(plan: {
   );
 }
 
-export interface QuotaDay {
-  spent: number;
-  /** YouTube answered quotaExceeded: the rest of the day counts as spent whatever the ledger says. */
-  exhausted?: boolean;
-}
-
-interface LedgerData {
-  version: 1;
-  /** account → Pacific day (YYYY-MM-DD) → usage. */
-  accounts: Record<string, Record<string, QuotaDay>>;
-}
-
 export type QuotaCheck =
   | { ok: true; spent: number; remaining: number }
   | {
@@ -102,20 +93,34 @@ export interface CheckRequest {
 /**
  * The ledger `<state>/quota.json`. Every read-modify-write holds a lock (src/unattended/lock.ts), so concurrent
  * runs add up instead of overwriting each other; the file itself is replaced atomically (writePrivateJson).
+ * A corrupt entry (or file) is reported through `onWarning`, naming the file, and counts as unknown: see parseLedger.
  */
 export class QuotaLedger {
   readonly file: string;
   private readonly lockDir: string;
   private readonly clock: Clock;
+  private readonly onWarning: (message: string) => void;
+  private readonly warned = new Set<string>();
 
-  constructor(options: { file: string; lockDir: string; clock?: Clock }) {
+  constructor(options: {
+    file: string;
+    lockDir: string;
+    clock?: Clock;
+    onWarning?: (message: string) => void;
+  }) {
     this.file = options.file;
     this.lockDir = options.lockDir;
     this.clock = options.clock ?? systemClock;
+    this.onWarning = options.onWarning ?? (() => {});
   }
 
-  static inStateDir(stateDir: string, clock?: Clock): QuotaLedger {
-    return new QuotaLedger({ file: join(stateDir, LEDGER_FILE), lockDir: join(stateDir, 'locks'), clock });
+  static inStateDir(stateDir: string, clock?: Clock, onWarning?: (message: string) => void): QuotaLedger {
+    return new QuotaLedger({
+      file: join(stateDir, LEDGER_FILE),
+      lockDir: join(stateDir, 'locks'),
+      clock,
+      onWarning,
+    });
   }
 
   /** Today's usage (Pacific day of `now`). */
@@ -156,13 +161,23 @@ export class QuotaLedger {
   }
 
   private async read(): Promise<LedgerData> {
+    let text: string;
     try {
-      const data = JSON.parse(await readFile(this.file, 'utf8')) as LedgerData;
-      if (data?.version === 1 && typeof data.accounts === 'object' && data.accounts !== null) return data;
+      text = await readFile(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, accounts: {} };
+      throw error;
     }
-    return { version: 1, accounts: {} };
+    const { data, problems } = parseLedger(text);
+    for (const problem of problems) {
+      if (this.warned.has(problem)) continue;
+      this.warned.add(problem);
+      this.onWarning(
+        `the quota ledger ${this.file} is corrupt (${problem}); that counts as unknown: 0 units spent and not ` +
+          "exhausted (YouTube's own quotaExceeded answer still stops uploads). The next update rewrites it.",
+      );
+    }
+    return data;
   }
 
   private async update(
@@ -206,6 +221,19 @@ function judge(day: QuotaDay, request: CheckRequest, now: Date): QuotaCheck {
     exhausted,
     resetAt: nextQuotaReset(now),
   };
+}
+
+/**
+ * Refuses a cost larger than the whole daily budget (exit 2, before anything is sent): no reset can make room for
+ * it, so neither failing with "try later" (exit 4) nor `--on-quota wait` would help.
+ */
+export function checkCostFitsBudget(input: { cost: number; budget: number; action: string }): void {
+  if (input.cost <= input.budget) return;
+  throw usageError(
+    `Not starting to ${input.action}: it needs ${input.cost} quota units, more than the whole daily budget of ` +
+      `${input.budget} (--quota or VUPLOAD_QUOTA), so no quota reset can make room for it.`,
+    "Give --quota your project's daily quota (YouTube's default is 10000).",
+  );
 }
 
 /** The error (code quotaExceeded, exit 4) for a check that failed, saying when the quota resets. */

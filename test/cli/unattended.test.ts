@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { pacificDay } from '../../src/unattended/quota.js';
 import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
@@ -91,8 +92,11 @@ describe('unattended use', () => {
 
   test('the quota guard stops an upload that would exceed a small budget, before sending anything', async () => {
     const file = await makeVideo(join(t.dir, 'quota.mp4'), 10_000);
+    // 9000 of 10000 units spent today: one more upload (1600) does not fit until the reset.
+    const ledger = { version: 1, accounts: { default: { [pacificDay(new Date())]: { spent: 9000 } } } };
+    await writeFile(join(t.env.VUPLOAD_STATE_DIR!, 'quota.json'), JSON.stringify(ledger));
     const mark = t.sb.requests.length;
-    const result = await t.run(['--file', file, '--quota', '1000', '--profile', 'default']);
+    const result = await t.run(['--file', file, '--quota', '10000', '--profile', 'default']);
     assert.equal(result.code, 4, result.stderr);
     assert.match(result.stderr, /1600/);
     assert.match(result.stderr, /reset/i);

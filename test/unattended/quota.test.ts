@@ -1,14 +1,16 @@
 // This file tests the quota ledger: Pacific-day accounting, the budget guard, quotaExceeded answers, DST, waiting.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isVuploadError } from '../../src/errors.js';
 import {
+  checkCostFitsBudget,
   estimateUploadCost,
   operationCost,
   pacificDay,
+  parseLedger,
   QuotaLedger,
   quotaExceededError,
   waitForReset,
@@ -73,6 +75,58 @@ describe('quota ledger', () => {
   });
   afterEach(async () => {
     await rm(stateDir, { recursive: true, force: true });
+  });
+
+  test('a corrupt entry is named with its file and counts as unknown: 0 spent, not exhausted, then rewritten', async () => {
+    const clock = settableClock('2025-06-10T20:00:00Z');
+    const day = pacificDay(new Date(clock.now()));
+    const file = join(stateDir, 'quota.json');
+    const accounts = {
+      default: { [day]: { spent: 'lots', exhausted: 'yes' } },
+      other: { [day]: { spent: 900 } },
+    };
+    await writeFile(file, JSON.stringify({ version: 1, accounts }));
+    const warnings: string[] = [];
+    const ledger = QuotaLedger.inStateDir(stateDir, clock, (m) => warnings.push(m));
+    const check = await ledger.reserve({ account: 'default', cost: 1600, budget: 10_000 });
+    assert.deepEqual(check, { ok: true, spent: 0, remaining: 10_000 });
+    assert.equal(warnings.length, 1);
+    assert.ok(warnings[0]!.includes(file), warnings[0]);
+    assert.match(warnings[0]!, /default on \d{4}-\d\d-\d\d is \{"spent":"lots","exhausted":"yes"\}/);
+    assert.match(warnings[0]!, /unknown: 0 units spent and not exhausted/);
+    const written = JSON.parse(await readFile(file, 'utf8')) as { accounts: Record<string, unknown> };
+    assert.deepEqual(written.accounts, {
+      default: { [day]: { spent: 1600 } },
+      other: { [day]: { spent: 900 } },
+    });
+    assert.equal(warnings.length, 1, 'said once');
+  });
+
+  test('a ledger that is not JSON, or not a ledger, is reported as such and read as empty', () => {
+    assert.deepEqual(parseLedger('{"version": 1, "acc'), {
+      data: { version: 1, accounts: {} },
+      problems: ['not JSON'],
+    });
+    assert.deepEqual(parseLedger('[]').problems, ['not a version 1 ledger']);
+    assert.deepEqual(parseLedger('{"version":1,"accounts":{"a":7}}').problems, ['the entry of a is 7']);
+    assert.deepEqual(parseLedger('{"version":1,"accounts":{"a":{"d":{"spent":-1}}}}').problems, [
+      'a on d is {"spent":-1}',
+    ]);
+    assert.deepEqual(parseLedger('{"version":1,"accounts":{"a":{"d":{"spent":5,"exhausted":true}}}}'), {
+      data: { version: 1, accounts: { a: { d: { spent: 5, exhausted: true } } } },
+      problems: [],
+    });
+  });
+
+  test('a cost larger than the whole budget is refused as bad usage: no reset can make room', () => {
+    assert.doesNotThrow(() => checkCostFitsBudget({ cost: 1600, budget: 1600, action: 'upload a.mp4' }));
+    assert.throws(
+      () => checkCostFitsBudget({ cost: 1600, budget: 1, action: 'upload a.mp4' }),
+      (e) =>
+        isVuploadError(e) &&
+        e.exitCode === 2 &&
+        /needs 1600 quota units, more than the whole daily budget of 1 \(--quota/.test(e.message),
+    );
   });
 
   test('a small budget stops the upload that would exceed it and says when it resets', async () => {

@@ -105,7 +105,9 @@ class Job {
   async run(): Promise<JobResult> {
     const { QuotaLedger } = await import('../../unattended/quota.js');
     if (this.provider.countsQuota)
-      this.ledger = QuotaLedger.inStateDir(this.state, { now: this.ctx.now, sleep: this.ctx.sleep });
+      this.ledger = QuotaLedger.inStateDir(this.state, { now: this.ctx.now, sleep: this.ctx.sleep }, (m) =>
+        this.out.warn(m),
+      );
     let result: ProviderResult;
     try {
       result = await this.provider.upload({
@@ -177,7 +179,6 @@ class Job {
       if (this.previous.kind !== 'none') return { skip: this.previous };
     }
     if (this.ledger) {
-      await this.login();
       await this.reserve(
         await this.costOf({ insert: true, steps: this.provider.wantedSteps(this.plan), fresh: true }),
       );
@@ -309,12 +310,16 @@ class Job {
     const pending = this.provider.wantedSteps(this.plan).filter((s) => !done.has(s));
     const cost = await this.costOf({ insert: false, steps: pending, fresh });
     if (cost === 0) return;
-    await this.login();
     await this.reserve(cost);
   }
 
+  /** Reserves `cost` units, after logging in (a missing login spends nothing); more than the budget is refused. */
   private async reserve(cost: number): Promise<void> {
-    const { quotaExceededError, waitForReset } = await import('../../unattended/quota.js');
+    const { checkCostFitsBudget, quotaExceededError, waitForReset } = await import(
+      '../../unattended/quota.js'
+    );
+    checkCostFitsBudget({ cost, budget: this.job.quota, action: `upload ${this.label}` });
+    await this.login();
     for (;;) {
       const check = await this.ledger!.reserve({
         account: this.account,

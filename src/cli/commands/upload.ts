@@ -8,6 +8,14 @@ import type { UploadFlags } from '../upload/prepare.js';
 import type { JobFlags } from '../upload/queue.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** `--file` twice is refused: commander would silently keep the last one. */
+const onlyOnce = (value: string, previous?: string): string => {
+  if (previous === undefined) return value;
+  throw usageError(
+    `--file was given twice ("${previous}" and "${value}").`,
+    'Give one --file, or list the files as arguments: vupload upload a.mp4 b.mp4',
+  );
+};
 
 function addUploadOptions(command: Command): Command {
   return addMetadataOptions(command, 'upload')
@@ -57,7 +65,7 @@ export function registerUpload(program: Command, ctx: CliContext): void {
       'upload videos (the default command: `vupload --file FILE …` means `vupload upload --file FILE …`)',
     )
     .argument('[files...]', 'video files (or --file); titles may use {name} {date} {index} {ext}')
-    .option('--file <file>', 'the video file (Google sample name)');
+    .option('--file <file>', 'the video file (Google sample name)', onlyOnce);
   addUploadOptions(upload)
     .addHelpText(
       'after',

@@ -7,6 +7,7 @@ import { parseCaptionArg } from '../../youtube/captions.js';
 import { checkThumbnail } from '../../youtube/image.js';
 import { buildInsertResource, validateResource } from '../../youtube/metadata.js';
 import type { VideoResource, WritablePart } from '../../youtube/resource.js';
+import { describeNonUtf8Name } from '../file-names.js';
 import { describeFsError, type MetadataFlags, metadataInputFromFlags } from '../metadata-flags.js';
 import { parseIntegerOption } from '../options.js';
 
@@ -76,6 +77,8 @@ export async function checkVideoFile(flag: string, file: string): Promise<number
     await access(file, constants.R_OK);
   } catch (error) {
     if ((error as { exitCode?: number }).exitCode !== undefined) throw error;
+    const nonUtf8 = (error as NodeJS.ErrnoException).code === 'ENOENT' && (await describeNonUtf8Name(file));
+    if (nonUtf8) throw usageError(`${flag} ${file}: ${nonUtf8.problem}.`, nonUtf8.hint);
     throw usageError(`${flag} ${file}: ${describeFsError(error)}.`, 'Give the path of a video file.');
   }
   if (size === 0) throw usageError(`${flag} ${file}: the file is empty.`, 'Give the path of a video file.');

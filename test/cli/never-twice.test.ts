@@ -2,9 +2,10 @@
 // its id is never lost, and "already uploaded" means the same bytes (issue 11, items 2-4).
 import assert from 'node:assert/strict';
 import { copyFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { crashAt, spawnCli } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
@@ -49,13 +50,23 @@ const exists = (path: string) =>
   );
 
 describe('a kill at any durable step of an upload', () => {
-  test('then the same command again: one video, one journal line, the id on stdout', async () => {
-    const trace = join(t.dir, 'trace.txt');
-    const probe = await makeVideo(join(t.dir, 'probe.mp4'), 300_000);
-    const traced = await vupload(
-      ['--file', probe, '--title', 'Probe'],
-      crashAt(0, { trace, match: '/state/' }),
-    );
+  test('of the whole job (upload, thumbnail, playlist, move), then the same command again: everything once', async () => {
+    const trace = join(t.dir, 'job-trace.txt');
+    const done = join(t.dir, 'done');
+    // A playlist of its own per file: every run creates one, so every run makes the same durable changes.
+    const job = (file: string) => [
+      '--file',
+      file,
+      '--thumbnail',
+      fixture('thumbnail.jpg'),
+      '--playlist',
+      `Sweep ${basename(file)}`,
+      '--create-playlist',
+      '--move-to',
+      done,
+    ];
+    const probe = await makeVideo(join(t.dir, 'job-probe.mp4'), 100_000);
+    const traced = await vupload(job(probe), crashAt(0, { trace, match: t.dir }));
     assert.equal(traced.code, 0, traced.stderr);
     const steps = (await readFile(trace, 'utf8')).trim().split('\n');
     assert.ok(
@@ -66,21 +77,35 @@ describe('a kill at any durable step of an upload', () => {
       steps.some((s) => /^\d+ unlink .*sessions/.test(s)),
       steps.join('\n'),
     );
+    assert.ok(
+      steps.some((s) => /steps\.jsonl/.test(s)),
+      steps.join('\n'),
+    );
+    assert.ok(
+      steps.some((s) => /^\d+ link .*done/.test(s)),
+      steps.join('\n'),
+    );
     for (let k = 1; k <= steps.length; k += 1) {
-      const file = await makeVideo(join(t.dir, `kill-${k}.mp4`), 300_000);
+      const what = `step ${k} (${steps[k - 1]})`;
+      const file = await makeVideo(join(t.dir, `job-${k}.mp4`), 100_000);
       const mark = t.sb.requests.length;
-      const killed = await vupload(
-        ['--file', file, '--title', `Kill ${k}`],
-        crashAt(k, { match: '/state/' }),
-      );
-      assert.equal(killed.code, 137, `step ${k} (${steps[k - 1]}): ${killed.stderr}`);
-      const again = await vupload(['--file', file, '--title', `Kill ${k}`]);
-      assert.equal(again.code, 0, `step ${k} (${steps[k - 1]}): ${again.stderr}`);
-      const uploads = finishedUploads(mark);
-      assert.equal(uploads.length, 1, `step ${k} (${steps[k - 1]}): ${uploads.length} uploads`);
+      const killed = await vupload(job(file), crashAt(k, { match: t.dir }));
+      assert.equal(killed.code, 137, `${what}: ${killed.stderr}`);
+      const again = await vupload(job(file));
+      const moved = join(done, `job-${k}.mp4`);
+      // Killed after the source was removed: the job is complete, and the file is no longer where it was.
+      const finished = again.code === 2 && /no such file/.test(again.stderr) && (await exists(moved));
+      assert.ok(again.code === 0 || finished, `${what}: ${again.code} ${again.stderr}`);
+      assert.equal(finishedUploads(mark).length, 1, `${what}: uploads`);
       const lines = (await historyLines()).filter((l) => l.file === file);
-      assert.equal(lines.length, 1, `step ${k} (${steps[k - 1]}): ${lines.length} journal lines`);
-      assert.equal(again.stdout.trim(), lines[0]?.videoId);
+      assert.equal(lines.length, 1, `${what}: journal lines`);
+      const id = lines[0]!.videoId;
+      assert.ok(t.sb.thumbnail(id), `${what}: thumbnail`);
+      const playlists = t.sb.playlists().filter((p) => p.title === `Sweep job-${k}.mp4`);
+      assert.equal(playlists.length, 1, `${what}: playlists`);
+      assert.equal(playlists[0]!.videoIds.filter((v) => v === id).length, 1, `${what}: playlist items`);
+      assert.equal(await exists(file), false, `${what}: source left`);
+      assert.equal(await exists(moved), true, `${what}: not moved`);
     }
   });
 

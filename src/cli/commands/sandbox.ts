@@ -20,13 +20,15 @@ interface SandboxFlags {
 export function registerSandbox(program: Command, ctx: CliContext): void {
   program
     .command('sandbox')
-    .description('run a local emulator of the YouTube API and Google OAuth (no quota, no Google account)')
+    .description(
+      'run a local emulator of the YouTube API and Google OAuth on 127.0.0.1 (no Google account needed)',
+    )
     .option('--port <n>', 'port on 127.0.0.1 (default: a free one)')
     .option('--dir <dir>', 'where uploads and state are kept (survives restarts)')
     .option('--hash-only', 'keep only size and sha256 of uploaded media (for large test files)')
     .option('--processing-ms <ms>', 'how long simulated processing takes', '5000')
     .option('--token-ttl <seconds>', 'access token lifetime', '3600')
-    .option('--quota <units>', 'daily quota in units', '10000')
+    .option('--quota <units>', 'daily quota of the emulated project, in units', '10000')
     .option('--created-share <F>', 'share of completions answered 201 Created instead of 200 (0 to 1)', '0')
     .option('--log-requests', 'print each request on stderr')
     .addHelpText(

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Command } from 'commander';
 import type { CliContext } from '../../src/cli/context.js';
-import { commandPath } from '../../src/cli/help.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { VERSION } from '../../src/cli/version.js';
 import { fixture } from '../helpers/paths.js';
@@ -131,7 +130,9 @@ describe('the command line', () => {
       categories: ['--json', '--profile'],
     };
     for (const leaf of leaves) {
-      const path = commandPath(leaf);
+      const names: string[] = [];
+      for (let c: Command | null = leaf; c?.parent; c = c.parent) names.unshift(c.name());
+      const path = names.join(' ');
       const help = (await t.run([...path.split(' '), '--help'])).stdout;
       for (const flag of expectations[path] ?? []) {
         assert.match(help, new RegExp(`Global options[\\s\\S]*${flag} `), `${path} --help lists ${flag}`);

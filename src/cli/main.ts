@@ -91,7 +91,20 @@ function processContext(): CliContext {
     random: Math.random,
     openUrl: async (url) => {
       const { default: open } = await import('open');
-      await open(url);
+      const opener = await open(url);
+      // xdg-open and friends fail after they started (no browser installed): wait briefly for their verdict.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, 2000);
+        opener.once('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        opener.once('exit', (code) => {
+          clearTimeout(timer);
+          if (code) reject(new Error(`${opener.spawnfile} exited with code ${code}`));
+          else resolve();
+        });
+      });
     },
   };
 }

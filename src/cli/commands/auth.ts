@@ -51,6 +51,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         const scopes = scopesFor(flags.scope);
         const secrets = await secretsFor(ctx, globals);
         const { login } = await import('../../auth/login.js');
+        const { consentOptions } = await import('../browser.js');
         const result = await login({
           secrets,
           profile: globals.profile,
@@ -58,8 +59,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
           scopes,
           port,
           timeoutMs,
-          noBrowser: !flags.browser,
-          openBrowser: ctx.openUrl,
+          ...(await consentOptions(ctx, secrets, !flags.browser, (line) => out.info(line))),
           input: ctx.stdin,
           log: (line) => out.info(line),
           signal: ctx.signal,

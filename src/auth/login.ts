@@ -210,6 +210,9 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     const granted = parseScopes(tokens.scope || outcome.scope || requested);
     const missing = missingScopes(requested, granted);
     const replaced = (await readToken(options.configDir, profile).catch(() => undefined)) !== undefined;
+    const now = (options.now ?? Date.now)();
+    // Not in google-auth-library's Credentials type, but passed through from the answer.
+    const refreshIn = (tokens as { refresh_token_expires_in?: unknown }).refresh_token_expires_in;
     const stored: StoredToken = {
       version: 1,
       profile,
@@ -217,10 +220,13 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
       access_token: tokens.access_token,
       refresh_token: tokens.refresh_token,
       expiry_date: tokens.expiry_date ?? null,
+      ...(typeof refreshIn === 'number' && Number.isFinite(refreshIn)
+        ? { refresh_token_expiry: now + refreshIn * 1000 }
+        : {}),
       scope: granted.join(' '),
       token_type: tokens.token_type || 'Bearer',
       token_uri: secrets.tokenUri,
-      created_at: new Date((options.now ?? Date.now)()).toISOString(),
+      created_at: new Date(now).toISOString(),
       source: 'login',
     };
     const tokenFile = await writeToken(options.configDir, stored);

@@ -5,6 +5,7 @@ import { registerCategories } from './commands/categories.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerHistory } from './commands/history.js';
 import { registerPlaylist } from './commands/playlist.js';
+import { registerQuota } from './commands/quota.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerStatus } from './commands/status.js';
 import { registerThumbnail } from './commands/thumbnail.js';
@@ -63,6 +64,7 @@ Docs: README.md`,
   registerPlaylist(program, ctx);
   registerCategories(program, ctx);
   registerHistory(program, ctx);
+  registerQuota(program, ctx);
   registerSandbox(program, ctx);
   registerCompletion(program, ctx);
   guardImplicitUpload(program, ctx);

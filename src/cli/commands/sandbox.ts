@@ -13,6 +13,7 @@ interface SandboxFlags {
   hashOnly?: boolean;
   processingMs?: string;
   tokenTtl?: string;
+  refreshTokenTtl?: string;
   quota?: string;
   createdShare?: string;
   logRequests?: boolean;
@@ -29,6 +30,10 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
     .option('--hash-only', 'keep only size and sha256 of uploaded media (for large test files)')
     .option('--processing-ms <ms>', 'how long simulated processing takes', '5000')
     .option('--token-ttl <seconds>', 'access token lifetime', '3600')
+    .option(
+      '--refresh-token-ttl <seconds>',
+      'refresh tokens end after this long, like a Google app in "Testing" (604800); default: never',
+    )
     .option('--quota <units>', 'daily quota of the emulated project, in units', '10000')
     .option('--created-share <F>', 'share of completions answered 201 Created instead of 200 (0 to 1)', '0')
     .option('--log-requests', 'print each request on stderr')
@@ -50,6 +55,9 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
           storage: flags.hashOnly ? 'hash' : 'full',
           processingMs: parseIntegerOption('--processing-ms', flags.processingMs ?? '5000', 0, 86_400_000),
           accessTokenTtlSec: parseIntegerOption('--token-ttl', flags.tokenTtl ?? '3600', 1, 86_400),
+          ...(flags.refreshTokenTtl !== undefined
+            ? { refreshTokenTtlSec: parseIntegerOption('--refresh-token-ttl', flags.refreshTokenTtl, 1, 1e9) }
+            : {}),
           dailyQuota: parseIntegerOption('--quota', flags.quota ?? '10000', 0, 1_000_000_000),
           createdShare: parseShareOption('--created-share', flags.createdShare ?? '0'),
           log: flags.logRequests ? (line) => ctx.stderr.write(`${line}\n`) : undefined,

@@ -63,12 +63,13 @@ describe('vupload auth list and logout', () => {
     const result = await t.run(['auth', 'list', '--json']);
     assert.equal(result.code, 0, result.stderr);
     const [row] = lines(result.stdout);
-    assert.equal(row?.profile, 'testing');
-    assert.equal(row?.provider, 'youtube');
-    assert.deepEqual((row?.channel as { title: string }).title, 'Sandbox Channel');
-    const ends = Date.parse(String(row?.refreshTokenExpiry));
-    assert.ok(Math.abs(ends - (Date.now() + 7 * DAY)) < 60_000, String(row?.refreshTokenExpiry));
-    assert.match(String((row?.warnings as string[])[0]), /ends on .*"Testing"/);
+    assert.ok(row, result.stderr);
+    assert.equal(row.profile, 'testing');
+    assert.equal(row.provider, 'youtube');
+    assert.deepEqual((row.channel as { title: string }).title, 'Sandbox Channel');
+    const ends = Date.parse(String(row.refreshTokenExpiry));
+    assert.ok(Math.abs(ends - (Date.now() + 7 * DAY)) < 60_000, String(row.refreshTokenExpiry));
+    assert.match(String((row.warnings as string[])[0]), /ends on .*"Testing"/);
     const human = await t.run(['auth', 'list']);
     assert.match(human.stdout, /^testing\tyoutube\tSandbox Channel \(UC/);
     assert.match(human.stderr, /warning: testing: this login ends on/);
@@ -89,8 +90,9 @@ describe('vupload auth list and logout', () => {
     assert.match(status.stderr, /ended on .*invalid_grant.*"Testing"/);
     const list = lines((await t.run(['auth', 'list', '--json'])).stdout);
     const row = list.find((r) => r.profile === 'expired');
-    assert.equal((row?.error as { code: string }).code, 'invalidGrant');
-    assert.match(String((row?.warnings as string[])[0]), /this login ended on/);
+    assert.ok(row);
+    assert.equal((row.error as { code: string }).code, 'invalidGrant');
+    assert.match(String((row.warnings as string[])[0]), /this login ended on/);
   });
 
   test('logout of a profile without a login says so and revokes nothing', async () => {

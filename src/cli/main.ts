@@ -33,7 +33,8 @@ export function reportError(error: unknown, ctx: CliContext, verbose: boolean): 
     if (error.code === 'commander.help' && error.exitCode === 0) return ExitCode.ok;
     return ExitCode.usage;
   }
-  const write = (text: string) => ctx.stderr.write(forTerminal(text, localeIsUtf8(ctx.env)));
+  // A context without env (a test's) counts as no UTF-8 locale.
+  const write = (text: string) => ctx.stderr.write(forTerminal(text, localeIsUtf8(ctx.env ?? {})));
   if (isVuploadError(error)) {
     write(`vupload: ${error.message}\n`);
     if (error.hint) write(`${error.hint}\n`);

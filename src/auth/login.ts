@@ -25,6 +25,11 @@ export interface LoginOptions {
   /** Do not open a browser: log the URL and also accept the redirect address pasted on `input`. */
   noBrowser?: boolean;
   openBrowser(url: string): Promise<void> | void;
+  /**
+   * Consents without a person (a local sandbox: local-consent.ts) instead of opening the browser; when it fails,
+   * the URL is printed and a pasted address accepted, as with noBrowser.
+   */
+  automaticConsent?: (authUrl: string, redirectUri: string) => Promise<void>;
   input?: Readable;
   /** Human messages (stderr in the CLI). Never receives a token or a code. */
   log(line: string): void;
@@ -115,10 +120,18 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     state,
     onRefused: () => log('Refused a request to the login listener that does not carry this login’s state.'),
   });
-  const paste =
-    options.noBrowser && options.input
-      ? readPastedRedirect({ input: options.input, state, redirectUri: listener.redirectUri, log })
-      : undefined;
+  // The paste flow starts at once with noBrowser, or later when the browser cannot be opened.
+  let paste: ReturnType<typeof readPastedRedirect> | undefined;
+  let onPasted: (outcome: FinalOutcome) => void = () => {};
+  const pasted = new Promise<FinalOutcome>((resolve) => {
+    onPasted = resolve;
+  });
+  const startPaste = (): boolean => {
+    if (!options.input) return false;
+    paste ??= readPastedRedirect({ input: options.input, state, redirectUri: listener.redirectUri, log });
+    paste.result.then(onPasted);
+    return true;
+  };
   try {
     const client = createOAuthClient(secrets, listener.redirectUri);
     const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
@@ -139,23 +152,39 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
       );
       log('clients. If the browser shows redirect_uri_mismatch, create a Desktop app client (see README).');
     }
-    const sources = [listener.result, ...(paste ? [paste.result] : [])];
-    const waiting = waitForRedirect(sources, timeoutMs, profile, options.signal);
+    const waiting = waitForRedirect([listener.result, pasted], timeoutMs, profile, options.signal);
     waiting.catch(() => {}); // handled below; keeps an early timeout from being "unhandled" while the opener runs
-    if (options.noBrowser) {
-      log('Open this address in a browser and allow access:');
-      log(authUrl);
-      if (paste)
+    const askToPaste = () => {
+      if (startPaste())
         log(
           `Waiting on ${listener.redirectUri}. If that browser is on another machine, paste here the address it ends on:`,
         );
+    };
+    if (options.noBrowser) {
+      log('Open this address in a browser and allow access:');
+      log(authUrl);
+      askToPaste();
+    } else if (options.automaticConsent) {
+      log('The authorization server is on this machine (the sandbox): consenting without a browser.');
+      try {
+        await options.automaticConsent(authUrl, listener.redirectUri);
+      } catch (error) {
+        log(
+          `That did not work (${(error as Error).message}). Open this address in a browser and allow access:`,
+        );
+        log(authUrl);
+        askToPaste();
+      }
     } else {
       log('Opening the browser to log in. If it does not open, visit:');
       log(authUrl);
       try {
         await options.openBrowser(authUrl);
-      } catch {
-        log('Could not open a browser; open the address above yourself.');
+      } catch (error) {
+        log(
+          `Could not open a browser (${(error as Error).message}); open the address above in a browser anywhere.`,
+        );
+        askToPaste();
       }
     }
     const outcome = await waiting;
@@ -181,6 +210,9 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     const granted = parseScopes(tokens.scope || outcome.scope || requested);
     const missing = missingScopes(requested, granted);
     const replaced = (await readToken(options.configDir, profile).catch(() => undefined)) !== undefined;
+    const now = (options.now ?? Date.now)();
+    // Not in google-auth-library's Credentials type, but passed through from the answer.
+    const refreshIn = (tokens as { refresh_token_expires_in?: unknown }).refresh_token_expires_in;
     const stored: StoredToken = {
       version: 1,
       profile,
@@ -188,10 +220,13 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
       access_token: tokens.access_token,
       refresh_token: tokens.refresh_token,
       expiry_date: tokens.expiry_date ?? null,
+      ...(typeof refreshIn === 'number' && Number.isFinite(refreshIn)
+        ? { refresh_token_expiry: now + refreshIn * 1000 }
+        : {}),
       scope: granted.join(' '),
       token_type: tokens.token_type || 'Bearer',
       token_uri: secrets.tokenUri,
-      created_at: new Date((options.now ?? Date.now)()).toISOString(),
+      created_at: new Date(now).toISOString(),
       source: 'login',
     };
     const tokenFile = await writeToken(options.configDir, stored);

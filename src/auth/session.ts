@@ -110,7 +110,13 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
       throw error;
     }
   };
-  const ctx = { phase: 'refresh' as const, profile, tokenUri: secrets.tokenUri };
+  const ctx = () => ({
+    phase: 'refresh' as const,
+    profile,
+    tokenUri: secrets.tokenUri,
+    refreshTokenExpiry: current.refresh_token_expiry ?? null,
+    now: now(),
+  });
 
   return {
     client,
@@ -126,7 +132,7 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
       try {
         ({ token } = await client.getAccessToken());
       } catch (error) {
-        throw tokenEndpointError(error, ctx);
+        throw tokenEndpointError(error, ctx());
       }
       await flush();
       if (!token)
@@ -137,7 +143,7 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
       try {
         await client.refreshAccessToken();
       } catch (error) {
-        throw tokenEndpointError(error, ctx);
+        throw tokenEndpointError(error, ctx());
       }
       await flush();
     },

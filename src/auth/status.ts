@@ -11,6 +11,8 @@ export interface AuthStatus {
   scopes: string[];
   /** Access token expiry, ms since the epoch; null when unknown. */
   expiryDate: number | null;
+  /** When the refresh token ends, ms since the epoch; null when the issuer gave no end. */
+  refreshTokenExpiry: number | null;
   /** The access token has expired (the next command refreshes it; that is normal). */
   accessTokenExpired: boolean;
   hasRefreshToken: boolean;
@@ -38,6 +40,7 @@ export async function readAuthStatus(options: {
       tokenFile,
       scopes: [],
       expiryDate: null,
+      refreshTokenExpiry: null,
       accessTokenExpired: true,
       hasRefreshToken: false,
     };
@@ -49,6 +52,7 @@ export async function readAuthStatus(options: {
     tokenFile,
     scopes: parseScopes(stored.scope),
     expiryDate: stored.expiry_date,
+    refreshTokenExpiry: stored.refresh_token_expiry ?? null,
     accessTokenExpired: !stored.access_token || stored.expiry_date === null || stored.expiry_date <= now,
     hasRefreshToken: stored.refresh_token !== '',
     clientId: stored.client_id,

@@ -7,6 +7,9 @@ export interface TokenErrorContext {
   phase: 'exchange' | 'refresh';
   profile: string;
   tokenUri: string;
+  /** When the refresh token was due to end (ms since the epoch), if the token endpoint said so at login. */
+  refreshTokenExpiry?: number | null;
+  now?: number;
 }
 
 /** The fields of a gaxios error we read; duck-typed because gaxios is not a direct dependency. */
@@ -53,6 +56,22 @@ export function tokenEndpointError(error: unknown, ctx: TokenErrorContext): Vupl
         hint: 'check the network connection and try again',
         http,
       },
+    );
+  }
+  const ended = ctx.refreshTokenExpiry ?? undefined;
+  if (
+    reason === 'invalid_grant' &&
+    ctx.phase === 'refresh' &&
+    ended !== undefined &&
+    ended <= (ctx.now ?? Date.now())
+  ) {
+    return new VuploadError(
+      'invalidGrant',
+      ExitCode.auth,
+      `the saved login for profile "${ctx.profile}" ended on ${new Date(ended).toISOString()} (invalid_grant): its ` +
+        'refresh token was issued for a limited time, as Google does (7 days) for apps whose OAuth consent screen ' +
+        'is in "Testing". Publish the app (OAuth consent screen → Publish app) to get lasting logins',
+      { hint: relogin, http },
     );
   }
   if (reason === 'invalid_grant' && ctx.phase === 'refresh') {

@@ -13,6 +13,11 @@ export interface StoredToken {
   refresh_token: string;
   /** Milliseconds since the epoch; null when unknown (then the first use refreshes). */
   expiry_date: number | null;
+  /**
+   * When the refresh token itself ends (ms since the epoch), if the token endpoint said so
+   * (`refresh_token_expires_in`: Google's 7-day tokens of apps in "Testing"). Absent: no known end.
+   */
+  refresh_token_expiry?: number;
   /** Space-separated scopes granted; empty when unknown (an imported Go token). */
   scope: string;
   token_type: string;
@@ -84,6 +89,9 @@ export function parseStoredToken(text: string, file: string, profile: string): S
     access_token: str(t.access_token),
     refresh_token: t.refresh_token as string,
     expiry_date: typeof expiry === 'number' ? expiry : null,
+    ...(typeof t.refresh_token_expiry === 'number' && Number.isFinite(t.refresh_token_expiry)
+      ? { refresh_token_expiry: t.refresh_token_expiry }
+      : {}),
     scope: str(t.scope),
     token_type: str(t.token_type, 'Bearer'),
     token_uri: t.token_uri as string,

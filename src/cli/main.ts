@@ -5,7 +5,8 @@ import { ExitCode, isVuploadError } from '../errors.js';
 import { localFileError } from '../fs-errors.js';
 import type { CliContext } from './context.js';
 import { stopAllSpinners } from './output.js';
-import { buildProgram, normalizeArgv } from './program.js';
+import { buildProgram } from './program.js';
+import { forTerminal, localeIsUtf8 } from './terminal.js';
 import { escapeVideoIds } from './video-id.js';
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
@@ -14,7 +15,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   // Commands that finish without throwing may still set process.exitCode (e.g. a step after an upload failed).
   process.exitCode = undefined;
   try {
-    await program.parseAsync(escapeVideoIds(normalizeArgv(argv), program), { from: 'user' });
+    await program.parseAsync(escapeVideoIds(argv, program), { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
     return reportError(error, ctx, verbose);
@@ -26,13 +27,17 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
 export function reportError(error: unknown, ctx: CliContext, verbose: boolean): number {
   stopAllSpinners();
   if (error instanceof CommanderError) {
-    // Help and version are "errors" for commander; the text is already printed.
+    // Help and version are "errors" for commander; the text is already printed. `vupload help` exits 0,
+    // help shown because of a mistake (no command at all) exits 2.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    if (error.code === 'commander.help' && error.exitCode === 0) return ExitCode.ok;
     return ExitCode.usage;
   }
+  // A context without env (a test's) counts as no UTF-8 locale.
+  const write = (text: string) => ctx.stderr.write(forTerminal(text, localeIsUtf8(ctx.env ?? {})));
   if (isVuploadError(error)) {
-    ctx.stderr.write(`vupload: ${error.message}\n`);
-    if (error.hint) ctx.stderr.write(`${error.hint}\n`);
+    write(`vupload: ${error.message}\n`);
+    if (error.hint) write(`${error.hint}\n`);
     if (verbose) {
       if (error.http) ctx.stderr.write(`details: ${JSON.stringify(error.http)}\n`);
       if (error.stack) ctx.stderr.write(`${error.stack}\n`);
@@ -44,10 +49,24 @@ export function reportError(error: unknown, ctx: CliContext, verbose: boolean): 
   const local = localFileError(error);
   if (local) return reportError(local, ctx, verbose);
   const message = error instanceof Error ? error.message : String(error);
-  ctx.stderr.write(`vupload: unexpected error: ${message}\n`);
+  write(`vupload: unexpected error: ${message}\n`);
   if (verbose && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
   else ctx.stderr.write('Run again with --verbose for details.\n');
   return ExitCode.api;
+}
+
+/**
+ * A reader that went away (`vupload … 2>&1 | head -2`) must not cost the upload: a failed write to stderr is
+ * dropped, and so is one to stdout when its reader closed the pipe (EPIPE). Any other stdout failure (a full
+ * disk) means a script did not get its result: main() turns a success into exit 1 then.
+ */
+function survivePipeErrors(): { stdoutFailure(): string | undefined } {
+  let failure: string | undefined;
+  process.stderr.on('error', () => {});
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') failure ??= error.code ?? error.message;
+  });
+  return { stdoutFailure: () => failure };
 }
 
 function processContext(): CliContext {
@@ -73,15 +92,36 @@ function processContext(): CliContext {
     random: Math.random,
     openUrl: async (url) => {
       const { default: open } = await import('open');
-      await open(url);
+      const opener = await open(url);
+      // xdg-open and friends fail after they started (no browser installed): wait briefly for their verdict.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, 2000);
+        opener.once('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        opener.once('exit', (code) => {
+          clearTimeout(timer);
+          if (code) reject(new Error(`${opener.spawnfile} exited with code ${code}`));
+          else resolve();
+        });
+      });
     },
   };
 }
 
 /** The process entry point, called by bin/vupload.js. */
 export async function main(): Promise<void> {
+  const pipes = survivePipeErrors();
   const ctx = processContext();
   const code = await run(process.argv.slice(2), ctx);
   // Exit once stdout is flushed: results are written, keep-alive sockets or stdin must not hold the process.
-  ctx.stdout.write('', () => process.exit(code));
+  ctx.stdout.write('', () => {
+    const failure = pipes.stdoutFailure();
+    if (failure && code === ExitCode.ok) {
+      ctx.stderr.write(`vupload: the result could not be written to stdout (${failure}).\n`);
+      process.exit(ExitCode.api);
+    }
+    process.exit(code);
+  });
 }

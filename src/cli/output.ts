@@ -2,6 +2,7 @@
 import type { Ora } from 'ora';
 import type { CliContext } from './context.js';
 import { formatDuration, formatProgress, type ProgressView, progressPercent } from './format.js';
+import { forTerminal, paint, type TerminalCaps, terminalCaps, withSaneWidth } from './terminal.js';
 
 export interface OutputOptions {
   quiet?: boolean;
@@ -25,7 +26,7 @@ export class Output {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
-  readonly tty: boolean;
+  readonly caps: TerminalCaps;
   private spinner: Ora | undefined;
   private lastPlainPercent = -1;
   private lastPlainAt = 0;
@@ -34,20 +35,38 @@ export class Output {
   private constructor(
     private readonly ctx: CliContext,
     options: OutputOptions,
+    caps: TerminalCaps,
     private readonly oraFactory: ((text: string) => Ora) | undefined,
   ) {
     this.json = Boolean(options.json);
     this.quiet = Boolean(options.quiet);
     this.verbose = Boolean(options.verbose);
-    this.tty = Boolean(ctx.stderr.isTTY) && ctx.env.TERM !== 'dumb';
+    this.caps = caps;
   }
 
-  /** Loads ora only when a spinner can be shown, so scripts and `--help` stay fast. */
+  /**
+   * Loads ora only when a spinner can be shown, so scripts and `--help` stay fast. A terminal that reports no
+   * usable width (a pseudo-terminal without a size) gets the plain lines a pipe gets.
+   */
   static async create(ctx: CliContext, options: OutputOptions): Promise<Output> {
-    const tty = Boolean(ctx.stderr.isTTY) && ctx.env.TERM !== 'dumb';
-    if (!tty || options.quiet) return new Output(ctx, options, undefined);
+    const caps = terminalCaps(ctx.env, ctx.stderr);
+    if (!caps.animate || options.quiet) return new Output(ctx, options, caps, undefined);
     const { default: ora } = await import('ora');
-    return new Output(ctx, options, (text) => ora({ text, stream: ctx.stderr, discardStdin: false }));
+    const stream = withSaneWidth(ctx.stderr);
+    return new Output(ctx, options, caps, (text) =>
+      ora({
+        text,
+        stream,
+        discardStdin: false,
+        color: caps.color ? 'cyan' : false,
+        spinner: caps.unicode ? 'dots' : 'line',
+      }),
+    );
+  }
+
+  /** Human text as this terminal can show it (ASCII without a UTF-8 locale). */
+  private human(text: string): string {
+    return forTerminal(text, this.caps.unicode);
   }
 
   /** The result for scripts: one line on stdout. */
@@ -85,7 +104,7 @@ export class Output {
       return;
     }
     this.spinner?.stop();
-    this.spinner = this.oraFactory(text).start();
+    this.spinner = this.oraFactory(this.human(text)).start();
     spinning.add(this);
   }
 
@@ -94,7 +113,7 @@ export class Output {
     const text = `${label} ${formatProgress(view)}`;
     if (this.oraFactory) {
       if (!this.spinner) this.startSpinner(text);
-      else this.spinner.text = text;
+      else this.spinner.text = this.human(text);
       return;
     }
     const percent = progressPercent(view);
@@ -118,7 +137,7 @@ export class Output {
     if (this.quiet) return;
     if (this.oraFactory) {
       if (!this.spinner) this.startSpinner(text);
-      else this.spinner.text = text;
+      else this.spinner.text = this.human(text);
       return;
     }
     if (text !== this.lastPlainText) {
@@ -131,8 +150,13 @@ export class Output {
   stopSpinner(finalLine?: string, ok = true): void {
     if (this.spinner) {
       if (finalLine === undefined) this.spinner.stop();
-      else if (ok) this.spinner.succeed(finalLine);
-      else this.spinner.fail(finalLine);
+      else {
+        const { unicode, color } = this.caps;
+        const symbol = ok
+          ? paint(unicode ? '✔' : '+', 'green', color)
+          : paint(unicode ? '✖' : 'x', 'red', color);
+        this.spinner.stopAndPersist({ symbol, text: this.human(finalLine) });
+      }
       this.spinner = undefined;
       spinning.delete(this);
       return;
@@ -141,13 +165,14 @@ export class Output {
   }
 
   private line(message: string): void {
+    const text = `${this.human(message)}\n`;
     if (this.spinner) {
       // Print above the spinner without leaving a broken frame behind.
       this.spinner.clear();
-      this.ctx.stderr.write(`${message}\n`);
+      this.ctx.stderr.write(text);
       this.spinner.render();
       return;
     }
-    this.ctx.stderr.write(`${message}\n`);
+    this.ctx.stderr.write(text);
   }
 }

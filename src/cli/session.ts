@@ -23,11 +23,12 @@ export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Out
     if (!interactive || !isVuploadError(error) || error.code !== 'notLoggedIn') throw error;
     out.info(`Profile "${globals.profile}" is not logged in; starting the login in your browser.`);
     const { login } = await import('../auth/login.js');
+    const { consentOptions } = await import('./browser.js');
     await login({
       secrets,
       profile: globals.profile,
       configDir: dir,
-      openBrowser: ctx.openUrl,
+      ...(await consentOptions(ctx, secrets, false, (line) => out.info(line))),
       input: ctx.stdin,
       log: (line) => out.info(line),
       signal: ctx.signal,

@@ -11,6 +11,7 @@ import type { RequestLogEntry, SandboxClient } from './types.js';
 export interface ResolvedOptions {
   storage: 'full' | 'hash';
   accessTokenTtlSec: number;
+  refreshTokenTtlSec?: number;
   processingMs: number;
   sessionTtlMs: number;
   clients: SandboxClient[];

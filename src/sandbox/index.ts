@@ -47,6 +47,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const opts: ResolvedOptions = {
     storage: options.storage ?? 'full',
     accessTokenTtlSec: options.accessTokenTtlSec ?? 3600,
+    ...(options.refreshTokenTtlSec !== undefined ? { refreshTokenTtlSec: options.refreshTokenTtlSec } : {}),
     processingMs: options.processingMs ?? 3000,
     sessionTtlMs: options.sessionTtlMs ?? 7 * 24 * 3600 * 1000,
     clients: options.clients ?? [{ ...SANDBOX_CLIENT }],

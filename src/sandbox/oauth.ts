@@ -48,7 +48,17 @@ export function isLoopbackRedirect(uri: string): boolean {
 function issue(core: Core, user: string, clientId: string, scopes: string[], ttlSec: number, grant?: string) {
   const state = core.store.state;
   const refresh = grant ?? `1//sandbox-${randomId(43)}`;
-  if (!grant) state.tokens[refresh] = { kind: 'refresh', user, clientId, scopes };
+  const refreshTtl = core.opts.refreshTokenTtlSec;
+  if (!grant) {
+    state.tokens[refresh] = {
+      kind: 'refresh',
+      user,
+      clientId,
+      scopes,
+      ...(refreshTtl !== undefined ? { expiresAt: core.now() + refreshTtl * 1000 } : {}),
+    };
+  }
+  const refreshExpiresAt = state.tokens[refresh]?.expiresAt;
   const access = `ya29.sandbox-${randomId(64)}`;
   state.tokens[access] = {
     kind: 'access',
@@ -62,6 +72,10 @@ function issue(core: Core, user: string, clientId: string, scopes: string[], ttl
     access_token: access,
     refresh_token: refresh,
     expires_in: ttlSec,
+    // Google adds this for grants that end by themselves ("Testing" apps, time-based access).
+    ...(refreshExpiresAt !== undefined
+      ? { refresh_token_expires_in: Math.max(0, Math.floor((refreshExpiresAt - core.now()) / 1000)) }
+      : {}),
     scope: scopes.join(' '),
     token_type: 'Bearer' as const,
   };
@@ -213,7 +227,11 @@ export async function token(ctx: Ctx, core: Core): Promise<void> {
     const refresh = form.get('refresh_token');
     if (!refresh) throw new OAuthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
     const rec = state.tokens[refresh];
-    if (rec?.kind !== 'refresh' || rec.revoked) {
+    if (
+      rec?.kind !== 'refresh' ||
+      rec.revoked ||
+      (rec.expiresAt !== undefined && rec.expiresAt <= core.now())
+    ) {
       throw new OAuthError(400, 'invalid_grant', 'Token has been expired or revoked.');
     }
     if (rec.clientId !== known.clientId) throw new OAuthError(400, 'unauthorized_client', 'Unauthorized');

@@ -20,6 +20,11 @@ export interface SandboxOptions {
   storage?: 'full' | 'hash';
   /** Default 3600. */
   accessTokenTtlSec?: number;
+  /**
+   * Refresh tokens expire after this long, as Google's do for apps whose OAuth consent screen is in "Testing"
+   * (7 days: 604800); token answers then carry `refresh_token_expires_in`. Default: they never expire.
+   */
+  refreshTokenTtlSec?: number;
   /** How long simulated processing takes after an upload. Default 3000. */
   processingMs?: number;
   /** Default 10000 units a day (reset at midnight America/Los_Angeles). */
@@ -143,6 +148,8 @@ export interface TokenResponse {
   access_token: string;
   refresh_token: string;
   expires_in: number;
+  /** Only when refresh tokens expire (SandboxOptions.refreshTokenTtlSec). */
+  refresh_token_expires_in?: number;
   scope: string;
   token_type: 'Bearer';
 }

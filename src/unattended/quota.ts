@@ -129,6 +129,15 @@ export class QuotaLedger {
     return data.accounts[account]?.[pacificDay(now)] ?? { spent: 0 };
   }
 
+  /** Every account the ledger knows, with today's usage (Pacific day of `now`), sorted by name. */
+  async allToday(now = new Date(this.clock.now())): Promise<Array<{ account: string; day: QuotaDay }>> {
+    const { accounts } = await this.read();
+    const key = pacificDay(now);
+    return Object.keys(accounts)
+      .sort()
+      .map((account) => ({ account, day: accounts[account]?.[key] ?? { spent: 0 } }));
+  }
+
   /** Adds `units` to today's total and returns the new total. */
   async spend(account: string, units: number): Promise<number> {
     return (await this.update(account, (day) => ({ ...day, spent: day.spent + units }))).spent;

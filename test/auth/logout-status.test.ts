@@ -123,6 +123,7 @@ describe('readAuthStatus', () => {
       tokenFile: tokenPath(dir, 'default'),
       scopes: ['https://www.googleapis.com/auth/youtube', 'https://www.googleapis.com/auth/youtube.upload'],
       expiryDate: 2_000,
+      refreshTokenExpiry: null,
       accessTokenExpired: false,
       hasRefreshToken: true,
       clientId: 'cid',

@@ -1,7 +1,7 @@
 // This file runs vupload for tests: in-process with captured streams (fast), or as a real child process.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough, type Readable, Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CliContext } from '../../src/cli/context.js';
 import { run } from '../../src/cli/main.js';
@@ -17,7 +17,10 @@ class Capture extends Writable {
   text = '';
   isTTY: boolean;
   columns = 100;
-  constructor(tty: boolean) {
+  constructor(
+    tty: boolean,
+    private readonly onText?: (text: string) => void,
+  ) {
     super();
     this.isTTY = tty;
   }
@@ -33,6 +36,7 @@ class Capture extends Writable {
   }
   override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
     this.text += chunk.toString();
+    this.onText?.(chunk.toString());
     done();
   }
 }
@@ -42,7 +46,10 @@ export interface RunOptions {
   cwd?: string;
   /** Pretend stdin/stdout/stderr are terminals. */
   tty?: boolean;
-  stdin?: string;
+  /** What the user types: all at once (a string), or a stream the test writes to as it goes. */
+  stdin?: string | Readable;
+  /** Sees stderr as it is written. */
+  onStderr?: (text: string) => void;
   openUrl?: (url: string) => Promise<void>;
   signal?: AbortSignal;
 }
@@ -50,10 +57,12 @@ export interface RunOptions {
 /** Runs the CLI in this process; the environment is exactly `env` (nothing inherited). */
 export async function runCli(argv: string[], options: RunOptions = {}): Promise<CliResult> {
   const stdout = new Capture(Boolean(options.tty));
-  const stderr = new Capture(Boolean(options.tty));
-  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  const stderr = new Capture(Boolean(options.tty), options.onStderr);
+  const stdin = (typeof options.stdin === 'object' ? options.stdin : new PassThrough()) as Readable & {
+    isTTY?: boolean;
+  };
   stdin.isTTY = Boolean(options.tty);
-  if (options.stdin !== undefined) stdin.end(options.stdin);
+  if (typeof options.stdin === 'string') (stdin as PassThrough).end(options.stdin);
   const ctx: CliContext = {
     env: { TERM: 'xterm', ...options.env },
     cwd: options.cwd ?? process.cwd(),

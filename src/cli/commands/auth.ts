@@ -5,6 +5,7 @@ import { configDir } from '../../paths.js';
 import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
+import { registerAuthList } from './auth-list.js';
 
 async function secretsFor(ctx: CliContext, globals: GlobalOptions) {
   const { loadClientSecrets } = await import('../../auth/client-secrets.js');
@@ -51,6 +52,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         const scopes = scopesFor(flags.scope);
         const secrets = await secretsFor(ctx, globals);
         const { login } = await import('../../auth/login.js');
+        const { consentOptions } = await import('../browser.js');
         const result = await login({
           secrets,
           profile: globals.profile,
@@ -58,8 +60,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
           scopes,
           port,
           timeoutMs,
-          noBrowser: !flags.browser,
-          openBrowser: ctx.openUrl,
+          ...(await consentOptions(ctx, secrets, !flags.browser, (line) => out.info(line))),
           input: ctx.stdin,
           log: (line) => out.info(line),
           signal: ctx.signal,
@@ -107,7 +108,9 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         );
       }
       const { openYouTube } = await import('../session.js');
-      const { yt } = await openYouTube(ctx, globals, out);
+      const { auth: session, yt } = await openYouTube(ctx, globals, out);
+      // A refresh here (not inside the API call) reports a dead login with what is known about its end.
+      await session.headers();
       const channel = await yt.getMyChannel();
       const fresh = await readAuthStatus({
         profile: globals.profile,
@@ -146,6 +149,18 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     .action(async (flags: { revoke?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
+      const { resolveProvider } = await import('../providers/index.js');
+      if ((await resolveProvider(globals, ctx)) === 'youku') {
+        const { deleteYoukuToken } = await import('../../youku/token-store.js');
+        const removed = await deleteYoukuToken(configDir(ctx.env), globals.profile);
+        if (globals.json) out.resultJson({ profile: globals.profile, provider: 'youku', removed });
+        out.info(
+          removed
+            ? `Removed the saved Youku login of profile "${globals.profile}".`
+            : `Profile "${globals.profile}" is not logged in to Youku: there was no saved login to remove.`,
+        );
+        return;
+      }
       const { logout } = await import('../../auth/logout.js');
       const secrets = flags.revoke ? await secretsFor(ctx, globals).catch(() => undefined) : undefined;
       const result = await logout({
@@ -155,11 +170,10 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         ...(secrets ? { secrets } : {}),
       });
       if (globals.json) out.resultJson(result);
-      out.info(
-        result.removed
-          ? `Removed the saved login of profile "${result.profile}".`
-          : `Profile "${result.profile}" had no saved login.`,
-      );
+      if (!result.removed) {
+        out.info(`Profile "${result.profile}" is not logged in: there was no saved login to remove.`);
+        if (result.revoke === 'notRequested' || result.revoke === 'nothingToRevoke') return;
+      } else out.info(`Removed the saved login of profile "${result.profile}".`);
       const revokeText: Record<string, string> = {
         notRequested: 'Tokens were not revoked at Google (add --revoke to do that).',
         revoked: 'The tokens were revoked at Google.',
@@ -203,5 +217,6 @@ export function registerAuth(program: Command, ctx: CliContext): void {
       );
     });
 
+  registerAuthList(auth, ctx);
   program.addCommand(auth);
 }

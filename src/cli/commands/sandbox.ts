@@ -1,7 +1,8 @@
 // This file is `vupload sandbox`: runs the local YouTube emulator in the foreground and says how to point vupload at it.
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writePrivateJson } from '../../fsutil.js';
+import { writePrivateFile, writePrivateJson } from '../../fsutil.js';
 import { stateDir } from '../../paths.js';
 import type { CliContext } from '../context.js';
 import { parseIntegerOption, parseShareOption } from '../options.js';
@@ -12,6 +13,7 @@ interface SandboxFlags {
   hashOnly?: boolean;
   processingMs?: string;
   tokenTtl?: string;
+  refreshTokenTtl?: string;
   quota?: string;
   createdShare?: string;
   logRequests?: boolean;
@@ -20,13 +22,19 @@ interface SandboxFlags {
 export function registerSandbox(program: Command, ctx: CliContext): void {
   program
     .command('sandbox')
-    .description('run a local emulator of the YouTube API and Google OAuth (no quota, no Google account)')
-    .option('--port <n>', 'port on 127.0.0.1 (default: a free one)')
+    .description(
+      'run a local emulator of the YouTube API and Google OAuth on 127.0.0.1 (no Google account needed)',
+    )
+    .option('--port <n>', 'port on 127.0.0.1 (default: the one this --dir used last, else a free one)')
     .option('--dir <dir>', 'where uploads and state are kept (survives restarts)')
     .option('--hash-only', 'keep only size and sha256 of uploaded media (for large test files)')
     .option('--processing-ms <ms>', 'how long simulated processing takes', '5000')
     .option('--token-ttl <seconds>', 'access token lifetime', '3600')
-    .option('--quota <units>', 'daily quota in units', '10000')
+    .option(
+      '--refresh-token-ttl <seconds>',
+      'refresh tokens end after this long, like a Google app in "Testing" (604800); default: never',
+    )
+    .option('--quota <units>', 'daily quota of the emulated project, in units', '10000')
     .option('--created-share <F>', 'share of completions answered 201 Created instead of 200 (0 to 1)', '0')
     .option('--log-requests', 'print each request on stderr')
     .addHelpText(
@@ -34,19 +42,38 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
       '\nThe env lines it prints on stdout point vupload at the sandbox, e.g.:\n  vupload sandbox --dir /tmp/yt > /tmp/yt.env &  then  . /tmp/yt.env && vupload auth login',
     )
     .action(async (flags: SandboxFlags) => {
-      const port = parseIntegerOption('--port', flags.port ?? '0', 0, 65535);
       const dir = resolve(ctx.cwd, flags.dir ?? join(stateDir(ctx.env), 'sandbox'));
+      // Logins remember their token endpoint's address: the same --dir keeps its port, so they keep working.
+      const portFile = join(dir, 'port');
+      const saved = flags.port === undefined ? await readSavedPort(portFile) : undefined;
+      const port = saved ?? parseIntegerOption('--port', flags.port ?? '0', 0, 65535);
       const { startSandbox } = await import('../../sandbox/index.js');
-      const sandbox = await startSandbox({
-        port,
-        dir,
-        storage: flags.hashOnly ? 'hash' : 'full',
-        processingMs: parseIntegerOption('--processing-ms', flags.processingMs ?? '5000', 0, 86_400_000),
-        accessTokenTtlSec: parseIntegerOption('--token-ttl', flags.tokenTtl ?? '3600', 1, 86_400),
-        dailyQuota: parseIntegerOption('--quota', flags.quota ?? '10000', 0, 1_000_000_000),
-        createdShare: parseShareOption('--created-share', flags.createdShare ?? '0'),
-        log: flags.logRequests ? (line) => ctx.stderr.write(`${line}\n`) : undefined,
-      });
+      const start = (on: number) =>
+        startSandbox({
+          port: on,
+          dir,
+          storage: flags.hashOnly ? 'hash' : 'full',
+          processingMs: parseIntegerOption('--processing-ms', flags.processingMs ?? '5000', 0, 86_400_000),
+          accessTokenTtlSec: parseIntegerOption('--token-ttl', flags.tokenTtl ?? '3600', 1, 86_400),
+          ...(flags.refreshTokenTtl !== undefined
+            ? { refreshTokenTtlSec: parseIntegerOption('--refresh-token-ttl', flags.refreshTokenTtl, 1, 1e9) }
+            : {}),
+          dailyQuota: parseIntegerOption('--quota', flags.quota ?? '10000', 0, 1_000_000_000),
+          createdShare: parseShareOption('--created-share', flags.createdShare ?? '0'),
+          log: flags.logRequests ? (line) => ctx.stderr.write(`${line}\n`) : undefined,
+        });
+      let sandbox: Awaited<ReturnType<typeof start>>;
+      try {
+        sandbox = await start(port);
+      } catch (error) {
+        if (saved === undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        sandbox = await start(0);
+        ctx.stderr.write(
+          `Port ${saved}, which this sandbox used last, is taken; listening on ${sandbox.port} instead. ` +
+            'Logins saved against the old port must log in again (vupload auth login).\n',
+        );
+      }
+      await writePrivateFile(portFile, `${sandbox.port}\n`);
       const secretsFile = join(dir, 'client_secrets.json');
       await writePrivateJson(secretsFile, sandbox.clientSecrets());
       const lines = [
@@ -60,7 +87,7 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
         [
           `vupload sandbox listening on ${sandbox.url} (data in ${dir})`,
           'Point vupload at it with the lines above (they keep your real logins untouched), then:',
-          '  vupload auth login            # the sandbox consents at once',
+          '  vupload auth login            # no browser needed: vupload consents to the sandbox itself',
           '  vupload --file video.mp4 --title "Test"',
           `Faults for testing: curl -X POST ${sandbox.url}/__sandbox/faults -d '{"on":"upload-chunk","status":503}'`,
           'Stop with Ctrl-C.',
@@ -74,4 +101,11 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
       await sandbox.close();
       ctx.stderr.write('sandbox stopped\n');
     });
+}
+
+/** The port saved by the last run with this --dir, if any. */
+async function readSavedPort(file: string): Promise<number | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const port = Number(text?.trim());
+  return Number.isInteger(port) && port > 0 && port <= 65535 ? port : undefined;
 }

@@ -97,7 +97,7 @@ An interrupted upload resumes when the same command is run again; content upload
       }));
       process.exitCode = await runQueue(items, flags, globals, ctx, { single: all.length === 1, provider });
     });
-  program.addCommand(upload);
+  program.addCommand(upload, { isDefault: true });
 
   const batch = new Command('batch')
     .description(

@@ -1,0 +1,97 @@
+// This file is `vupload quota`: units spent and left today per profile (from the local ledger), and when they reset.
+import type { Command } from 'commander';
+import { configDir, stateDir } from '../../paths.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { formatDuration } from '../format.js';
+import { parseIntegerOption } from '../options.js';
+import { Output } from '../output.js';
+
+const PACIFIC = 'America/Los_Angeles';
+
+/** `2026-01-03 00:00 PST` in `timeZone` (undefined: this machine's). */
+export function formatInZone(date: Date, timeZone?: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${get('timeZoneName')}`;
+}
+
+export function registerQuota(program: Command, ctx: CliContext): void {
+  program
+    .command('quota')
+    .description('quota units spent and left today per profile, and when the quota resets')
+    .option('--quota <units>', 'daily budget of a profile in units (default 10000, or $VUPLOAD_QUOTA)')
+    .addHelpText(
+      'after',
+      "\nThe counts come from vupload's own ledger: units spent by other programs with the same Google project are not in it.",
+    )
+    .action(async (flags: { quota?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const out = await Output.create(ctx, globals);
+      const { QuotaLedger, pacificDay } = await import('../../unattended/quota.js');
+      const { nextQuotaReset } = await import('../../youtube/errors.js');
+      const { listProfiles } = await import('../../auth/token-store.js');
+      const raw = flags.quota ?? ctx.env.VUPLOAD_QUOTA ?? '10000';
+      const budget = parseIntegerOption(
+        flags.quota !== undefined ? '--quota' : 'VUPLOAD_QUOTA',
+        raw,
+        1,
+        1e12,
+      );
+      const now = new Date(ctx.now());
+      const ledger = QuotaLedger.inStateDir(stateDir(ctx.env), { now: ctx.now, sleep: ctx.sleep });
+      const usage = new Map((await ledger.allToday(now)).map((u) => [u.account, u.day]));
+      // --profile (or $VUPLOAD_PROFILE) names one profile; otherwise every profile with a login or a ledger entry.
+      const named = cmd.getOptionValueSourceWithGlobals('profile') !== 'default';
+      const profiles = named
+        ? [globals.profile]
+        : [...new Set([...(await listProfiles(configDir(ctx.env))), ...usage.keys()])].sort();
+      const resetAt = nextQuotaReset(now);
+      const rows = profiles.map((profile) => {
+        const day = usage.get(profile) ?? { spent: 0 };
+        const exhausted = day.exhausted === true;
+        return {
+          profile,
+          provider: 'youtube',
+          day: pacificDay(now),
+          spent: day.spent,
+          budget,
+          left: exhausted ? 0 : Math.max(0, budget - day.spent),
+          exhausted,
+          resetAt: resetAt.toISOString(),
+          resetLocal: formatInZone(resetAt),
+          resetPacific: formatInZone(resetAt, PACIFIC),
+        };
+      });
+      if (globals.json) {
+        for (const row of rows) out.result(JSON.stringify(row));
+        return;
+      }
+      if (rows.length === 0) out.info('No profile has logged in or spent quota yet.');
+      const width = Math.max(7, ...rows.map((r) => r.profile.length));
+      if (rows.length > 0)
+        out.result(`${'profile'.padEnd(width)}  ${'spent'.padStart(6)}  ${'left'.padStart(6)}`);
+      for (const r of rows) {
+        const note = r.exhausted ? '  (YouTube answered quotaExceeded today)' : '';
+        out.result(
+          `${r.profile.padEnd(width)}  ${String(r.spent).padStart(6)}  ${String(r.left).padStart(6)}${note}`,
+        );
+      }
+      const wait = formatDuration((resetAt.getTime() - now.getTime()) / 1000);
+      out.info(
+        `Quota day ${pacificDay(now)} (Pacific time), budget ${budget} units a profile. It resets at ` +
+          `${formatInZone(resetAt, PACIFIC)} = ${formatInZone(resetAt)} here, in ${wait}.`,
+      );
+      out.info(
+        'Spent units include those reserved by uploads still running: vupload counts them before it starts.',
+      );
+    });
+}

@@ -1,6 +1,7 @@
 // This file finds and validates the OAuth client's client_secrets.json (API-NOTES §8, README "Getting a client_secrets.json").
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { checkCredentialUrl } from '../credential-url.js';
 import { authError, type VuploadError } from '../errors.js';
 import type { Env } from '../paths.js';
 
@@ -87,7 +88,8 @@ function optionalUrl(file: string, section: Record<string, unknown>, key: string
   if (typeof value !== 'string' || !/^https?:\/\/[^/]/.test(value) || !URL.canParse(value)) {
     throw secretsError(file, `"${key}" is not an http(s) URL`);
   }
-  return value;
+  // The client secret, the authorization code and the refresh token go to these endpoints.
+  return checkCredentialUrl(value, `client secrets ${file}: "${key}"`);
 }
 
 /** Google's revoke URL for Google's token endpoint, else `<origin of token_uri>/revoke` (e.g. the sandbox). */

@@ -6,6 +6,9 @@ import type { Output } from './output.js';
 
 /** Loads client secrets and the saved login; starts a login only when a person is at a terminal. */
 export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Output) {
+  // The login is opened only to call the API: a refused API address (plain HTTP off this machine) stops the command
+  // here, before a token refresh or any other request.
+  apiUrl(globals, ctx.env);
   const { loadClientSecrets } = await import('../auth/client-secrets.js');
   const { getAuth } = await import('../auth/session.js');
   const dir = configDir(ctx.env);

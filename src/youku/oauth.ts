@@ -1,11 +1,18 @@
 // This file is Youku's OAuth 2 code flow (loopback redirect) and refresh, and the YoukuAuth built on stored tokens.
 import { randomBytes } from 'node:crypto';
 import { startLoopback } from '../auth/loopback.js';
+import { checkCredentialUrl } from '../credential-url.js';
 import { authError, VuploadError } from '../errors.js';
 import { type Clock, createHttpTransport, systemClock, type Transport } from '../upload/index.js';
 import { youkuCall } from './http.js';
 import { YOUKU_API_URL, type YoukuAuth } from './options.js';
-import { readYoukuToken, writeYoukuToken, type YoukuStoredToken, youkuLoginHint } from './token-store.js';
+import {
+  readYoukuToken,
+  writeYoukuToken,
+  type YoukuStoredToken,
+  youkuLoginHint,
+  youkuTokenPath,
+} from './token-store.js';
 
 /** The authorization-code endpoints live on the older host (API-NOTES §10); refresh goes to the API host. */
 export const YOUKU_OAUTH_URL = 'https://openapi.youku.com/v2';
@@ -45,6 +52,7 @@ function tokenAnswer(a: Record<string, unknown>): YoukuTokenAnswer {
 
 /** Any refusal of the token endpoint is an auth problem (exit 3); the body's code is kept, never the secrets. */
 async function tokenCall(transport: Transport, url: string, params: Record<string, string>, what: string) {
+  checkCredentialUrl(url, "Youku's token endpoint");
   try {
     return tokenAnswer(await youkuCall(transport, { method: 'POST', url, params }));
   } catch (error) {
@@ -109,6 +117,9 @@ export async function youkuLogin(
   o: YoukuLoginOptions,
 ): Promise<{ profile: string; file: string; expiresAt: number | null }> {
   const clock = o.clock ?? systemClock;
+  // Checked before the browser is sent anywhere: the code exchange and later refreshes carry secrets there.
+  checkCredentialUrl(o.oauthUrl ?? YOUKU_OAUTH_URL, 'the Youku OAuth URL (VUPLOAD_YOUKU_OAUTH_URL)');
+  checkCredentialUrl(o.apiUrl ?? YOUKU_API_URL, 'the Youku API URL');
   const state = randomBytes(24).toString('base64url');
   const listener = await startLoopback({ state, port: o.port });
   const own = o.transport ? undefined : createHttpTransport();
@@ -178,6 +189,7 @@ export function createYoukuAuth(o: {
     const t = await load();
     const own = o.transport ? undefined : createHttpTransport();
     try {
+      checkCredentialUrl(t.api_url, `the api_url of ${youkuTokenPath(o.configDir, o.profile)}`);
       const a = await refreshYoukuToken({
         apiUrl: t.api_url,
         clientId: t.client_id,

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { checkCredentialUrl } from '../credential-url.js';
 import { authError, type VuploadError } from '../errors.js';
+import { assertPrivateDir } from '../fsutil.js';
 import type { Env } from '../paths.js';
 
 export const GOOGLE_AUTH_URI = 'https://accounts.google.com/o/oauth2/v2/auth';
@@ -56,6 +57,8 @@ export async function loadClientSecrets(options: LoadClientSecretsOptions): Prom
     join(options.configDir, 'client_secrets.json'),
   ];
   for (const file of candidates) {
+    // Another user who can write the config directory must not be able to plant the OAuth client.
+    if (file === candidates[1]) await assertPrivateDir(options.configDir, 'config directory');
     const text = await readIfExists(file);
     if (text !== undefined) return parseClientSecrets(text, file);
   }

@@ -173,9 +173,14 @@ export function createYoukuAuth(o: {
   profile: string;
   transport?: Transport;
   clock?: Clock;
+  /** The refreshed login could not be saved: told with the file and the error, and the run goes on in memory. */
+  onSaveError?: (file: string, error: unknown) => void;
 }): YoukuAuth {
+  let kept: YoukuStoredToken | undefined;
   const clock = o.clock ?? systemClock;
   const load = async (): Promise<YoukuStoredToken> => {
+    // A refresh that could not be saved lives on in memory for this run.
+    if (kept) return kept;
     const t = await readYoukuToken(o.configDir, o.profile);
     if (!t)
       throw authError(
@@ -205,7 +210,14 @@ export function createYoukuAuth(o: {
         expiry_date: a.expires_in ? now + a.expires_in * 1000 : null,
         updated_at: new Date(now).toISOString(),
       };
-      await writeYoukuToken(o.configDir, next);
+      try {
+        await writeYoukuToken(o.configDir, next);
+        kept = undefined;
+      } catch (error) {
+        if (!o.onSaveError) throw error;
+        if (!kept) o.onSaveError(youkuTokenPath(o.configDir, o.profile), error);
+        kept = next;
+      }
       return next;
     } finally {
       own?.close();

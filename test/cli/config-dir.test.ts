@@ -1,8 +1,10 @@
-// This file tests the rules for vupload's directories: a private config, a shared state directory left alone.
+// This file tests the rules for vupload's directories: private config, shared state left alone, read-only config.
 import assert from 'node:assert/strict';
-import { chmod, chown, mkdir, stat } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { spawnCli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
@@ -78,5 +80,31 @@ describe("vupload's directories", () => {
     assert.equal(await mode(shared), 0o2775);
     assert.equal((await mode(join(shared, 'history.jsonl'))) & 0o777, 0o600);
     assert.equal((await mode(join(shared, 'locks'))) & 0o777, 0o700);
+  });
+
+  test('a read-only config directory: the refreshed token cannot be saved, the upload still succeeds with a warning', async () => {
+    const tokenFile = join(config, 'tokens', 'default.json');
+    const stored = JSON.parse(await readFile(tokenFile, 'utf8')) as Record<string, unknown>;
+    // Expired, so the run must refresh, and then fails to cache the new token.
+    await writeFile(tokenFile, JSON.stringify({ ...stored, expiry_date: 1 }));
+    const before = await readFile(tokenFile, 'utf8');
+    const video = await makeVideo(join(t.dir, 'readonly.mp4'), 100_000);
+    const mark = t.sb.requests.length;
+    const result = await spawnCli(['--file', video], {
+      env: { ...t.env, VUPLOAD_TEST_READONLY: config },
+      nodeArgs: ['--import', join(repoRoot, 'dist/test/helpers/readonly-preload.js')],
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^[A-Za-z0-9_-]{11}\n$/);
+    assert.ok(
+      result.stderr.includes(`warning: could not save the refreshed login to ${tokenFile} (EROFS)`),
+      result.stderr,
+    );
+    assert.doesNotMatch(result.stderr, /Could not reach/);
+    assert.ok(
+      t.since(mark).some((r) => r.kind === 'token'),
+      'the token was refreshed',
+    );
+    assert.equal(await readFile(tokenFile, 'utf8'), before, 'the read-only file was not changed');
   });
 });

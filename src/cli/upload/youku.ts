@@ -8,6 +8,7 @@ import { formatBytes } from '../format.js';
 import { metadataInputFromFlags } from '../metadata-flags.js';
 import { parseIntegerOption } from '../options.js';
 import { youkuApiRoot } from '../providers/youku.js';
+import { tokenSaveWarning } from '../session.js';
 import { checkVideoFile, type UploadFlags, type UploadPlan } from './prepare.js';
 import {
   COMMON_FLAGS,
@@ -138,7 +139,13 @@ async function upload(run: ProviderRun): Promise<ProviderResult> {
   const youku = await import('../../youku/index.js');
   const label = basename(plan.file);
   const client = await youku.loadYoukuClient(ctx.env, configDir(ctx.env));
-  const auth = youku.createYoukuAuth({ configDir: configDir(ctx.env), profile: globals.profile, clock: ctx });
+  const onSaveError = (file: string, error: unknown) => out.warn(tokenSaveWarning(file, error));
+  const auth = youku.createYoukuAuth({
+    configDir: configDir(ctx.env),
+    profile: globals.profile,
+    clock: ctx,
+    onSaveError,
+  });
   const fields = youkuFields(plan);
   out.startSpinner(`Connecting to upload ${label} to Youku…`);
   const result = await youku

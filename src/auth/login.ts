@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { CodeChallengeMethod, type Credentials } from 'google-auth-library';
 import { authError, ExitCode, VuploadError } from '../errors.js';
 import type { ClientSecrets } from './client-secrets.js';
-import { type FinalOutcome, startLoopback } from './loopback.js';
+import { type FinalOutcome, failureReason, startLoopback } from './loopback.js';
 import { createOAuthClient } from './oauth-client.js';
 import { readPastedRedirect } from './paste.js';
 import { DEFAULT_SCOPES, missingScopes, parseScopes } from './scopes.js';
@@ -119,6 +119,8 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     options.noBrowser && options.input
       ? readPastedRedirect({ input: options.input, state, redirectUri: listener.redirectUri, log })
       : undefined;
+  let opening: Promise<void> | undefined;
+  let failure: unknown;
   try {
     const client = createOAuthClient(secrets, listener.redirectUri);
     const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
@@ -152,11 +154,10 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     } else {
       log('Opening the browser to log in. If it does not open, visit:');
       log(authUrl);
-      try {
-        await options.openBrowser(authUrl);
-      } catch {
-        log('Could not open a browser; open the address above yourself.');
-      }
+      // Not awaited before the wait: an opener may wait for the page, which shows only once the login is over.
+      opening = Promise.resolve()
+        .then(() => options.openBrowser(authUrl))
+        .catch(() => log('Could not open a browser; open the address above yourself.'));
     }
     const outcome = await waiting;
     if (outcome.kind === 'error') throw refusedError(outcome.error);
@@ -204,8 +205,18 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
       tokenFile,
       replaced,
     };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     paste?.close();
+    // The browser learns the outcome only now: success once the code was exchanged and the login saved.
+    await listener.answer(
+      failure === undefined
+        ? { ok: true, detail: `profile "${profile}"` }
+        : { ok: false, reason: failureReason(failure) },
+    );
     await listener.close();
+    await opening;
   }
 }

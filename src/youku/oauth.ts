@@ -1,6 +1,6 @@
 // This file is Youku's OAuth 2 code flow (loopback redirect) and refresh, and the YoukuAuth built on stored tokens.
 import { randomBytes } from 'node:crypto';
-import { startLoopback } from '../auth/loopback.js';
+import { failureReason, startLoopback } from '../auth/loopback.js';
 import { checkCredentialUrl } from '../credential-url.js';
 import { authError, VuploadError } from '../errors.js';
 import { type Clock, createHttpTransport, systemClock, type Transport } from '../upload/index.js';
@@ -124,8 +124,13 @@ export async function youkuLogin(
   const listener = await startLoopback({ state, port: o.port });
   const own = o.transport ? undefined : createHttpTransport();
   const timeout = new AbortController();
+  // Not awaited first: an opener may wait for the page, which shows only once the login is over.
+  const opening = Promise.resolve().then(() =>
+    o.openBrowser(youkuAuthorizeUrl({ ...o, redirectUri: listener.redirectUri, state })),
+  );
+  let failure: unknown;
   try {
-    await o.openBrowser(youkuAuthorizeUrl({ ...o, redirectUri: listener.redirectUri, state }));
+    await Promise.race([opening, listener.result]);
     const timer = clock.sleep(o.timeoutMs ?? 5 * 60_000, timeout.signal).then(() => undefined);
     const outcome = await Promise.race([listener.result, timer.catch(() => undefined)]);
     if (!outcome)
@@ -157,10 +162,19 @@ export async function youkuLogin(
       file: await writeYoukuToken(o.configDir, token),
       expiresAt: token.expiry_date,
     };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     timeout.abort();
+    await listener.answer(
+      failure === undefined
+        ? { ok: true, detail: `Youku, profile "${o.profile}"` }
+        : { ok: false, reason: failureReason(failure) },
+    );
     await listener.close();
     own?.close();
+    await opening.catch(() => undefined);
   }
 }
 

@@ -1,14 +1,11 @@
 // This file tests that OAuth credentials go only over HTTPS or to this machine, and only to the hosts they belong to.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startYoukuSandbox, YOUKU_SANDBOX_CLIENT } from '../../src/sandbox/youku/index.js';
-import { runCli } from '../helpers/cli.js';
-import { type CliEnv, cliEnv, playBrowser } from './env.js';
+import { type CliEnv, cliEnv, playBrowser, type YoukuCliEnv, youkuCliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
 /** `.invalid` never resolves (RFC 6761): the old code failed there with a network error after sending nothing. */
@@ -127,46 +124,33 @@ describe("an upload session must live on the API's host", () => {
 });
 
 describe("Youku's API and OAuth addresses follow the same rule", () => {
-  let sb: Awaited<ReturnType<typeof startYoukuSandbox>>;
-  let dir: string;
-  let env: Record<string, string>;
+  let y: YoukuCliEnv;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vupload-side-youku-'));
-    sb = await startYoukuSandbox({ confirmDelayChecks: 1 });
-    env = {
-      HOME: dir,
-      VUPLOAD_CONFIG_DIR: join(dir, 'config'),
-      VUPLOAD_STATE_DIR: join(dir, 'state'),
-      VUPLOAD_YOUKU_API_URL: sb.url,
-      VUPLOAD_YOUKU_CLIENT_ID: YOUKU_SANDBOX_CLIENT.clientId,
-      VUPLOAD_YOUKU_CLIENT_SECRET: YOUKU_SANDBOX_CLIENT.clientSecret,
-    };
+    y = await youkuCliEnv();
   });
-  after(async () => {
-    await sb.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => y.close());
 
   test('a plain-HTTP Youku API or OAuth address off this machine is refused with exit 2, nothing sent', async () => {
-    const login = await runCli(['auth', 'login', '--provider', 'youku'], {
-      env,
-      cwd: dir,
-      openUrl: playBrowser,
-    });
+    const login = await y.run(['auth', 'login', '--provider', 'youku'], { openUrl: playBrowser });
     assert.equal(login.code, 0, login.stderr);
-    await mkdir(join(dir, 'v'), { recursive: true });
-    const file = await makeVideo(join(dir, 'v', 'clip.mp4'), 100_000);
-    const mark = sb.requests.length;
-    const upload = await runCli(
-      ['--provider', 'youku', '--file', file, '--tags', 'a', '--api-url', FOREIGN_HTTP],
-      { env, cwd: dir },
-    );
+    await mkdir(join(y.dir, 'v'), { recursive: true });
+    const file = await makeVideo(join(y.dir, 'v', 'clip.mp4'), 100_000);
+    const mark = y.sb.requests.length;
+    const upload = await y.run([
+      '--provider',
+      'youku',
+      '--file',
+      file,
+      '--tags',
+      'a',
+      '--api-url',
+      FOREIGN_HTTP,
+    ]);
     assert.equal(upload.code, 2, upload.stderr);
     assert.match(upload.stderr, /Youku API URL http:\/\/api\.example\.invalid is plain HTTP/);
     let opened = false;
-    const relogin = await runCli(['auth', 'login', '--provider', 'youku'], {
-      env: { ...env, VUPLOAD_YOUKU_OAUTH_URL: 'http://oauth.example.invalid/v2' },
-      cwd: dir,
+    const relogin = await y.run(['auth', 'login', '--provider', 'youku'], {
+      env: { VUPLOAD_YOUKU_OAUTH_URL: 'http://oauth.example.invalid/v2' },
       openUrl: async () => {
         opened = true;
       },
@@ -174,6 +158,6 @@ describe("Youku's API and OAuth addresses follow the same rule", () => {
     assert.equal(relogin.code, 2, relogin.stderr);
     assert.match(relogin.stderr, /Youku OAuth URL .*http:\/\/oauth\.example\.invalid\/v2 is plain HTTP/);
     assert.equal(opened, false);
-    assert.equal(sb.requests.length, mark, 'nothing reached the Youku emulator either');
+    assert.equal(y.sb.requests.length, mark, 'nothing reached the Youku emulator either');
   });
 });

@@ -1,17 +1,68 @@
-// This file holds the one way vupload writes state: to a temp file, fsynced, then renamed, in a 0700 directory.
+// This file holds the one way vupload writes state (temp file, fsync, rename, 0600) and its rules for directories.
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { usageError } from './errors.js';
 
-/** Creates `dir` (and parents) with mode 0700, and tightens it if it already exists with looser bits. */
+/**
+ * Creates `dir` (and missing parents) with mode 0700. A directory that already exists is left as it is: a state
+ * directory the user chose may be shared on purpose (mode 2775), and chmod would strip its setgid bit.
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const info = await stat(dir);
-  if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
+}
+
+/**
+ * Tightens vupload's own subdirectory (tokens/) to owner-only access when it was found readable by others; the
+ * setgid and sticky bits are kept. Best effort: a directory we cannot chmod still works.
+ */
+export async function tightenOwnDir(dir: string): Promise<void> {
+  try {
+    const info = await stat(dir);
+    if ((info.mode & 0o077) !== 0) await chmod(dir, info.mode & 0o7700);
+  } catch {
+    // Missing or not ours: the checks of assertPrivateDir decide whether it may be used.
+  }
+}
+
+/**
+ * Refuses, as ssh does (StrictModes), a directory that other users could plant files in: writable by group or
+ * others, or owned by another user than this one (or root). A missing directory passes: vupload creates it 0700.
+ */
+export async function assertPrivateDir(dir: string, what: string): Promise<void> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (!info.isDirectory()) throw usageError(`the ${what} ${dir} is not a directory.`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid && info.uid !== 0) {
+    throw usageError(
+      `the ${what} ${dir} belongs to another user (uid ${info.uid}); vupload does not trust logins or client ` +
+        'secrets another user could have put there.',
+      `Fix: point VUPLOAD_CONFIG_DIR at a directory of your own, or take this one over: sudo chown -R "$(id -un)" ${shellQuote(dir)}`,
+    );
+  }
+  if ((info.mode & 0o022) !== 0) {
+    const mode = (info.mode & 0o7777).toString(8).padStart(4, '0');
+    throw usageError(
+      `the ${what} ${dir} can be written by other users (mode ${mode}); another user could plant logins or ` +
+        'client secrets there.',
+      `Fix: chmod 700 ${shellQuote(dir)}`,
+    );
+  }
+}
+
+/** `text` as one word for a POSIX shell, for fixes the user can paste. */
+function shellQuote(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /**
  * Writes `data` to `file` atomically with mode 0600 (default): readers see the old file or the new one, never half.
- * The parent directory is created private.
+ * A missing parent directory is created 0700; an existing one is left as it is.
  */
 export async function writePrivateFile(file: string, data: string | Buffer, mode = 0o600): Promise<void> {
   await ensurePrivateDir(dirname(file));

@@ -1,7 +1,9 @@
 // This file finds and validates the OAuth client's client_secrets.json (API-NOTES §8, README "Getting a client_secrets.json").
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { checkCredentialUrl } from '../credential-url.js';
 import { authError, type VuploadError } from '../errors.js';
+import { assertPrivateDir } from '../fsutil.js';
 import type { Env } from '../paths.js';
 
 export const GOOGLE_AUTH_URI = 'https://accounts.google.com/o/oauth2/v2/auth';
@@ -55,6 +57,8 @@ export async function loadClientSecrets(options: LoadClientSecretsOptions): Prom
     join(options.configDir, 'client_secrets.json'),
   ];
   for (const file of candidates) {
+    // Another user who can write the config directory must not be able to plant the OAuth client.
+    if (file === candidates[1]) await assertPrivateDir(options.configDir, 'config directory');
     const text = await readIfExists(file);
     if (text !== undefined) return parseClientSecrets(text, file);
   }
@@ -87,7 +91,8 @@ function optionalUrl(file: string, section: Record<string, unknown>, key: string
   if (typeof value !== 'string' || !/^https?:\/\/[^/]/.test(value) || !URL.canParse(value)) {
     throw secretsError(file, `"${key}" is not an http(s) URL`);
   }
-  return value;
+  // The client secret, the authorization code and the refresh token go to these endpoints.
+  return checkCredentialUrl(value, `client secrets ${file}: "${key}"`);
 }
 
 /** Google's revoke URL for Google's token endpoint, else `<origin of token_uri>/revoke` (e.g. the sandbox). */

@@ -1,5 +1,6 @@
 // This file takes over logins saved by other tools: oauth2client Storage JSON (Google's Python sample) and Go oauth2 tokens.
 import { readFile } from 'node:fs/promises';
+import { checkCredentialUrl } from '../credential-url.js';
 import { ExitCode, VuploadError } from '../errors.js';
 import { type ClientSecrets, GOOGLE_TOKEN_URI, sameTokenIssuer } from './client-secrets.js';
 import { parseScopes } from './scopes.js';
@@ -138,7 +139,11 @@ export async function importCredentials(options: ImportOptions): Promise<ImportR
       'use --client-secrets with the client_secrets.json of the tool that made it, or run: vupload auth login',
     );
   }
-  const tokenUri = creds.tokenUri ?? secrets?.tokenUri ?? GOOGLE_TOKEN_URI;
+  // The saved token_uri decides where `auth logout --revoke` sends the refresh token.
+  const tokenUri = checkCredentialUrl(
+    creds.tokenUri ?? secrets?.tokenUri ?? GOOGLE_TOKEN_URI,
+    `the token_uri of ${file}`,
+  );
   if (secrets && !sameTokenIssuer(tokenUri, secrets.tokenUri)) {
     throw importError(file, `its token endpoint (${tokenUri}) is not the one in ${secrets.path}`);
   }

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { CodeChallengeMethod, type Credentials } from 'google-auth-library';
 import { authError, ExitCode, VuploadError } from '../errors.js';
 import type { ClientSecrets } from './client-secrets.js';
-import { type FinalOutcome, startLoopback } from './loopback.js';
+import { type FinalOutcome, failureReason, startLoopback } from './loopback.js';
 import { createOAuthClient } from './oauth-client.js';
 import { readPastedRedirect } from './paste.js';
 import { DEFAULT_SCOPES, missingScopes, parseScopes } from './scopes.js';
@@ -132,6 +132,8 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     paste.result.then(onPasted);
     return true;
   };
+  let opening: Promise<void> | undefined;
+  let failure: unknown;
   try {
     const client = createOAuthClient(secrets, listener.redirectUri);
     const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
@@ -166,26 +168,29 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
       askToPaste();
     } else if (options.automaticConsent) {
       log('The authorization server is on this machine (the sandbox): consenting without a browser.');
-      try {
-        await options.automaticConsent(authUrl, listener.redirectUri);
-      } catch (error) {
-        log(
-          `That did not work (${(error as Error).message}). Open this address in a browser and allow access:`,
-        );
-        log(authUrl);
-        askToPaste();
-      }
+      const consent = options.automaticConsent;
+      // Not awaited either: the loopback page it fetches answers only once the login is over.
+      opening = Promise.resolve()
+        .then(() => consent(authUrl, listener.redirectUri))
+        .catch((error: unknown) => {
+          log(
+            `That did not work (${(error as Error).message}). Open this address in a browser and allow access:`,
+          );
+          log(authUrl);
+          askToPaste();
+        });
     } else {
       log('Opening the browser to log in. If it does not open, visit:');
       log(authUrl);
-      try {
-        await options.openBrowser(authUrl);
-      } catch (error) {
-        log(
-          `Could not open a browser (${(error as Error).message}); open the address above in a browser anywhere.`,
-        );
-        askToPaste();
-      }
+      // Not awaited before the wait: an opener may wait for the page, which shows only once the login is over.
+      opening = Promise.resolve()
+        .then(() => options.openBrowser(authUrl))
+        .catch((error: unknown) => {
+          log(
+            `Could not open a browser (${(error as Error).message}); open the address above in a browser anywhere.`,
+          );
+          askToPaste();
+        });
     }
     const outcome = await waiting;
     if (outcome.kind === 'error') throw refusedError(outcome.error);
@@ -239,8 +244,18 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
       tokenFile,
       replaced,
     };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     paste?.close();
+    // The browser learns the outcome only now: success once the code was exchanged and the login saved.
+    await listener.answer(
+      failure === undefined
+        ? { ok: true, detail: `profile "${profile}"` }
+        : { ok: false, reason: failureReason(failure) },
+    );
     await listener.close();
+    await opening;
   }
 }

@@ -1,4 +1,5 @@
 // This file forgets a profile's login and, when asked, revokes its grant at the token issuer first.
+import { checkCredentialUrl } from '../credential-url.js';
 import { isVuploadError } from '../errors.js';
 import { type ClientSecrets, revokeUriFor, sameTokenIssuer } from './client-secrets.js';
 import { deleteToken, readToken, type StoredToken, validateProfile } from './token-store.js';
@@ -77,6 +78,8 @@ export async function logout(options: LogoutOptions): Promise<LogoutResult> {
       secrets && sameTokenIssuer(stored.token_uri, secrets.tokenUri)
         ? secrets.revokeUri
         : revokeUriFor(stored.token_uri);
+    // The refresh token goes there: refused (exit 2) before anything is sent or removed.
+    checkCredentialUrl(revokeUri, 'the revoke endpoint');
     const fetchImpl = options.fetch ?? globalThis.fetch;
     result = {
       revokeUri,

@@ -2,7 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { usageError } from '../errors.js';
+import { usageError, VuploadError } from '../errors.js';
 
 /** What a redirect (from the browser or pasted) says about the login in progress. */
 export type RedirectOutcome =
@@ -35,11 +35,11 @@ export function parseRedirect(params: URLSearchParams, expectedState: string): R
 }
 
 const PAGES = {
-  done: 'vupload is logged in. You can close this tab and return to the terminal.',
-  denied: 'The login was not completed. You can close this tab; the terminal says what happened.',
   foreign: 'This address does not belong to the login vupload is waiting for. Nothing was done.',
   notFound: 'Not found.',
 } as const;
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(res: ServerResponse, status: number, text: string, then?: () => void): void {
   const body = `<!doctype html><meta charset="utf-8"><title>vupload</title><p>${text}</p>\n`;
@@ -53,12 +53,40 @@ function page(res: ServerResponse, status: number, text: string, then?: () => vo
   res.end(body, then);
 }
 
+/** What the browser is shown once the login is over: success only after the code exchange and the save. */
+export type LoginPage = { ok: true; detail?: string } | { ok: false; reason: string };
+
+function outcomePage(outcome: LoginPage): { status: number; html: string } {
+  if (outcome.ok) {
+    const who = outcome.detail ? ` (${escapeHtml(outcome.detail)})` : '';
+    return {
+      status: 200,
+      html: `vupload is logged in${who}. You can close this tab and return to the terminal.`,
+    };
+  }
+  return {
+    status: 400,
+    html: `The login was not completed: ${escapeHtml(outcome.reason)}</p><p>You can close this tab; the terminal says what to do next.`,
+  };
+}
+
+/** The reason shown in the browser: a VuploadError's message, which never holds a token or a code. */
+export function failureReason(error: unknown): string {
+  return error instanceof VuploadError ? error.message : 'an unexpected error; the terminal has the details';
+}
+
 export interface LoopbackListener {
   /** `http://127.0.0.1:PORT`, exactly as sent in the authorization request and the code exchange. */
   redirectUri: string;
   port: number;
-  /** Settles with the first redirect carrying this login's state; foreign requests get a 400 and are ignored. */
+  /**
+   * Settles with the first redirect carrying this login's state; foreign requests get a 400 and are ignored. The
+   * browser that brought it waits for `answer`, so it never shows success for a login that then failed.
+   */
   result: Promise<FinalOutcome>;
+  /** Shows the login's outcome in that browser (once; a pasted redirect has no browser to answer). */
+  answer(outcome: LoginPage): Promise<void>;
+  /** Answers a browser still waiting with "not completed", then stops listening. */
   close(): Promise<void>;
 }
 
@@ -74,6 +102,8 @@ export interface LoopbackOptions {
 export async function startLoopback(options: LoopbackOptions): Promise<LoopbackListener> {
   let settle: (outcome: FinalOutcome) => void = () => {};
   let settled = false;
+  /** The browser's request that brought the redirect, held open until the outcome is known. */
+  let waiting: ServerResponse | undefined;
   const result = new Promise<FinalOutcome>((resolve) => {
     settle = resolve;
   });
@@ -86,11 +116,23 @@ export async function startLoopback(options: LoopbackOptions): Promise<LoopbackL
       return page(res, 400, PAGES.foreign);
     }
     settled = true;
-    // Settle once the page is flushed, so closing the listener cannot cut the browser's answer.
-    const done = () => settle(outcome);
-    res.once('close', done);
-    page(res, 200, outcome.kind === 'code' ? PAGES.done : PAGES.denied, done);
+    waiting = res;
+    res.once('close', () => {
+      if (waiting === res) waiting = undefined;
+    });
+    settle(outcome);
   });
+  const answer = (outcome: LoginPage): Promise<void> => {
+    const res = waiting;
+    waiting = undefined;
+    if (!res || res.writableEnded) return Promise.resolve();
+    const { status, html } = outcomePage(outcome);
+    // Resolved once the page is flushed (or the browser went away), so closing the listener cannot cut it.
+    return new Promise<void>((resolve) => {
+      res.once('close', () => resolve());
+      page(res, status, html, () => resolve());
+    });
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
@@ -110,12 +152,15 @@ export async function startLoopback(options: LoopbackOptions): Promise<LoopbackL
     redirectUri: `http://127.0.0.1:${port}`,
     port,
     result,
+    answer,
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Browsers keep connections alive; without this `close` would wait for them.
-        server.closeAllConnections();
-      });
+      const stop = () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Browsers keep connections alive; without this `close` would wait for them.
+          server.closeAllConnections();
+        });
+      closing ??= answer({ ok: false, reason: 'vupload stopped before the login finished' }).then(stop);
       return closing;
     },
   };

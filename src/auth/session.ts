@@ -11,6 +11,7 @@ import {
   notLoggedInError,
   readToken,
   type StoredToken,
+  tokenPath,
   validateProfile,
   writeToken,
 } from './token-store.js';
@@ -22,6 +23,12 @@ export interface GetAuthOptions {
   configDir?: string;
   env?: Env;
   now?: () => number;
+  /**
+   * A refreshed token could not be saved (read-only config dir, disk full): told once, with the token file and the
+   * error, and the session goes on with the token in memory; the next run refreshes again. Without it, the next
+   * headers()/refresh() throws the error.
+   */
+  onSaveError?: (file: string, error: unknown) => void;
 }
 
 export interface AuthSession {
@@ -79,6 +86,17 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
   let current: StoredToken = stored;
   let saving: Promise<void> = Promise.resolve();
   let saveError: unknown;
+  let saveErrorTold = false;
+  const failedSave = (error: unknown) => {
+    if (!options.onSaveError) {
+      saveError = error;
+      return;
+    }
+    // A failed cache write must not fail the command: the token in memory is good until it expires.
+    if (saveErrorTold) return;
+    saveErrorTold = true;
+    options.onSaveError(tokenPath(dir, profile), error);
+  };
   // Fires on every refresh, including those googleapis triggers through `client`. Refreshed answers usually
   // lack refresh_token, so they are merged into the stored copy rather than replacing it (API-NOTES §9).
   client.on('tokens', (tokens: Credentials) => {
@@ -92,15 +110,8 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
       updated_at: new Date(now()).toISOString(),
     };
     const snapshot = current;
-    // `saving` never rejects: a failed save is kept and thrown by the next headers()/refresh().
-    saving = saving
-      .then(() => writeToken(dir, snapshot))
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          saveError = error;
-        },
-      );
+    // `saving` never rejects: a failed save is reported to onSaveError, or kept and thrown by the next headers().
+    saving = saving.then(() => writeToken(dir, snapshot)).then(() => undefined, failedSave);
   });
   const flush = async () => {
     await saving;

@@ -1,8 +1,8 @@
-// This file keeps one login per profile in <configDir>/tokens/<profile>.json: 0700 directory, 0600 files, atomic writes.
+// This file keeps one login per profile in <configDir>/tokens/<profile>.json: private directory, 0600 files, atomic writes.
 import { chmod, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { authError, usageError, type VuploadError } from '../errors.js';
-import { writePrivateJson } from '../fsutil.js';
+import { assertPrivateDir, tightenOwnDir, writePrivateJson } from '../fsutil.js';
 
 /** What a token file holds. Token strings never leave this shape for display. */
 export interface StoredToken {
@@ -101,9 +101,19 @@ export function parseStoredToken(text: string, file: string, profile: string): S
   };
 }
 
-/** Reads a profile's login; undefined when there is none. Tightens a file or directory found with loose modes. */
+/**
+ * Refuses a config or token directory other users can write or own (ssh's rule, fsutil.ts assertPrivateDir):
+ * whoever can plant a token file there decides which channel vupload uploads to.
+ */
+export async function assertPrivateConfig(configDir: string): Promise<void> {
+  await assertPrivateDir(configDir, 'config directory');
+  await assertPrivateDir(tokensDir(configDir), 'token directory');
+}
+
+/** Reads a profile's login; undefined when there is none. Tightens a file or directory found readable by others. */
 export async function readToken(configDir: string, profile: string): Promise<StoredToken | undefined> {
   const file = tokenPath(configDir, profile);
+  await assertPrivateConfig(configDir);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -112,15 +122,15 @@ export async function readToken(configDir: string, profile: string): Promise<Sto
     if (code === 'ENOENT') return undefined;
     throw authError('tokenFileUnreadable', `token file ${file} cannot be read (${code})`, loginHint(profile));
   }
-  await tighten(file, 0o600);
-  await tighten(tokensDir(configDir), 0o700);
+  await tightenFile(file);
+  await tightenOwnDir(tokensDir(configDir));
   return parseStoredToken(text, file, profile);
 }
 
-async function tighten(path: string, mode: number): Promise<void> {
+async function tightenFile(path: string): Promise<void> {
   try {
     const info = await stat(path);
-    if ((info.mode & 0o077) !== 0) await chmod(path, mode);
+    if ((info.mode & 0o077) !== 0) await chmod(path, 0o600);
   } catch {
     // Best effort: a file we could read but not chmod (another owner) still works.
   }
@@ -129,7 +139,9 @@ async function tighten(path: string, mode: number): Promise<void> {
 /** Writes a login atomically (temp file + rename, write-file-atomic) with mode 0600 in a 0700 directory. */
 export async function writeToken(configDir: string, token: StoredToken): Promise<string> {
   const file = tokenPath(configDir, token.profile);
+  await assertPrivateConfig(configDir);
   await writePrivateJson(file, token);
+  await tightenOwnDir(tokensDir(configDir));
   return file;
 }
 
@@ -147,6 +159,7 @@ export async function deleteToken(configDir: string, profile: string): Promise<b
 
 /** Profiles with a token file, sorted. Temp files left by a crash (`x.json.123`) do not count. */
 export async function listProfiles(configDir: string): Promise<string[]> {
+  await assertPrivateConfig(configDir);
   let names: string[];
   try {
     names = await readdir(tokensDir(configDir));

@@ -22,9 +22,11 @@ export async function consentOptions(
   secrets: ClientSecrets,
   noBrowserFlag: boolean,
   log: (line: string) => void,
+  options: { openBrowser?: boolean } = {},
 ): Promise<Pick<LoginOptions, 'noBrowser' | 'openBrowser' | 'automaticConsent'>> {
   const { followLocalConsent, isLocalAuthServer } = await import('../auth/local-consent.js');
   if (noBrowserFlag) return { noBrowser: true, openBrowser: ctx.openUrl };
+  if (options.openBrowser) return { noBrowser: false, openBrowser: ctx.openUrl };
   if (isLocalAuthServer(secrets.authUri)) {
     return { noBrowser: false, openBrowser: ctx.openUrl, automaticConsent: followLocalConsent };
   }

@@ -1,5 +1,6 @@
 // This file defines what every command receives from main.ts: streams, environment, clock and the abort signal.
 import type { Readable, Writable } from 'node:stream';
+import { checkCredentialUrl } from '../credential-url.js';
 import type { Env } from '../paths.js';
 
 export interface CliContext {
@@ -31,8 +32,12 @@ export interface GlobalOptions {
 
 export const DEFAULT_API_URL = 'https://www.googleapis.com';
 
-/** `--api-url`, else `VUPLOAD_API_URL`, else Google's API root; never with a trailing slash. */
+/**
+ * `--api-url`, else `VUPLOAD_API_URL`, else Google's API root; never with a trailing slash. The bearer token goes
+ * there, so a plain-HTTP address off this machine is refused (exit 2) before anything is sent.
+ */
 export function apiUrl(options: GlobalOptions, env: Env): string {
-  const url = options.apiUrl ?? env.VUPLOAD_API_URL ?? DEFAULT_API_URL;
-  return url.replace(/\/+$/, '');
+  const source = options.apiUrl !== undefined ? '--api-url' : 'VUPLOAD_API_URL';
+  const url = (options.apiUrl ?? env.VUPLOAD_API_URL ?? DEFAULT_API_URL).replace(/\/+$/, '');
+  return checkCredentialUrl(url, source);
 }

@@ -2,7 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { assertNotPrivate } from '../confine.js';
 import { usageError } from '../errors.js';
+import type { Env } from '../paths.js';
 import type { MetadataInput } from '../youtube/metadata.js';
 
 export interface MetadataFlags {
@@ -70,12 +72,16 @@ export function addMetadataOptions(command: Command, mode: 'upload' | 'update'):
 }
 
 /** Reads the files the flags name and returns the user's wishes; every problem names its flag (exit 2). */
-export async function metadataInputFromFlags(flags: MetadataFlags, cwd: string): Promise<MetadataInput> {
+export async function metadataInputFromFlags(
+  flags: MetadataFlags,
+  cwd: string,
+  env: Env,
+): Promise<MetadataInput> {
   const { parseKeywords, parseMetadataFile } = await import('../youtube/metadata.js');
   const input: MetadataInput = { flags: {} };
   const flagOf = input.flags!;
   if (flags.metadata !== undefined) {
-    const text = await readTextFile('--metadata', resolve(cwd, flags.metadata));
+    const text = await readTextFile('--metadata', resolve(cwd, flags.metadata), env);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -94,7 +100,7 @@ export async function metadataInputFromFlags(flags: MetadataFlags, cwd: string):
   }
   if (flags.description !== undefined) input.description = flags.description;
   if (flags.descriptionFile !== undefined) {
-    input.description = await readTextFile('--description-file', resolve(cwd, flags.descriptionFile));
+    input.description = await readTextFile('--description-file', resolve(cwd, flags.descriptionFile), env);
     flagOf.description = '--description-file';
   }
   if (flags.category !== undefined) input.categoryId = flags.category.trim();
@@ -169,7 +175,9 @@ function pickAlias(
   return first ? { value: String(flags[first[0]]), flag: first[1] } : undefined;
 }
 
-async function readTextFile(flag: string, file: string): Promise<string> {
+/** Reads a file named as content; vupload's own config and state are refused first (confine.ts). */
+async function readTextFile(flag: string, file: string, env: Env): Promise<string> {
+  await assertNotPrivate(file, flag, env);
   try {
     return await readFile(file, 'utf8');
   } catch (error) {

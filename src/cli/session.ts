@@ -6,6 +6,9 @@ import type { Output } from './output.js';
 
 /** Loads client secrets and the saved login; starts a login only when a person is at a terminal. */
 export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Output) {
+  // The login is opened only to call the API: a refused API address (plain HTTP off this machine) stops the command
+  // here, before a token refresh or any other request.
+  apiUrl(globals, ctx.env);
   const { loadClientSecrets } = await import('../auth/client-secrets.js');
   const { getAuth } = await import('../auth/session.js');
   const dir = configDir(ctx.env);
@@ -15,8 +18,16 @@ export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Out
     cwd: ctx.cwd,
     configDir: dir,
   });
+  const options = {
+    secrets,
+    profile: globals.profile,
+    configDir: dir,
+    env: ctx.env,
+    now: ctx.now,
+    onSaveError: (file: string, error: unknown) => out.warn(tokenSaveWarning(file, error)),
+  };
   try {
-    return await getAuth({ secrets, profile: globals.profile, configDir: dir, env: ctx.env, now: ctx.now });
+    return await getAuth(options);
   } catch (error) {
     // Never start a login implicitly without a terminal (cron, scripts): the error says what to run.
     const interactive = Boolean(ctx.stdin.isTTY && ctx.stderr.isTTY);
@@ -34,8 +45,17 @@ export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Out
       signal: ctx.signal,
       now: ctx.now,
     });
-    return getAuth({ secrets, profile: globals.profile, configDir: dir, env: ctx.env, now: ctx.now });
+    return getAuth(options);
   }
+}
+
+/** A refreshed token that could not be cached is a warning, not a failure: the command goes on with it in memory. */
+export function tokenSaveWarning(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return (
+    `could not save the refreshed login to ${file} (${code}); going on with it in memory. ` +
+    'The next run refreshes it again; make the config directory writable to keep it.'
+  );
 }
 
 /** The YouTube client for the profile's login, pointed at --api-url / VUPLOAD_API_URL. */

@@ -19,6 +19,7 @@ export interface ResolvedOptions {
   unverifiedProject: boolean;
   createdShare: number;
   seed: number;
+  sessionOrigin?: string;
 }
 
 export const DEFAULT_USER = 'sandbox-user';

@@ -55,6 +55,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     unverifiedProject: options.unverifiedProject ?? false,
     createdShare: share,
     seed: options.seed ?? 1,
+    ...(options.sessionOrigin ? { sessionOrigin: options.sessionOrigin } : {}),
   };
   if (opts.clients.length === 0) throw new Error('startSandbox: clients must not be empty');
 

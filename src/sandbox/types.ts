@@ -39,6 +39,11 @@ export interface SandboxOptions {
   uploadLimitPerDay?: number;
   /** Simulate an unaudited API project: every uploaded video is locked to private (API-NOTES §2). */
   unverifiedProject?: boolean;
+  /**
+   * The origin session URLs are given on (the `Location` of an initiation). Default: the sandbox's own URL. Another
+   * origin emulates an upload host other than the API's (which a client must not trust with its token).
+   */
+  sessionOrigin?: string;
   /** Optional human log, one line per request (for `vupload sandbox --log-requests`). Secrets are redacted. */
   log?: (line: string) => void;
   /** Clock in ms since the epoch (tests move it to expire tokens, finish processing or cross midnight). */

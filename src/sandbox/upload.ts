@@ -89,6 +89,7 @@ export async function initiate(ctx: Ctx, core: Core): Promise<void> {
   };
   core.store.state.sessions[id] = session;
   await core.store.save();
-  const location = `${core.url}/upload/youtube/v3/videos?uploadType=resumable&upload_id=${id}`;
+  const origin = core.opts.sessionOrigin ?? core.url;
+  const location = `${origin}/upload/youtube/v3/videos?uploadType=resumable&upload_id=${id}`;
   return ctx.send(200, { location, 'x-guploader-uploadid': id });
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { parseCsv } from './csv.js';
+import { type ConfineOptions, confineManifest } from './manifest-paths.js';
 
 /*
  * MANIFEST FORMAT (for README)
@@ -11,7 +12,7 @@ import { parseCsv } from './csv.js';
  * header row naming the columns, then one row per file; RFC 4180 quoting, so a field in double quotes may hold
  * commas, newlines and "" for a quote). Keys / columns:
  *
- *   file              required; the video, relative to the manifest's folder (or absolute)
+ *   file              required; the video, relative to the manifest's folder (absolute only with --allow-outside)
  *   title             may use the title template placeholders {name} {ext} {date} {index}
  *   description       text (may use the same placeholders)
  *   description_file  a text file holding the description (not together with description)
@@ -25,13 +26,14 @@ import { parseCsv } from './csv.js';
  *   caption           a caption file, optionally followed by :LANG (e.g. talk.srt:en)
  *   metadata          a JSON file holding a partial video resource (the entry's own keys override it)
  *
- * Paths are relative to the manifest's folder; `~` is not expanded. An empty CSV cell means "not given". An entry
+ * Paths are relative to the manifest's folder and must stay inside it (`vupload batch --allow-outside` lifts that);
+ * files in vupload's own config and state directories are always refused. `~` is not expanded. An empty CSV cell means "not given". An entry
  * with an error (unknown key, wrong type, missing file) is reported with its line number; the others still run.
  *
  * Example uploads.jsonl:
  *   {"file": "talks/keynote.mp4", "title": "Keynote {date}", "tags": ["conference", "keynote"], "privacy": "unlisted"}
  *   {"file": "talks/panel.mp4", "description_file": "talks/panel.txt", "playlists": ["PLabc123", "Conference 2025"]}
- *   {"file": "/srv/rec/demo.mp4", "thumbnail": "demo.jpg", "caption": "demo.srt:en", "made_for_kids": false}
+ *   {"file": "talks/demo.mp4", "thumbnail": "demo.jpg", "caption": "demo.srt:en", "made_for_kids": false}
  *
  * Example uploads.csv:
  *   file,title,tags,privacy,playlists,description
@@ -105,8 +107,11 @@ export function manifestFormat(path: string): ManifestFormat {
   );
 }
 
-/** Reads and parses a manifest file. A missing or unreadable file is a usage error; bad entries are in `errors`. */
-export async function readManifest(path: string): Promise<ParsedManifest> {
+/**
+ * Reads and parses a manifest file, its paths confined (manifest-paths.ts). A missing or unreadable file is a usage
+ * error; bad entries are in `errors`.
+ */
+export async function readManifest(path: string, options: ConfineOptions = {}): Promise<ParsedManifest> {
   const format = manifestFormat(path);
   let text: string;
   try {
@@ -114,7 +119,7 @@ export async function readManifest(path: string): Promise<ParsedManifest> {
   } catch (error) {
     throw usageError(`Cannot read the manifest ${path}: ${(error as NodeJS.ErrnoException).code ?? error}.`);
   }
-  return parseManifest(text, { path: resolve(path), format });
+  return confineManifest(parseManifest(text, { path: resolve(path), format }), resolve(path), options);
 }
 
 /** Parses manifest text (pure). `path` is the manifest's own path: entries' paths are resolved against its folder. */

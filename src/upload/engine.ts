@@ -10,6 +10,7 @@ import {
   parseGoogleError,
   protocolError,
   redactUrl,
+  untrustedSessionError,
 } from './errors.js';
 import { assertUnchanged, type FileSnapshot, readSlice, snapshotFile } from './file-source.js';
 import { fingerprintFile } from './fingerprint.js';
@@ -249,6 +250,7 @@ class Upload {
 
   private async step(): Promise<Step> {
     if (!this.uri) return this.createSession();
+    this.checkSessionUrl(this.uri);
     const total = this.kept ? this.kept.record.size : this.snapshot.size;
     if (this.needQuery) return this.answer(await queryStatus(this.ctx, this.uri, total), 'query');
     return this.sendNext(this.uri);
@@ -273,6 +275,7 @@ class Upload {
       throw new HttpError('POST', this.initUrl, res.status, res.headers, res.body.toString('utf8'));
     if (!location) throw protocolError('the server started no upload session (no Location header)');
     const uri = new URL(location, this.initUrl).href;
+    this.checkSessionUrl(uri);
     const record: SessionRecord = {
       version: 1,
       sessionUri: uri,
@@ -358,6 +361,11 @@ class Upload {
       default:
         throw new HttpError('PUT', uri, res.status, res.headers, res.body.toString('utf8'));
     }
+  }
+
+  /** The auth headers go with every request on the session: a URL the caller does not allow is never used. */
+  private checkSessionUrl(uri: string): void {
+    if (this.options.sessionUrlAllowed?.(uri) === false) throw untrustedSessionError(uri);
   }
 
   /** A 308: the `Range` header is the truth about what the server holds (API-NOTES §1). */

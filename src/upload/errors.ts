@@ -139,3 +139,14 @@ export function fileChangedError(path: string, what: string): VuploadError {
 export function protocolError(message: string): VuploadError {
   return new VuploadError('protocol', ExitCode.api, message, { hint: RESUME_HINT });
 }
+
+/** The server named a session URL the caller does not trust with the auth headers (exit 1); nothing went there. */
+export function untrustedSessionError(uri: string): VuploadError {
+  return new VuploadError(
+    'protocol',
+    ExitCode.api,
+    `the server named an upload session at ${new URL(uri).origin}, which is neither the API's host nor a known ` +
+      'upload host; nothing was sent there',
+    { hint: 'check the API address; a session kept from an earlier run is discarded with --restart' },
+  );
+}

@@ -17,6 +17,11 @@ export interface UploadOptions {
   auth: UploadAuth;
   /** `X-Upload-Content-Type` and the slices' Content-Type (default application/octet-stream). */
   contentType?: string;
+  /**
+   * Whether a session URL (the initiation's `Location`, or a kept one) may receive the auth headers. A URL it
+   * refuses is a protocol error: nothing is saved or sent there. Default: any URL.
+   */
+  sessionUrlAllowed?: (url: string) => boolean;
   /** Default: a keep-alive node:http transport, closed at the end. */
   transport?: Transport;
   /** Where sessions are kept between runs (createFileSessionStore); default: memory only, no resume across runs. */

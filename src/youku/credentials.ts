@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
+import { assertPrivateDir } from '../fsutil.js';
 import type { Env } from '../paths.js';
 
 export interface YoukuClient {
@@ -20,6 +21,7 @@ export async function loadYoukuClient(env: Env, configDir: string): Promise<Youk
   const secret = env.VUPLOAD_YOUKU_CLIENT_SECRET;
   if (id) return { clientId: id, clientSecret: secret ?? '' };
   const file = youkuClientFile(configDir);
+  await assertPrivateDir(configDir, 'config directory');
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -1,11 +1,18 @@
 // This file is Youku's OAuth 2 code flow (loopback redirect) and refresh, and the YoukuAuth built on stored tokens.
 import { randomBytes } from 'node:crypto';
-import { startLoopback } from '../auth/loopback.js';
+import { failureReason, startLoopback } from '../auth/loopback.js';
+import { checkCredentialUrl } from '../credential-url.js';
 import { authError, VuploadError } from '../errors.js';
 import { type Clock, createHttpTransport, systemClock, type Transport } from '../upload/index.js';
 import { youkuCall } from './http.js';
 import { YOUKU_API_URL, type YoukuAuth } from './options.js';
-import { readYoukuToken, writeYoukuToken, type YoukuStoredToken, youkuLoginHint } from './token-store.js';
+import {
+  readYoukuToken,
+  writeYoukuToken,
+  type YoukuStoredToken,
+  youkuLoginHint,
+  youkuTokenPath,
+} from './token-store.js';
 
 /** The authorization-code endpoints live on the older host (API-NOTES §10); refresh goes to the API host. */
 export const YOUKU_OAUTH_URL = 'https://openapi.youku.com/v2';
@@ -45,6 +52,7 @@ function tokenAnswer(a: Record<string, unknown>): YoukuTokenAnswer {
 
 /** Any refusal of the token endpoint is an auth problem (exit 3); the body's code is kept, never the secrets. */
 async function tokenCall(transport: Transport, url: string, params: Record<string, string>, what: string) {
+  checkCredentialUrl(url, "Youku's token endpoint");
   try {
     return tokenAnswer(await youkuCall(transport, { method: 'POST', url, params }));
   } catch (error) {
@@ -109,12 +117,20 @@ export async function youkuLogin(
   o: YoukuLoginOptions,
 ): Promise<{ profile: string; file: string; expiresAt: number | null }> {
   const clock = o.clock ?? systemClock;
+  // Checked before the browser is sent anywhere: the code exchange and later refreshes carry secrets there.
+  checkCredentialUrl(o.oauthUrl ?? YOUKU_OAUTH_URL, 'the Youku OAuth URL (VUPLOAD_YOUKU_OAUTH_URL)');
+  checkCredentialUrl(o.apiUrl ?? YOUKU_API_URL, 'the Youku API URL');
   const state = randomBytes(24).toString('base64url');
   const listener = await startLoopback({ state, port: o.port });
   const own = o.transport ? undefined : createHttpTransport();
   const timeout = new AbortController();
+  // Not awaited first: an opener may wait for the page, which shows only once the login is over.
+  const opening = Promise.resolve().then(() =>
+    o.openBrowser(youkuAuthorizeUrl({ ...o, redirectUri: listener.redirectUri, state })),
+  );
+  let failure: unknown;
   try {
-    await o.openBrowser(youkuAuthorizeUrl({ ...o, redirectUri: listener.redirectUri, state }));
+    await Promise.race([opening, listener.result]);
     const timer = clock.sleep(o.timeoutMs ?? 5 * 60_000, timeout.signal).then(() => undefined);
     const outcome = await Promise.race([listener.result, timer.catch(() => undefined)]);
     if (!outcome)
@@ -146,10 +162,19 @@ export async function youkuLogin(
       file: await writeYoukuToken(o.configDir, token),
       expiresAt: token.expiry_date,
     };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     timeout.abort();
+    await listener.answer(
+      failure === undefined
+        ? { ok: true, detail: `Youku, profile "${o.profile}"` }
+        : { ok: false, reason: failureReason(failure) },
+    );
     await listener.close();
     own?.close();
+    await opening.catch(() => undefined);
   }
 }
 
@@ -162,9 +187,14 @@ export function createYoukuAuth(o: {
   profile: string;
   transport?: Transport;
   clock?: Clock;
+  /** The refreshed login could not be saved: told with the file and the error, and the run goes on in memory. */
+  onSaveError?: (file: string, error: unknown) => void;
 }): YoukuAuth {
+  let kept: YoukuStoredToken | undefined;
   const clock = o.clock ?? systemClock;
   const load = async (): Promise<YoukuStoredToken> => {
+    // A refresh that could not be saved lives on in memory for this run.
+    if (kept) return kept;
     const t = await readYoukuToken(o.configDir, o.profile);
     if (!t)
       throw authError(
@@ -178,6 +208,7 @@ export function createYoukuAuth(o: {
     const t = await load();
     const own = o.transport ? undefined : createHttpTransport();
     try {
+      checkCredentialUrl(t.api_url, `the api_url of ${youkuTokenPath(o.configDir, o.profile)}`);
       const a = await refreshYoukuToken({
         apiUrl: t.api_url,
         clientId: t.client_id,
@@ -193,7 +224,14 @@ export function createYoukuAuth(o: {
         expiry_date: a.expires_in ? now + a.expires_in * 1000 : null,
         updated_at: new Date(now).toISOString(),
       };
-      await writeYoukuToken(o.configDir, next);
+      try {
+        await writeYoukuToken(o.configDir, next);
+        kept = undefined;
+      } catch (error) {
+        if (!o.onSaveError) throw error;
+        if (!kept) o.onSaveError(youkuTokenPath(o.configDir, o.profile), error);
+        kept = next;
+      }
       return next;
     } finally {
       own?.close();

@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateProfile } from '../auth/token-store.js';
 import { authError } from '../errors.js';
-import { writePrivateJson } from '../fsutil.js';
+import { assertPrivateDir, writePrivateJson } from '../fsutil.js';
 
 export interface YoukuStoredToken {
   version: 1;
@@ -38,6 +38,7 @@ export async function readYoukuToken(
   profile: string,
 ): Promise<YoukuStoredToken | undefined> {
   const file = youkuTokenPath(configDir, profile);
+  await assertPrivateYoukuConfig(configDir);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -62,8 +63,15 @@ export async function readYoukuToken(
   return { ...(t as YoukuStoredToken), profile };
 }
 
+/** Refuses a config or Youku token directory that other users can write or own (fsutil.ts assertPrivateDir). */
+export async function assertPrivateYoukuConfig(configDir: string): Promise<void> {
+  await assertPrivateDir(configDir, 'config directory');
+  await assertPrivateDir(youkuTokensDir(configDir), 'token directory');
+}
+
 export async function writeYoukuToken(configDir: string, token: YoukuStoredToken): Promise<string> {
   const file = youkuTokenPath(configDir, token.profile);
+  await assertPrivateYoukuConfig(configDir);
   await writePrivateJson(file, token);
   return file;
 }

@@ -1,7 +1,9 @@
 // This file drives one Youku upload: create → create_file → slices → check → commit, resuming from kept state.
+
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { extname } from 'node:path';
+import { checkCredentialUrl } from '../credential-url.js';
 import { authError } from '../errors.js';
 import {
   appendHistory,
@@ -97,7 +99,8 @@ class YoukuUpload {
   ) {
     this.clock = o.clock ?? systemClock;
     this.conn = { transport, signal: o.signal };
-    this.apiUrl = (o.apiUrl ?? YOUKU_API_URL).replace(/\/+$/, '');
+    // create and commit carry the access token; the upload server's plain-HTTP calls carry only the upload token.
+    this.apiUrl = checkCredentialUrl((o.apiUrl ?? YOUKU_API_URL).replace(/\/+$/, ''), 'the Youku API URL');
     this.startedAt = this.clock.now();
     if (o.limitRate) this.bucket = new TokenBucket(o.limitRate, this.clock);
   }

@@ -58,14 +58,43 @@ describe('startLoopback', () => {
       assert.equal(refused, 2);
       assert.equal(settled, false);
 
-      const good = await fetch(`${listener.redirectUri}/?state=${STATE}&code=the-code`);
-      assert.equal(good.status, 200);
-      assert.match(await good.text(), /close this tab/);
+      const good = fetch(`${listener.redirectUri}/?state=${STATE}&code=the-code`);
       assert.deepEqual(await listener.result, { kind: 'code', code: 'the-code' });
+      await listener.answer({ ok: true, detail: 'profile "x"' });
+      const page = await good;
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /logged in \(profile &#34;x&#34;\)\. You can close this tab/);
     } finally {
       await listener.close();
     }
     await assert.rejects(fetch(`${listener.redirectUri}/?state=${STATE}&code=x`), TypeError);
+  });
+
+  test('the browser waits for the outcome: a failure shows its reason (escaped), never "logged in"', async () => {
+    const listener = await startLoopback({ state: STATE });
+    try {
+      const pending = fetch(`${listener.redirectUri}/?state=${STATE}&code=bad`);
+      await listener.result;
+      await listener.answer({ ok: false, reason: 'the token endpoint said <invalid_grant>' });
+      await listener.answer({ ok: true }); // only the first answer counts
+      const page = await pending;
+      const text = await page.text();
+      assert.equal(page.status, 400);
+      assert.match(text, /not completed: the token endpoint said &#60;invalid_grant&#62;/);
+      assert.doesNotMatch(text, /logged in/);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  test('closing while the browser still waits answers it with "not completed"', async () => {
+    const listener = await startLoopback({ state: STATE });
+    const pending = fetch(`${listener.redirectUri}/?state=${STATE}&code=c`);
+    await listener.result;
+    await listener.close();
+    const page = await pending;
+    assert.equal(page.status, 400);
+    assert.match(await page.text(), /not completed/);
   });
 
   test('a busy fixed port is a usage error naming the port', async () => {

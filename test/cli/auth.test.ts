@@ -60,4 +60,24 @@ describe('vupload auth', () => {
     assert.match(result.stderr, /revoked at Google/);
     assert.equal((await t.run(['auth', 'status', '--profile', 'gone'])).code, 3);
   });
+  test('a bad authorization code: the browser shows the failure and its reason, never "logged in"; exit 3', async () => {
+    const pages: Array<{ status: number; text: string }> = [];
+    const result = await t.run(['auth', 'login', '--profile', 'badcode', '--open-browser'], {
+      // A browser that brings back a code the sandbox never issued (a stale or tampered redirect).
+      openUrl: async (url) => {
+        const consent = await fetch(url, { redirect: 'manual' });
+        const back = new URL(consent.headers.get('location') ?? '');
+        back.searchParams.set('code', '4/0not-a-code-the-sandbox-issued');
+        const page = await fetch(back);
+        pages.push({ status: page.status, text: await page.text() });
+      },
+    });
+    assert.equal(result.code, 3, result.stderr);
+    assert.equal(pages.length, 1);
+    assert.doesNotMatch(pages[0]!.text, /logged in/);
+    assert.match(pages[0]!.text, /not completed: .*invalid_grant/);
+    assert.equal(pages[0]!.status, 400);
+    const status = await t.run(['auth', 'status', '--profile', 'badcode']);
+    assert.equal(status.code, 3, 'nothing was saved');
+  });
 });

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
+import { startYoukuSandbox, YOUKU_SANDBOX_CLIENT } from '../../src/sandbox/youku/index.js';
 import { type CliResult, type RunOptions, runCli } from '../helpers/cli.js';
 
 export interface CliEnv {
@@ -55,6 +56,47 @@ export async function cliEnv(options: SandboxOptions = {}): Promise<CliEnv> {
       if (result.code !== 0) throw new Error(`login failed (${result.code}): ${result.stderr}`);
     },
     since: (mark) => sb.requests.slice(mark),
+    async close() {
+      await sb.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface YoukuCliEnv {
+  sb: Awaited<ReturnType<typeof startYoukuSandbox>>;
+  dir: string;
+  env: Record<string, string>;
+  /** Runs vupload in-process in `dir` with this env (plus `extra`). */
+  run(
+    argv: string[],
+    options?: { env?: Record<string, string>; openUrl?: RunOptions['openUrl'] },
+  ): Promise<CliResult>;
+  close(): Promise<void>;
+}
+
+/** The Youku emulator, private config/state directories and the env that points vupload at them (no login). */
+export async function youkuCliEnv(confirmDelayChecks = 1): Promise<YoukuCliEnv> {
+  const dir = await mkdtemp(join(tmpdir(), 'vupload-youku-cli-'));
+  const sb = await startYoukuSandbox({ confirmDelayChecks });
+  const env = {
+    HOME: dir,
+    VUPLOAD_CONFIG_DIR: join(dir, 'config'),
+    VUPLOAD_STATE_DIR: join(dir, 'state'),
+    VUPLOAD_YOUKU_API_URL: sb.url,
+    VUPLOAD_YOUKU_CLIENT_ID: YOUKU_SANDBOX_CLIENT.clientId,
+    VUPLOAD_YOUKU_CLIENT_SECRET: YOUKU_SANDBOX_CLIENT.clientSecret,
+  };
+  return {
+    sb,
+    dir,
+    env,
+    run: (argv, options = {}) =>
+      runCli(argv, {
+        cwd: dir,
+        env: { ...env, ...options.env },
+        ...(options.openUrl ? { openUrl: options.openUrl } : {}),
+      }),
     async close() {
       await sb.close();
       await rm(dir, { recursive: true, force: true });

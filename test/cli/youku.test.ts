@@ -1,38 +1,25 @@
 // This file drives the Youku provider through the CLI against the Youku emulator: login, upload, status, profiles.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startYoukuSandbox, YOUKU_SANDBOX_CLIENT } from '../../src/sandbox/youku/index.js';
-import { runCli } from '../helpers/cli.js';
-import { playBrowser } from './env.js';
+import { playBrowser, type YoukuCliEnv, youkuCliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
 describe('vupload --provider youku', () => {
-  let sb: Awaited<ReturnType<typeof startYoukuSandbox>>;
+  let y: YoukuCliEnv;
+  let sb: YoukuCliEnv['sb'];
   let dir: string;
   let env: Record<string, string>;
   const run = (argv: string[], openUrl?: (url: string) => Promise<void>) =>
-    runCli(argv, { env, cwd: dir, ...(openUrl ? { openUrl } : {}) });
+    y.run(argv, openUrl ? { openUrl } : {});
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vupload-youku-cli-'));
-    sb = await startYoukuSandbox({ confirmDelayChecks: 1 });
-    env = {
-      HOME: dir,
-      VUPLOAD_CONFIG_DIR: join(dir, 'config'),
-      VUPLOAD_STATE_DIR: join(dir, 'state'),
-      VUPLOAD_YOUKU_API_URL: sb.url,
-      VUPLOAD_YOUKU_CLIENT_ID: YOUKU_SANDBOX_CLIENT.clientId,
-      VUPLOAD_YOUKU_CLIENT_SECRET: YOUKU_SANDBOX_CLIENT.clientSecret,
-    };
+    y = await youkuCliEnv();
+    ({ sb, dir, env } = y);
   });
-  after(async () => {
-    await sb.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => y.close());
 
   test('logs in, uploads (MD5 intact), reports status, and journals the id', async () => {
     const login = await run(['auth', 'login', '--provider', 'youku'], playBrowser);

@@ -166,4 +166,31 @@ describe('against the sandbox', () => {
     assertIntact(result);
     assert.deepEqual(await readdir(`${dir}/sessions`), [], 'the kept session is removed on success');
   });
+  test('a kept session on a host the caller does not trust is never sent to; --restart starts afresh', async () => {
+    const store = createFileSessionStore(`${dir}/untrusted`);
+    const controller = new AbortController();
+    const aborting: Transport = {
+      request: (req) => {
+        if (req.method === 'PUT') controller.abort('SIGINT');
+        return transport.request(req);
+      },
+    };
+    await assert.rejects(
+      upload({ store, chunkSize: 4 * KiB256, transport: aborting, signal: controller.signal }),
+      (e: unknown) => (e as { exitCode?: number }).exitCode === 130,
+    );
+    const before = sb.requests.length;
+    // As if the session file had been written by someone else, or the API address changed its mind.
+    const distrust = (url: string) => !url.includes('upload_id=');
+    await assert.rejects(
+      upload({ store, chunkSize: 4 * KiB256, sessionUrlAllowed: distrust }),
+      (e: unknown) =>
+        (e as { code?: string; exitCode?: number }).code === 'protocol' &&
+        (e as { exitCode?: number }).exitCode === 1 &&
+        /nothing was sent there/.test((e as Error).message),
+    );
+    assert.equal(sb.requests.length, before, 'nothing was sent to the kept session');
+    const result = await upload({ store, restart: true, sessionUrlAllowed: (url) => url.startsWith(sb.url) });
+    assertIntact(result);
+  });
 });

@@ -29,13 +29,24 @@ export function registerAuth(program: Command, ctx: CliContext): void {
       '--no-browser',
       'print the URL instead of opening a browser; also accept the redirect address pasted here',
     )
+    .option(
+      '--open-browser',
+      'open the browser in any case (also when none seems available, or for the sandbox, which needs none)',
+    )
     .option('--port <n>', 'listener port (default: a free one)')
     .option('--timeout <seconds>', 'give up after this long', '300')
     .option('--scope <scope>', '"upload" asks only for uploading (no update, playlists or captions)')
     .option('--login-hint <email>', 'which Google account to preselect')
     .action(
       async (
-        flags: { browser: boolean; port?: string; timeout: string; scope?: string; loginHint?: string },
+        flags: {
+          browser: boolean;
+          openBrowser?: boolean;
+          port?: string;
+          timeout: string;
+          scope?: string;
+          loginHint?: string;
+        },
         cmd: Command,
       ) => {
         const globals = cmd.optsWithGlobals<GlobalOptions>();
@@ -60,7 +71,9 @@ export function registerAuth(program: Command, ctx: CliContext): void {
           scopes,
           port,
           timeoutMs,
-          ...(await consentOptions(ctx, secrets, !flags.browser, (line) => out.info(line))),
+          ...(await consentOptions(ctx, secrets, !flags.browser, (line) => out.info(line), {
+            openBrowser: Boolean(flags.openBrowser),
+          })),
           input: ctx.stdin,
           log: (line) => out.info(line),
           signal: ctx.signal,

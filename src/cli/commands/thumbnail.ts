@@ -24,6 +24,8 @@ export function registerThumbnail(program: Command, ctx: CliContext): void {
       const out = await Output.create(ctx, globals);
       const path = resolve(ctx.cwd, file);
       const { checkThumbnail } = await import('../../youtube/image.js');
+      const { assertNotPrivate } = await import('../../confine.js');
+      await assertNotPrivate(path, 'thumbnail file', ctx.env);
       await checkThumbnail(path, { flag: 'thumbnail file' });
       const { yt } = await openYouTube(ctx, globals, out);
       const result = await yt.setThumbnail(videoId, path, 'thumbnail file');

@@ -105,6 +105,10 @@ An interrupted upload resumes when the same command is run again; content upload
     )
     .argument('<manifest>', 'a .jsonl/.ndjson or .csv file (format: README.md, "Batches")');
   addUploadOptions(batch)
+    .option(
+      '--allow-outside',
+      "allow manifest paths outside the manifest's folder (vupload's own config and state stay refused)",
+    )
     .addHelpText('after', '\nFlags give defaults; each manifest entry overrides them for its file.')
     .action(async (manifest: string, flags: UploadFlags & JobFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();

@@ -1,7 +1,9 @@
 // This file checks everything an upload needs before anything is sent, and builds the plan (exit 2 on any problem).
 import { access, constants, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
+import { assertNotPrivate } from '../../confine.js';
 import { usageError } from '../../errors.js';
+import type { Env } from '../../paths.js';
 import { alignChunkSize, parseSize } from '../../upload/size.js';
 import { parseCaptionArg } from '../../youtube/captions.js';
 import { checkThumbnail } from '../../youtube/image.js';
@@ -66,8 +68,9 @@ const VIDEO_TYPES: Record<string, string> = {
   '.3gp': 'video/3gpp',
 };
 
-/** The video file: an existing, readable, non-empty regular file. */
-export async function checkVideoFile(flag: string, file: string): Promise<number> {
+/** The video file: an existing, readable, non-empty regular file outside vupload's own directories. */
+export async function checkVideoFile(flag: string, file: string, env: Env): Promise<number> {
+  await assertNotPrivate(file, flag, env);
   let size: number;
   try {
     const info = await stat(file);
@@ -88,11 +91,11 @@ export async function checkVideoFile(flag: string, file: string): Promise<number
 export async function prepareUpload(
   fileArg: string,
   flags: UploadFlags,
-  options: { cwd: string; now: number; flag: string },
+  options: { cwd: string; now: number; flag: string; env: Env },
 ): Promise<UploadPlan> {
   const file = resolve(options.cwd, fileArg);
-  const size = await checkVideoFile(options.flag, file);
-  const input = await metadataInputFromFlags(flags, options.cwd);
+  const size = await checkVideoFile(options.flag, file, options.env);
+  const input = await metadataInputFromFlags(flags, options.cwd, options.env);
   const { resource, parts, flagNames } = buildInsertResource(input, { fileName: basename(file) });
   validateResource(resource, { now: options.now, flagNames });
   const notes: string[] = [];
@@ -113,12 +116,13 @@ export async function prepareUpload(
   if (flags.notifySubscribers !== undefined) plan.notifySubscribers = flags.notifySubscribers;
   if (flags.thumbnail !== undefined) {
     plan.thumbnail = resolve(options.cwd, flags.thumbnail);
+    await assertNotPrivate(plan.thumbnail, '--thumbnail', options.env);
     await checkThumbnail(plan.thumbnail, { flag: '--thumbnail' });
   }
   for (const arg of flags.caption ?? []) {
     const caption = parseCaptionArg(arg);
     caption.path = resolve(options.cwd, caption.path);
-    await checkVideoFile('--caption', caption.path);
+    await checkVideoFile('--caption', caption.path, options.env);
     plan.captions.push(caption);
   }
   if (flags.chunkSize !== undefined) {

@@ -1,6 +1,7 @@
 // This file is what the upload job asks of a video service (YouTube, Youku): one path for validation, dry runs,
 // quota, locks, journal, steps and housekeeping, whichever service the bytes go to (issue 11, item 1).
 import { usageError } from '../../errors.js';
+import type { Env } from '../../paths.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import type { Provider } from '../providers/index.js';
@@ -72,7 +73,7 @@ export interface UploadProvider {
   prepare(
     fileArg: string,
     flags: UploadFlags,
-    options: { cwd: string; now: number; flag: string },
+    options: { cwd: string; now: number; flag: string; env: Env },
   ): Promise<UploadPlan>;
   /** The requests a real run would send, secrets redacted. */
   dryRun(plan: UploadPlan, globals: GlobalOptions, ctx: CliContext): Promise<unknown[]>;

@@ -18,6 +18,8 @@ export interface JobFlags {
   deleteAfter?: boolean;
   logFile?: string;
   concurrency?: string;
+  /** `vupload batch --allow-outside`: manifest paths may leave the manifest's folder. */
+  allowOutside?: boolean;
 }
 
 export interface QueueItem {
@@ -94,11 +96,8 @@ export async function runQueue(
         if (isVuploadError(error)) throw error;
         return item.flags;
       });
-      const plan = await provider.prepare(item.file, flags, {
-        cwd: ctx.cwd,
-        now: ctx.now(),
-        flag: item.flag,
-      });
+      const where = { cwd: ctx.cwd, now: ctx.now(), flag: item.flag, env: ctx.env };
+      const plan = await provider.prepare(item.file, flags, where);
       await checkHousekeeping(plan.file);
       plans.push(plan);
     } catch (error) {
@@ -192,7 +191,7 @@ export async function runManifest(
   const { readManifest } = await import('../../unattended/manifest.js');
   const { withLock } = await import('../../unattended/lock.js');
   const path = resolve(ctx.cwd, manifest);
-  const parsed = await readManifest(path);
+  const parsed = await readManifest(path, { allowOutside: Boolean(flags.allowOutside), env: ctx.env });
   const manifestErrors = parsed.errors.map((e) => usageError(`${manifest} line ${e.line}: ${e.message}`));
   const items: QueueItem[] = parsed.entries.map((entry) => ({
     file: entry.file,

@@ -1,13 +1,14 @@
 // This file is the Youku provider of the upload job: its flags, its dry run and the sliced upload (API-NOTES §10).
 import { basename, extname, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
-import { configDir, stateDir } from '../../paths.js';
+import { configDir, type Env, stateDir } from '../../paths.js';
 import { defaultTitle } from '../../youtube/metadata.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { formatBytes } from '../format.js';
 import { metadataInputFromFlags } from '../metadata-flags.js';
 import { parseIntegerOption } from '../options.js';
 import { youkuApiRoot } from '../providers/youku.js';
+import { tokenSaveWarning } from '../session.js';
 import { checkVideoFile, type UploadFlags, type UploadPlan } from './prepare.js';
 import {
   COMMON_FLAGS,
@@ -40,13 +41,13 @@ const youkuFields = (plan: UploadPlan): YoukuFields => {
 async function prepare(
   fileArg: string,
   flags: UploadFlags,
-  options: { cwd: string; now: number; flag: string },
+  options: { cwd: string; now: number; flag: string; env: Env },
 ): Promise<UploadPlan> {
   const where = options.flag.includes(' line ') ? options.flag : undefined;
   refuseUnsupported(flags, YOUKU_FLAGS, 'youku', where);
   const file = resolve(options.cwd, fileArg);
-  const size = await checkVideoFile(options.flag, file);
-  const input = await metadataInputFromFlags(flags, options.cwd);
+  const size = await checkVideoFile(options.flag, file, options.env);
+  const input = await metadataInputFromFlags(flags, options.cwd, options.env);
   if (!input.tags?.length)
     throw usageError('--tags: Youku requires at least one tag.', 'Example: --tags "travel,surf"');
   const title = input.title?.trim() || defaultTitle(basename(file));
@@ -138,7 +139,13 @@ async function upload(run: ProviderRun): Promise<ProviderResult> {
   const youku = await import('../../youku/index.js');
   const label = basename(plan.file);
   const client = await youku.loadYoukuClient(ctx.env, configDir(ctx.env));
-  const auth = youku.createYoukuAuth({ configDir: configDir(ctx.env), profile: globals.profile, clock: ctx });
+  const onSaveError = (file: string, error: unknown) => out.warn(tokenSaveWarning(file, error));
+  const auth = youku.createYoukuAuth({
+    configDir: configDir(ctx.env),
+    profile: globals.profile,
+    clock: ctx,
+    onSaveError,
+  });
   const fields = youkuFields(plan);
   out.startSpinner(`Connecting to upload ${label} to Youku…`);
   const result = await youku

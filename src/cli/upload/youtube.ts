@@ -92,6 +92,7 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
     result = await engine.uploadResumable({
       file: plan.file,
       initUrl: initUrl(apiUrl(globals, ctx.env), plan),
+      sessionUrlAllowed: (await import('../../credential-url.js')).sessionUrlRule(apiUrl(globals, ctx.env)),
       metadata: plan.resource,
       account: globals.profile,
       auth: {

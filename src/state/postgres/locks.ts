@@ -172,6 +172,7 @@ export class PostgresLocks {
         .catch(() => {})
         .finally(() => client.connection.stream.destroy());
     };
+    if (signal?.aborted) throw interruptedError(signal);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await this.run(client, 'SELECT pg_advisory_lock($1::bigint)', [id]);

@@ -76,9 +76,9 @@ export class PostgresQuotaLedger {
     const day = pacificDay(now);
     const [taken] = await this.db.query<DayRow>(
       `INSERT INTO ${this.table} AS q (account, day, spent)
-       SELECT $1, $2, $3 WHERE $3 <= $4
+       SELECT $1::text, $2::date, $3::integer WHERE $3::integer <= $4::integer
        ON CONFLICT (account, day) DO UPDATE SET spent = q.spent + EXCLUDED.spent, updated_at = now()
-         WHERE NOT q.exhausted AND q.spent + EXCLUDED.spent <= $4
+         WHERE NOT q.exhausted AND q.spent + EXCLUDED.spent <= $4::integer
        RETURNING spent, exhausted`,
       [request.account, day, request.cost, budget],
     );

@@ -1,7 +1,11 @@
 // This file tests state URLs: libpq's parameters and PG* variables, and that a password never reaches a message.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isVuploadError } from '../../../src/errors.js';
 import {
@@ -11,6 +15,8 @@ import {
   redactUrl,
   scrubSecrets,
 } from '../../../src/state/postgres/index.js';
+
+import { repoRoot } from '../../helpers/paths.js';
 
 const SECRET = 'p@ss:w/rd?&=#%';
 const encoded = encodeURIComponent(SECRET);
@@ -151,6 +157,41 @@ describe('state URLs', () => {
     } finally {
       for (const socket of sockets) socket.destroy();
       silent.close();
+    }
+  });
+
+  test('the driver is loaded only when a store is opened, not by importing the module', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vupload-pg-trace-'));
+    const modules = async (script: string) => {
+      const trace = join(dir, `${Math.random()}.txt`);
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          join(repoRoot, 'dist/test/helpers/trace-imports.js'),
+          '--input-type=module',
+          '-e',
+          script,
+        ],
+        { env: { ...process.env, TRACE_IMPORTS_FILE: trace }, encoding: 'utf8' },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      return readFile(trace, 'utf8');
+    };
+    try {
+      const index = JSON.stringify(join(repoRoot, 'dist/src/state/postgres/index.js'));
+      const port = await closedPort();
+      const imported = await modules(
+        `const m = await import(${index}); m.parseStateUrl('postgres://h/d', {});`,
+      );
+      assert.match(imported, /state\/postgres\/index\.js/, 'the trace works');
+      assert.doesNotMatch(imported, /node_modules\/(pg|pgpass)\//);
+      const opened = await modules(
+        `const m = await import(${index}); await m.PostgresStateStore.open({ url: 'postgres://u:p@127.0.0.1:${port}/d' }).catch(() => {});`,
+      );
+      assert.match(opened, /node_modules\/pg\//);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -87,8 +87,9 @@ export class PostgresStateStore {
     return importJournal(this, records);
   }
 
-  /** Ends the pooled connections; held locks keep their own connections until released. */
-  close(): Promise<void> {
-    return this.db.close();
+  /** Ends the pooled and parked connections; held locks keep their own connections until released. */
+  async close(): Promise<void> {
+    await this.locks.close();
+    await this.db.close();
   }
 }

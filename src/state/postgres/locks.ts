@@ -6,6 +6,8 @@ import { type Lock, type LockHolder, lockedError } from '../../unattended/lock.j
 import { type Clock, systemClock } from '../../upload/clock.js';
 import { interruptedError } from '../../youtube/errors.js';
 import type { Database } from './database.js';
+import { isUnreachable } from './errors.js';
+import { LockConnections } from './lock-connections.js';
 import { advisoryKey, advisoryKeyParts } from './lock-key.js';
 
 /*
@@ -51,12 +53,20 @@ export class PostgresLocks {
   private readonly pid: number;
   private readonly host: string;
   private readonly clock: Clock;
+  private readonly connections: LockConnections;
 
   constructor(db: Database, identity: { pid?: number; host?: string; clock?: Clock } = {}) {
     this.db = db;
     this.pid = identity.pid ?? process.pid;
     this.host = identity.host ?? hostname();
     this.clock = identity.clock ?? systemClock;
+    // The holder's identity in the connection's name, so a busy lock can be named even before its row exists.
+    this.connections = new LockConnections(db, `vupload lock pid ${this.pid}@${this.host}`.slice(0, 63));
+  }
+
+  /** Ends the parked lock connections (held locks keep theirs until released). */
+  close(): Promise<void> {
+    return this.connections.close();
   }
 
   private lockId(key: string): string {
@@ -67,50 +77,73 @@ export class PostgresLocks {
   async acquire(options: PgLockOptions): Promise<PgLock> {
     if (options.signal?.aborted) throw interruptedError(options.signal);
     const id = this.lockId(options.key);
-    const lost = new AbortController();
-    let held = false;
-    const onLost = (error: Error) => {
-      if (held) lost.abort(this.db.fail(error));
+    const holder: LockHolder = {
+      pid: this.pid,
+      host: this.host,
+      startedAt: new Date(this.clock.now()).toISOString(),
+      label: options.label,
+      token: randomUUID(),
     };
-    // The holder's identity in the connection's name, so a busy lock can be named even before its row exists.
-    const client = await this.db.dedicated(onLost, `vupload lock pid ${this.pid}@${this.host}`.slice(0, 63));
-    client.on('end', () => onLost(new Error('Connection terminated')));
+    const values = [options.key, id, holder.token, holder.pid, holder.host, holder.label, holder.startedAt];
+    let { client, reused } = await this.connections.take();
+    let taken: boolean;
     try {
-      let notified = false;
-      for (;;) {
-        const [row] = (await this.run(client, 'SELECT pg_try_advisory_lock($1::bigint) AS ok', [id])) as {
-          ok: boolean;
-        }[];
-        if (row?.ok) break;
-        const holder = await this.holderOf(options.key, id);
-        if (!holder) continue; // released between our try and our look: try again at once
-        if (!options.wait) throw lockedError(options.label, holder);
-        if (!notified) options.onWait?.(holder);
+      taken = await this.tryTake(client, values);
+    } catch (error) {
+      // A parked connection may have died quietly (the server restarted): one more try on a new one.
+      await this.connections.end(client);
+      if (!reused || !isUnreachable(error)) throw error;
+      ({ client, reused } = await this.connections.take());
+      taken = await this.tryTake(client, values).catch(async (again: unknown) => {
+        await this.connections.end(client);
+        throw again;
+      });
+    }
+    try {
+      for (let notified = false; !taken; ) {
+        const current = await this.holderOf(options.key, id);
+        if (!current) {
+          taken = await this.tryTake(client, values); // released between our try and our look
+          continue;
+        }
+        if (!options.wait) throw lockedError(options.label, current);
+        if (!notified) options.onWait?.(current);
         notified = true;
         await this.waitFor(client, id, options.signal);
-        break;
+        await this.run(
+          client,
+          `${this.insertHolder} VALUES ($1, $2, $3, $4, $5, $6, $7, pg_backend_pid()) ${this.upsert}`,
+          values,
+        );
+        taken = true;
       }
-      const holder: LockHolder = {
-        pid: this.pid,
-        host: this.host,
-        startedAt: new Date(this.clock.now()).toISOString(),
-        label: options.label,
-        token: randomUUID(),
-      };
-      await this.run(
-        client,
-        `INSERT INTO ${this.db.table('locks')} (key, lock_id, token, pid, host, label, started_at, backend_pid)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, pg_backend_pid())
-         ON CONFLICT (key) DO UPDATE SET lock_id = EXCLUDED.lock_id, token = EXCLUDED.token, pid = EXCLUDED.pid,
-           host = EXCLUDED.host, label = EXCLUDED.label, started_at = EXCLUDED.started_at, backend_pid = EXCLUDED.backend_pid`,
-        [options.key, id, holder.token, holder.pid, holder.host, holder.label, holder.startedAt],
-      );
-      held = true;
-      return this.heldLock(client, options.key, id, holder, lost.signal);
     } catch (error) {
-      await client.end().catch(() => {});
+      await this.connections.end(client);
       throw error;
     }
+    return this.heldLock(client, options.key, id, holder);
+  }
+
+  private get insertHolder(): string {
+    return `INSERT INTO ${this.db.table('locks')} (key, lock_id, token, pid, host, label, started_at, backend_pid)`;
+  }
+
+  private readonly upsert =
+    `ON CONFLICT (key) DO UPDATE SET lock_id = EXCLUDED.lock_id, token = EXCLUDED.token,
+    pid = EXCLUDED.pid, host = EXCLUDED.host, label = EXCLUDED.label, started_at = EXCLUDED.started_at,
+    backend_pid = EXCLUDED.backend_pid`;
+
+  /** pg_try_advisory_lock and, only if it succeeded, the holder row: one round trip. */
+  private async tryTake(client: Client, values: unknown[]): Promise<boolean> {
+    const rows = await this.run(
+      client,
+      `${this.insertHolder}
+       SELECT $1::text, $2::bigint, $3::text, $4::integer, $5::text, $6::text, $7::timestamptz, pg_backend_pid()
+        WHERE pg_try_advisory_lock($2::bigint)
+       ${this.upsert} RETURNING 1`,
+      values,
+    );
+    return rows.length > 0;
   }
 
   /** Runs `fn` holding the lock, and releases it however `fn` ends. */
@@ -193,25 +226,34 @@ export class PostgresLocks {
     }
   }
 
-  private heldLock(client: Client, key: string, id: string, holder: LockHolder, lost: AbortSignal): PgLock {
+  private heldLock(client: Client, key: string, id: string, holder: LockHolder): PgLock {
+    const lost = new AbortController();
+    const onGone = (error?: Error) => lost.abort(this.db.fail(error ?? new Error('Connection terminated')));
+    client.on('error', onGone);
+    client.on('end', onGone);
     let released = false;
     return {
       path: `${this.db.settings.display} advisory lock ${id}`,
       holder,
-      lost,
+      lost: lost.signal,
       release: async () => {
         if (released) return;
         released = true;
-        if (!lost.aborted) {
-          await client
-            .query(`DELETE FROM ${this.db.table('locks')} WHERE key = $1 AND token = $2`, [key, holder.token])
-            .catch(() => {}); // a stale row is harmless: holders are confirmed against pg_locks
+        client.off('error', onGone);
+        client.off('end', onGone);
+        if (lost.signal.aborted) return this.connections.end(client); // the server already dropped the lock
+        try {
+          const [row] = (await this.run(
+            client,
+            `WITH gone AS (DELETE FROM ${this.db.table('locks')} WHERE key = $1 AND token = $2)
+             SELECT pg_advisory_unlock($3::bigint) AS ok`,
+            [key, holder.token, id],
+          )) as { ok: boolean }[];
+          if (row?.ok) return this.connections.park(client);
+        } catch {
+          // Ending the connection below releases the lock all the same.
         }
-        // Ending the session releases the advisory lock; so would the death of this process.
-        client.removeAllListeners('end');
-        client.removeAllListeners('error');
-        client.on('error', () => {});
-        await client.end().catch(() => {});
+        await this.connections.end(client);
       },
     };
   }

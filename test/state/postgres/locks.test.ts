@@ -128,4 +128,28 @@ describe('fleet locks', { timeout: 60_000 }, () => {
     const two = await b.locks.acquire({ key: 'same', label: '/x' });
     await Promise.all([one.release(), two.release()]);
   });
+
+  test("a released lock's connection is reused for the next lock, also after the server restarted", async () => {
+    const schema = freshSchema();
+    const a = await openStore({ schema });
+    const backendOf = async (key: string) =>
+      (
+        await a.db.query<{ backend_pid: number }>(
+          `SELECT backend_pid FROM ${a.db.table('locks')} WHERE key = $1`,
+          [key],
+        )
+      )[0]!.backend_pid;
+    const first = await a.locks.acquire({ key: 'one', label: '/1' });
+    const backend = await backendOf('one');
+    await first.release();
+    const second = await a.locks.acquire({ key: 'two', label: '/2' });
+    assert.equal(await backendOf('two'), backend, 'the parked connection was reused');
+    assert.equal(await a.locks.holder('one'), undefined, 'and it holds nothing of the first lock');
+    await second.release();
+    await server().pause();
+    await server().resume();
+    const third = await a.locks.acquire({ key: 'three', label: '/3' });
+    assert.notEqual(await backendOf('three'), backend);
+    await third.release();
+  });
 });

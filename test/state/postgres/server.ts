@@ -133,7 +133,7 @@ function spawnPostmaster(
   bin: Binaries,
   data: string,
   port: number,
-  options: { env: NodeJS.ProcessEnv; uid?: number; gid?: number },
+  { durable, ...spawnOptions }: { env: NodeJS.ProcessEnv; uid?: number; gid?: number; durable?: boolean },
 ): Promise<ChildProcess> {
   const args = [
     '-D',
@@ -145,17 +145,11 @@ function spawnPostmaster(
     '-c',
     'unix_socket_directories=',
   ];
-  // Durability is not what these tests check; skipping fsync keeps a 2-core machine fast.
-  for (const setting of [
-    'fsync=off',
-    'synchronous_commit=off',
-    'full_page_writes=off',
-    'shared_buffers=16MB',
-  ]) {
-    args.push('-c', setting);
-  }
+  // Durability is not what the tests check; skipping fsync keeps a 2-core machine fast. The bench keeps it.
+  const fast = durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+  for (const setting of [...fast, 'shared_buffers=16MB']) args.push('-c', setting);
   args.push('-c', 'max_connections=150');
-  const child = spawn(bin.postgres, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(bin.postgres, args, { ...spawnOptions, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) =>
@@ -188,7 +182,8 @@ function startGuard(pidFile: string, dir: string): ChildProcess {
   return guard;
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** `durable`: keep PostgreSQL's fsync and synchronous commit (the bench); tests run without them. */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const started = performance.now();
   const dir = await mkdtemp(join(tmpdir(), 'vupload-pg-'));
   const pidFile = join(dir, 'postmaster.pid.guard');
@@ -223,7 +218,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   let port = 0;
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = await spawnPostmaster(bin, data, port, { env, ...owner });
+    child = await spawnPostmaster(bin, data, port, { env, ...owner, durable: options.durable });
     await writeFile(pidFile, String(child.pid));
   };
   for (let attempt = 1; !child; attempt += 1) {

@@ -95,7 +95,9 @@ async function libraryEnv(bin: Binaries, dir: string): Promise<NodeJS.ProcessEnv
   for (const link of missing) {
     await symlink(join(dirname(root), link.source), join(lib, link.target.split('/').pop()!));
   }
-  return { LD_LIBRARY_PATH: lib };
+  // The real directory too: a library found through a link takes the link's directory as its $ORIGIN, so the
+  // libraries it needs in turn (libssl for libpq) are not found through its RUNPATH.
+  return { LD_LIBRARY_PATH: `${lib}:${join(root, 'lib')}` };
 }
 
 /** The binaries as the server's user can run them: in place if it can reach them, else a copy in the temp dir. */
@@ -106,9 +108,10 @@ async function reachableBinaries(
 ): Promise<Binaries> {
   if (!id) return bin;
   const probe = spawn(bin.postgres, ['--version'], { uid: id.uid, gid: id.gid, stdio: 'ignore' });
-  const [code] = (await Promise.race([once(probe, 'exit'), once(probe, 'error').then(() => [1])])) as [
-    number,
-  ];
+  const code = await new Promise<number>((resolve) => {
+    probe.once('error', () => resolve(-1)); // EACCES: a directory on the way is closed to the server's user
+    probe.once('exit', (exit) => resolve(exit ?? -1));
+  });
   if (code === 0) return bin;
   const root = dirname(dirname(bin.postgres));
   await cp(root, join(dir, 'native'), { recursive: true, verbatimSymlinks: true });

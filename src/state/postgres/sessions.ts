@@ -76,27 +76,22 @@ export class PostgresSessionStore implements SessionStore {
     contentHash?: string;
   }): Promise<KeptSession[]> {
     const byHash = query.contentHash !== undefined;
-    const rows = await this.db.query<{ key: string; record: unknown; updated_at: Date }>(
-      `SELECT key, record, updated_at FROM ${this.table}
-        WHERE account = $1 AND size = $2 AND fingerprint = $3 ${byHash ? 'AND content_hash = $4' : ''}
-        ORDER BY updated_at DESC, key`,
-      byHash
-        ? [query.account, query.size, query.fingerprint, query.contentHash]
-        : [query.account, query.size, query.fingerprint],
+    return this.kept(
+      `WHERE account = $1 AND size = $2 AND fingerprint = $3 ${byHash ? 'AND content_hash = $4' : ''}
+       ORDER BY updated_at DESC, key`,
+      [query.account, query.size, query.fingerprint, ...(byHash ? [query.contentHash] : [])],
     );
-    return rows
-      .filter((row) => usable(row.record))
-      .map((row) => ({
-        key: row.key,
-        record: row.record as SessionRecord,
-        updatedAt: row.updated_at.toISOString(),
-      }));
   }
 
   /** Every saved session (for export), oldest first. */
-  async list(): Promise<KeptSession[]> {
+  list(): Promise<KeptSession[]> {
+    return this.kept('ORDER BY updated_at, key', []);
+  }
+
+  private async kept(where: string, values: unknown[]): Promise<KeptSession[]> {
     const rows = await this.db.query<{ key: string; record: unknown; updated_at: Date }>(
-      `SELECT key, record, updated_at FROM ${this.table} ORDER BY updated_at, key`,
+      `SELECT key, record, updated_at FROM ${this.table} ${where}`,
+      values,
     );
     return rows
       .filter((row) => usable(row.record))

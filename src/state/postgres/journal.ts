@@ -1,5 +1,5 @@
 // This file is the upload journal in PostgreSQL: the history.jsonl and steps.jsonl records, shared by a fleet.
-import type { HistoryItem, PreviousUpload, StepRecord } from '../../unattended/journal.js';
+import type { ConfirmedPrevious, HistoryItem, PreviousUpload, StepRecord } from '../../unattended/journal.js';
 import { videoUrl } from '../../unattended/journal.js';
 import type { HistoryEntry } from '../../upload/journal.js';
 import type { Database, Queryable } from './database.js';
@@ -40,6 +40,13 @@ interface StepRow {
   time: Date;
   detail: string | null;
   reason: string | null;
+}
+
+interface SampleQuery {
+  account: string;
+  fingerprint: string;
+  size: number;
+  provider?: string;
 }
 
 const UPLOAD_FIELDS =
@@ -129,18 +136,26 @@ export class PostgresJournal {
   }
 
   /** The latest upload of the same sample fingerprint and size for the account (provider default 'youtube'). */
-  async findPreviousUpload(query: {
-    account: string;
-    fingerprint: string;
-    size: number;
-    provider?: string;
-  }): Promise<PreviousUpload | undefined> {
-    return this.latest('size = $3 AND fingerprint = $4', [
-      query.account,
-      query.provider ?? 'youtube',
-      query.size,
-      query.fingerprint,
-    ]);
+  async findPreviousUpload(query: SampleQuery): Promise<PreviousUpload | undefined> {
+    return (await this.candidates(query)).at(-1);
+  }
+
+  /**
+   * As src/unattended/journal.ts findConfirmedUpload: candidates by sample, confirmed by the full hash (`hash` is
+   * called at most once, only when a candidate has a recorded hash); a record without a hash is `sampleOnly`.
+   */
+  async findConfirmedUpload(
+    query: SampleQuery & { hash: () => Promise<string> },
+  ): Promise<ConfirmedPrevious> {
+    const candidates = await this.candidates(query);
+    const hashed = candidates.filter((c) => c.entry.contentHash !== undefined);
+    if (hashed.length > 0) {
+      const contentHash = await query.hash();
+      const same = hashed.filter((c) => c.entry.contentHash === contentHash).at(-1);
+      if (same) return { kind: 'confirmed', previous: same, contentHash };
+    }
+    const legacy = candidates.filter((c) => c.entry.contentHash === undefined).at(-1);
+    return legacy ? { kind: 'sampleOnly', previous: legacy } : { kind: 'none' };
   }
 
   /** The latest upload of exactly this content (full hash) for the account: the fleet-wide "never twice" check. */
@@ -149,22 +164,47 @@ export class PostgresJournal {
     contentHash: string;
     provider?: string;
   }): Promise<PreviousUpload | undefined> {
-    return this.latest('content_hash = $3', [query.account, query.provider ?? 'youtube', query.contentHash]);
+    const where = 'account = $1 AND provider = $2 AND content_hash = $3';
+    return (await this.uploads(where, [query.account, query.provider ?? 'youtube', query.contentHash])).at(
+      -1,
+    );
   }
 
-  private async latest(where: string, values: unknown[]): Promise<PreviousUpload | undefined> {
-    const [row] = await this.db.query<UploadRow>(
-      `SELECT ${UPLOAD_FIELDS} FROM ${this.db.table('uploads')}
-        WHERE account = $1 AND provider = $2 AND ${where} ORDER BY id DESC LIMIT 1`,
+  /** Whether a finished upload of exactly this content has this id (before --move-to / --delete-after act). */
+  async isRecordedUpload(query: { account: string; provider: string; contentHash: string; videoId: string }) {
+    const rows = await this.db.query(
+      `SELECT 1 FROM ${this.db.table('uploads')}
+        WHERE account = $1 AND provider = $2 AND video_id = $3 AND content_hash = $4`,
+      [query.account, query.provider, query.videoId, query.contentHash],
+    );
+    return rows.length > 0;
+  }
+
+  private candidates(query: SampleQuery): Promise<PreviousUpload[]> {
+    const where = 'account = $1 AND provider = $2 AND size = $3 AND fingerprint = $4';
+    return this.uploads(where, [query.account, query.provider ?? 'youtube', query.size, query.fingerprint]);
+  }
+
+  /** The matching uploads, oldest first, each with the steps whose latest record succeeded. */
+  private async uploads(where: string, values: unknown[]): Promise<PreviousUpload[]> {
+    const rows = await this.db.query<UploadRow>(
+      `SELECT ${UPLOAD_FIELDS} FROM ${this.db.table('uploads')} WHERE ${where} ORDER BY id`,
       values,
     );
-    if (!row) return undefined;
-    const done = await this.db.query<{ step: string }>(
-      `SELECT step FROM (SELECT DISTINCT ON (step) step, ok FROM ${this.db.table('steps')}
-        WHERE video_id = $1 ORDER BY step, id DESC) latest WHERE ok`,
-      [row.video_id],
+    if (rows.length === 0) return [];
+    const done = await this.db.query<{ video_id: string; step: string }>(
+      // The latest record of each step decides; steps come in the order first recorded, as the file store's do.
+      `SELECT video_id, step FROM (
+         SELECT DISTINCT ON (video_id, step) video_id, step, ok, min(id) OVER (PARTITION BY video_id, step) AS first
+           FROM ${this.db.table('steps')} WHERE video_id = ANY($1) ORDER BY video_id, step, id DESC
+       ) latest WHERE ok ORDER BY first`,
+      [rows.map((row) => row.video_id)],
     );
-    return { videoId: row.video_id, entry: entryOf(row), completedSteps: new Set(done.map((d) => d.step)) };
+    return rows.map((row) => ({
+      videoId: row.video_id,
+      entry: entryOf(row),
+      completedSteps: new Set(done.filter((d) => d.video_id === row.video_id).map((d) => d.step)),
+    }));
   }
 
   /** Records the outcome of one step after an upload (the same record as steps.jsonl's). */

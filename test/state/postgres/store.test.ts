@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isVuploadError } from '../../../src/errors.js';
 import { PostgresStateStore, SCHEMA_VERSION } from '../../../src/state/postgres/index.js';
-import { listHistory, recordStep, Step } from '../../../src/unattended/journal.js';
+import {
+  findConfirmedUpload,
+  isRecordedUpload,
+  listHistory,
+  recordStep,
+  Step,
+} from '../../../src/unattended/journal.js';
 import { appendHistory, readHistory } from '../../../src/upload/journal.js';
 import {
   createFileSessionStore,
@@ -121,6 +127,56 @@ describe('the journal', { timeout: 60_000 }, () => {
       await journal.findPreviousUpload({ account: 'default', fingerprint: 'sample-a', size: 1 }),
       undefined,
     );
+  });
+
+  test('findConfirmedUpload and isRecordedUpload answer as the file store does for the same records', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vupload-pg-confirm-'));
+    try {
+      const { journal } = await openStore({ schema: freshSchema() });
+      const records = [
+        entry({ videoId: 'v1', contentHash: 'h1' }),
+        entry({ videoId: 'v2', contentHash: 'h2' }),
+        entry({ videoId: 'legacy', fingerprint: 'sample-t', size: 20, contentHash: undefined }),
+      ];
+      for (const record of records) {
+        await appendHistory(dir, record);
+        await journal.appendUpload(record);
+      }
+      for (const [videoId, step, ok, at] of [
+        ['v1', Step.thumbnail, true, 1],
+        ['v1', Step.moved, true, 2],
+        ['v1', Step.thumbnail, false, 3],
+        ['v2', Step.caption('en'), true, 4],
+      ] as const) {
+        await recordStep({ stateDir: dir, videoId, step, ok, now: () => at });
+        await journal.recordStep({ videoId, step, ok, now: () => at });
+      }
+      const queries = [
+        { fingerprint: 'sample-a', size: 10_000_000, hash: 'h1' },
+        { fingerprint: 'sample-a', size: 10_000_000, hash: 'h2' },
+        { fingerprint: 'sample-a', size: 10_000_000, hash: 'h3' },
+        { fingerprint: 'sample-t', size: 20, hash: 'hx' },
+        { fingerprint: 'sample-u', size: 1, hash: 'never asked' },
+      ];
+      for (const q of queries) {
+        const hashed: string[] = [];
+        const ask = { account: 'default', fingerprint: q.fingerprint, size: q.size };
+        const hash = async () => {
+          hashed.push(q.hash);
+          return q.hash;
+        };
+        const fromDb = await journal.findConfirmedUpload({ ...ask, hash });
+        const fromFile = await findConfirmedUpload({ ...ask, stateDir: dir, hash });
+        assert.deepEqual(fromDb, fromFile, `${q.fingerprint} ${q.hash}`);
+        assert.ok(hashed.length <= 2, 'hashed at most once per store');
+      }
+      const recorded = { account: 'default', provider: 'youtube', contentHash: 'h1', videoId: 'v1' };
+      assert.equal(await journal.isRecordedUpload(recorded), true);
+      assert.equal(await journal.isRecordedUpload({ ...recorded, videoId: 'v2' }), false);
+      assert.equal(await isRecordedUpload({ ...recorded, stateDir: dir }), true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('appending the same upload again (a retried write) keeps one record; unknown fields come back as written', async () => {

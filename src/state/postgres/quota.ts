@@ -69,6 +69,19 @@ export class PostgresQuotaLedger {
     return judge(await this.today(request.account, now), request, now);
   }
 
+  /**
+   * Merges days of a file ledger (an import): the larger spend and either exhausted mark win, so importing the
+   * same ledger twice, or into a fleet that already spent units today, never lowers a day's count.
+   */
+  async mergeDay(account: string, day: string, usage: QuotaDay): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ${this.table} AS q (account, day, spent, exhausted) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (account, day) DO UPDATE SET spent = greatest(q.spent, EXCLUDED.spent),
+         exhausted = q.exhausted OR EXCLUDED.exhausted, updated_at = now()`,
+      [account, day, usage.spent, usage.exhausted === true],
+    );
+  }
+
   /** Checks and, when the cost fits, spends it in one statement: two machines cannot both take the last units. */
   async reserve(request: CheckRequest): Promise<QuotaCheck> {
     const now = request.now ?? new Date(this.clock.now());

@@ -3,10 +3,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendJournalLine, readJournal } from '../../journal-file.js';
 import { STEPS_FILE, type StepRecord } from '../../unattended/journal.js';
+import { LEDGER_FILE, parseLedger } from '../../unattended/quota.js';
 import { HISTORY_FILE } from '../../upload/journal.js';
 import { createFileSessionStore, type SessionRecord, sessionsDir } from '../../upload/session-store.js';
 import type { Database } from './database.js';
 import type { JournalEntry, PostgresJournal } from './journal.js';
+import type { PostgresQuotaLedger } from './quota.js';
 import type { PostgresSessionStore } from './sessions.js';
 
 export interface TransferCounts {
@@ -22,12 +24,15 @@ export interface TransferReport {
   uploads: TransferCounts;
   steps: TransferCounts;
   sessions: TransferCounts;
+  /** Days of the quota ledger (import only: present counts none, a merge keeps the larger spend). */
+  quotaDays: TransferCounts;
 }
 
 interface Stores {
   db: Database;
   journal: PostgresJournal;
   sessions: PostgresSessionStore;
+  quota: PostgresQuotaLedger;
 }
 
 const counts = (): TransferCounts => ({ added: 0, present: 0, invalid: 0 });
@@ -89,7 +94,7 @@ export async function importJournal(
   return report;
 }
 
-/** `vupload state import`: history.jsonl, steps.jsonl and the saved sessions of a file state directory. */
+/** `vupload state import`: history.jsonl, steps.jsonl, the saved sessions and quota.json of a state directory. */
 export async function importStateDir(stores: Stores, stateDir: string): Promise<TransferReport> {
   const [history, steps] = await Promise.all([
     readJournal(join(stateDir, HISTORY_FILE)),
@@ -113,16 +118,40 @@ export async function importStateDir(stores: Stores, stateDir: string): Promise<
       sessions.added += 1;
     }
   }
-  return { ...journal, sessions };
+  return { ...journal, sessions, quotaDays: await importLedger(stores, stateDir) };
+}
+
+/** The days of `<stateDir>/quota.json`, merged into the ledger table (a corrupt entry counts as invalid). */
+async function importLedger(stores: Stores, stateDir: string): Promise<TransferCounts> {
+  const report = counts();
+  const text = await readFile(join(stateDir, LEDGER_FILE), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return report;
+  const { data, problems } = parseLedger(text);
+  report.invalid = problems.length;
+  for (const [account, days] of Object.entries(data.accounts)) {
+    for (const [day, usage] of Object.entries(days)) {
+      await stores.quota.mergeDay(account, day, usage);
+      report.added += 1;
+    }
+  }
+  return report;
 }
 
 /**
- * `vupload state export`: appends to the directory's history.jsonl and steps.jsonl the records it lacks (each line
+ * `vupload state export` (the quota ledger stays: the file store starts its own count): appends to the directory's history.jsonl and steps.jsonl the records it lacks (each line
  * fsynced, as the file store writes them, so a vupload running meanwhile loses nothing) and saves the sessions it
  * lacks. Exporting twice adds nothing the second time.
  */
 export async function exportStateDir(stores: Stores, stateDir: string): Promise<TransferReport> {
-  const report: TransferReport = { uploads: counts(), steps: counts(), sessions: counts() };
+  const report: TransferReport = {
+    uploads: counts(),
+    steps: counts(),
+    sessions: counts(),
+    quotaDays: counts(),
+  };
   const uploadKey = (r: Record<string, unknown>) =>
     JSON.stringify([r.account, r.provider ?? 'youtube', r.videoId]);
   const stepKey = (r: Record<string, unknown>) =>

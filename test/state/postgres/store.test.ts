@@ -1,6 +1,6 @@
 // This file tests the PostgreSQL state store against a real server: migrations, journal, sessions, import/export.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -255,13 +255,29 @@ describe('import and export', { timeout: 60_000 }, () => {
         now: () => 5,
       });
       await createFileSessionStore(sessionsDir(dir)).save('abc123', session());
+      const ledger = {
+        default: { '2026-03-02': { spent: 3250 }, '2026-03-01': { spent: 1, exhausted: true } },
+      };
+      await writeFile(
+        join(dir, 'quota.json'),
+        JSON.stringify({ version: 1, accounts: { ...ledger, bad: 7 } }),
+      );
       const store = await openStore({ schema: freshSchema() });
+      await store.quota.mergeDay('default', '2026-03-02', { spent: 4000 }); // spent by the fleet already
       const report = await store.importStateDir(dir);
       assert.deepEqual(report, {
         uploads: { added: 2, present: 0, invalid: 0 },
         steps: { added: 1, present: 0, invalid: 0 },
         sessions: { added: 1, present: 0, invalid: 0 },
+        quotaDays: { added: 2, present: 0, invalid: 1 },
       });
+      const at = (day: string) => new Date(`${day}T20:00:00Z`);
+      assert.deepEqual(
+        await store.quota.today('default', at('2026-03-02')),
+        { spent: 4000 },
+        'never lowered',
+      );
+      assert.deepEqual(await store.quota.today('default', at('2026-03-01')), { spent: 1, exhausted: true });
       assert.deepEqual(await store.journal.listHistory(), await listHistory(dir));
       const again = await store.importStateDir(dir);
       assert.deepEqual(again.uploads, { added: 0, present: 2, invalid: 0 });

@@ -130,8 +130,7 @@ export class Database implements Queryable {
   /** A new connection of its own (for a lock); the caller ends it. `onLost` runs if it breaks. */
   async dedicated(onLost?: (error: Error) => void, applicationName?: string): Promise<Client> {
     const name = applicationName ?? this.settings.applicationName;
-    // TCP keep-alive, so a connection to a machine that vanished is noticed instead of held for ever.
-    const client = new this.pg.Client({ ...this.config, keepAlive: true, application_name: name });
+    const client = new this.pg.Client({ ...this.config, application_name: name });
     client.on('error', (error) => onLost?.(error));
     try {
       await client.connect();
@@ -159,6 +158,8 @@ function clientConfig(settings: ConnectionSettings): ClientConfig {
     ssl: settings.ssl === false ? false : { ...settings.ssl },
     application_name: settings.applicationName,
     connectionTimeoutMillis: settings.connectTimeoutMs,
+    // TCP keep-alive, so a connection to a machine that vanished is noticed instead of waited on for ever.
+    keepAlive: true,
   };
 }
 

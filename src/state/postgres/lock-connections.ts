@@ -47,9 +47,19 @@ export class LockConnections {
     this.idle.push(client);
   }
 
+  /** Ends `client`; if the server does not answer within a second (network gone), the socket is destroyed. */
   async end(client: Client): Promise<void> {
     client.removeAllListeners('end');
-    await client.end().catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const gone = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        client.connection.stream.destroy();
+        resolve();
+      }, 1000);
+      timer.unref();
+    });
+    await Promise.race([client.end().catch(() => {}), gone]);
+    clearTimeout(timer);
   }
 
   async close(): Promise<void> {

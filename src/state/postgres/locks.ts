@@ -1,7 +1,7 @@
 // This file gives fleet-wide locks: PostgreSQL session advisory locks, freed by the server when the holder dies.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Client } from 'pg';
+import type { Client, QueryConfig } from 'pg';
 import { type Lock, type LockHolder, lockedError } from '../../unattended/lock.js';
 import { type Clock, systemClock } from '../../upload/clock.js';
 import { interruptedError } from '../../youtube/errors.js';
@@ -243,12 +243,16 @@ export class PostgresLocks {
         client.off('end', onGone);
         if (lost.signal.aborted) return this.connections.end(client); // the server already dropped the lock
         try {
-          const [row] = (await this.run(
-            client,
-            `WITH gone AS (DELETE FROM ${this.db.table('locks')} WHERE key = $1 AND token = $2)
-             SELECT pg_advisory_unlock($3::bigint) AS ok`,
-            [key, holder.token, id],
-          )) as { ok: boolean }[];
+          // A bounded wait: a database that stopped answering must not hold the upload's end for ever.
+          // pg honours query_timeout per query; its types declare it on the client config only.
+          const unlock: QueryConfig & { query_timeout: number } = {
+            text: `WITH gone AS (DELETE FROM ${this.db.table('locks')} WHERE key = $1 AND token = $2)
+                   SELECT pg_advisory_unlock($3::bigint) AS ok`,
+            values: [key, holder.token, id],
+            query_timeout: 10_000,
+          };
+          const { rows } = await client.query<{ ok: boolean }>(unlock);
+          const [row] = rows;
           if (row?.ok) return this.connections.park(client);
         } catch {
           // Ending the connection below releases the lock all the same.

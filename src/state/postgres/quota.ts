@@ -1,0 +1,126 @@
+// This file is the quota ledger in PostgreSQL: units spent per account and Pacific day, reserved atomically.
+import {
+  type CheckRequest,
+  DEFAULT_DAILY_BUDGET,
+  pacificDay,
+  type QuotaCheck,
+  type QuotaDay,
+} from '../../unattended/quota.js';
+import { type Clock, systemClock } from '../../upload/clock.js';
+import { nextQuotaReset } from '../../youtube/errors.js';
+import type { Database } from './database.js';
+
+interface DayRow {
+  spent: number;
+  exhausted: boolean;
+}
+
+/**
+ * The same methods and answers as the file store's QuotaLedger (src/unattended/quota.ts), shared by every machine
+ * using the database. reserve() is one statement: an INSERT … ON CONFLICT DO UPDATE whose WHERE only lets the
+ * update through while the cost still fits. Concurrent reservations queue on the day's row lock and each one
+ * re-checks the row as the previous one left it, so the budget is never overspent, without any lock of ours.
+ */
+export class PostgresQuotaLedger {
+  private readonly db: Database;
+  private readonly clock: Clock;
+
+  constructor(db: Database, options: { clock?: Clock } = {}) {
+    this.db = db;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  private get table(): string {
+    return this.db.table('quota');
+  }
+
+  /** Today's usage (Pacific day of `now`). */
+  async today(account: string, now = new Date(this.clock.now())): Promise<QuotaDay> {
+    const [row] = await this.db.query<DayRow>(
+      `SELECT spent, exhausted FROM ${this.table} WHERE account = $1 AND day = $2`,
+      [account, pacificDay(now)],
+    );
+    return dayOf(row);
+  }
+
+  /** Adds `units` to today's total and returns the new total. */
+  async spend(account: string, units: number): Promise<number> {
+    const [row] = await this.db.query<DayRow>(
+      `INSERT INTO ${this.table} AS q (account, day, spent) VALUES ($1, $2, $3)
+       ON CONFLICT (account, day) DO UPDATE SET spent = q.spent + EXCLUDED.spent, updated_at = now()
+       RETURNING spent, exhausted`,
+      [account, pacificDay(new Date(this.clock.now())), units],
+    );
+    return row!.spent;
+  }
+
+  /** Records a quotaExceeded answer: no machine attempts more for this account until the reset. */
+  async markExhausted(account: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ${this.table} AS q (account, day, exhausted) VALUES ($1, $2, true)
+       ON CONFLICT (account, day) DO UPDATE SET exhausted = true, updated_at = now()`,
+      [account, pacificDay(new Date(this.clock.now()))],
+    );
+  }
+
+  /** Whether `cost` more units fit in today's `budget` (read only). */
+  async check(request: CheckRequest): Promise<QuotaCheck> {
+    const now = request.now ?? new Date(this.clock.now());
+    return judge(await this.today(request.account, now), request, now);
+  }
+
+  /**
+   * Merges days of a file ledger (an import): the larger spend and either exhausted mark win, so importing the
+   * same ledger twice, or into a fleet that already spent units today, never lowers a day's count.
+   */
+  async mergeDay(account: string, day: string, usage: QuotaDay): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ${this.table} AS q (account, day, spent, exhausted) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (account, day) DO UPDATE SET spent = greatest(q.spent, EXCLUDED.spent),
+         exhausted = q.exhausted OR EXCLUDED.exhausted, updated_at = now()`,
+      [account, day, usage.spent, usage.exhausted === true],
+    );
+  }
+
+  /** Checks and, when the cost fits, spends it in one statement: two machines cannot both take the last units. */
+  async reserve(request: CheckRequest): Promise<QuotaCheck> {
+    const now = request.now ?? new Date(this.clock.now());
+    const budget = request.budget ?? DEFAULT_DAILY_BUDGET;
+    const day = pacificDay(now);
+    const [taken] = await this.db.query<DayRow>(
+      `INSERT INTO ${this.table} AS q (account, day, spent)
+       SELECT $1::text, $2::date, $3::integer WHERE $3::integer <= $4::integer
+       ON CONFLICT (account, day) DO UPDATE SET spent = q.spent + EXCLUDED.spent, updated_at = now()
+         WHERE NOT q.exhausted AND q.spent + EXCLUDED.spent <= $4::integer
+       RETURNING spent, exhausted`,
+      [request.account, day, request.cost, budget],
+    );
+    if (taken) {
+      const before = taken.spent - request.cost;
+      return { ok: true, spent: before, remaining: budget - before };
+    }
+    return judge(await this.today(request.account, now), { ...request, budget }, now);
+  }
+}
+
+function dayOf(row: DayRow | undefined): QuotaDay {
+  if (!row) return { spent: 0 };
+  return row.exhausted ? { spent: row.spent, exhausted: true } : { spent: row.spent };
+}
+
+/** The file ledger's verdict for a day (kept identical, so both stores answer alike). */
+function judge(day: QuotaDay, request: CheckRequest, now: Date): QuotaCheck {
+  const budget = request.budget ?? DEFAULT_DAILY_BUDGET;
+  if (!day.exhausted && day.spent + request.cost <= budget) {
+    return { ok: true, spent: day.spent, remaining: budget - day.spent };
+  }
+  return {
+    ok: false,
+    exceeded: true,
+    spent: day.spent,
+    budget,
+    cost: request.cost,
+    exhausted: day.exhausted === true,
+    resetAt: nextQuotaReset(now),
+  };
+}

@@ -65,3 +65,24 @@ export function authError(code: string, message: string, hint?: string, cause?: 
 export function isVuploadError(error: unknown): error is VuploadError {
   return error instanceof VuploadError;
 }
+
+/** How an error appears in --json output, the same for every command (README: "JSON output"). */
+export interface ErrorJson {
+  code: string;
+  message: string;
+  exitCode: number;
+  hint?: string;
+}
+
+export function errorJson(error: unknown): ErrorJson {
+  if (!isVuploadError(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { code: 'unexpected', message, exitCode: ExitCode.api };
+  }
+  return {
+    code: error.code,
+    message: error.message,
+    exitCode: error.exitCode,
+    ...(error.hint ? { hint: error.hint } : {}),
+  };
+}

@@ -1,7 +1,7 @@
 // This file runs the vupload program and is the only place that sets the exit status.
 import { setTimeout as delay } from 'node:timers/promises';
 import { CommanderError } from 'commander';
-import { ExitCode, isVuploadError } from '../errors.js';
+import { ExitCode, errorJson, isVuploadError } from '../errors.js';
 import { localFileError } from '../fs-errors.js';
 import type { CliContext } from './context.js';
 import { stopAllSpinners } from './output.js';
@@ -11,21 +11,30 @@ import { escapeVideoIds } from './video-id.js';
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const program = buildProgram(ctx);
-  const verbose = argv.includes('--verbose');
+  const flags = { verbose: argv.includes('--verbose'), json: argv.includes('--json') };
   // Commands that finish without throwing may still set process.exitCode (e.g. a step after an upload failed).
   process.exitCode = undefined;
   try {
     await program.parseAsync(escapeVideoIds(argv, program), { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
-    return reportError(error, ctx, verbose);
+    return reportError(error, ctx, flags);
   } finally {
     process.exitCode = undefined;
   }
 }
 
-export function reportError(error: unknown, ctx: CliContext, verbose: boolean): number {
+/**
+ * Prints a failure for humans on stderr and, with --json, as the last line of stdout:
+ * `{"error":{"code","message","exitCode","hint"?}}` (README: "JSON output"). Returns the exit code.
+ */
+export function reportError(
+  error: unknown,
+  ctx: CliContext,
+  flags: { verbose?: boolean; json?: boolean } = {},
+): number {
   stopAllSpinners();
+  const verbose = Boolean(flags.verbose);
   if (error instanceof CommanderError) {
     // Help and version are "errors" for commander; the text is already printed. `vupload help` exits 0,
     // help shown because of a mistake (no command at all) exits 2.
@@ -38,6 +47,7 @@ export function reportError(error: unknown, ctx: CliContext, verbose: boolean): 
   if (isVuploadError(error)) {
     write(`vupload: ${error.message}\n`);
     if (error.hint) write(`${error.hint}\n`);
+    if (flags.json) ctx.stdout.write(`${JSON.stringify({ error: errorJson(error) })}\n`);
     if (verbose) {
       if (error.http) ctx.stderr.write(`details: ${JSON.stringify(error.http)}\n`);
       if (error.stack) ctx.stderr.write(`${error.stack}\n`);
@@ -47,9 +57,10 @@ export function reportError(error: unknown, ctx: CliContext, verbose: boolean): 
     return error.exitCode;
   }
   const local = localFileError(error);
-  if (local) return reportError(local, ctx, verbose);
+  if (local) return reportError(local, ctx, flags);
   const message = error instanceof Error ? error.message : String(error);
   write(`vupload: unexpected error: ${message}\n`);
+  if (flags.json) ctx.stdout.write(`${JSON.stringify({ error: errorJson(error) })}\n`);
   if (verbose && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
   else ctx.stderr.write('Run again with --verbose for details.\n');
   return ExitCode.api;

@@ -74,9 +74,14 @@ export class Output {
     this.ctx.stdout.write(`${line}\n`);
   }
 
-  /** The result for scripts as one JSON document on stdout. */
+  /** The result for scripts as one JSON object on one line of stdout (README: "JSON output"). */
   resultJson(value: unknown): void {
-    this.ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.ctx.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  /** A list for scripts: one JSON object per line (JSON Lines), nothing for an empty list. */
+  resultJsonLines(values: readonly unknown[]): void {
+    for (const value of values) this.resultJson(value);
   }
 
   info(message: string): void {

@@ -39,13 +39,16 @@ export interface PreviousUpload {
   completedSteps: Set<string>;
 }
 
+/** One past upload as `vupload history --json` prints it (README: "JSON output"). */
 export interface HistoryItem {
   time: string;
-  account: string;
+  profile: string;
   provider: string;
   file: string;
-  size: number;
+  bytes: number;
   fingerprint: string;
+  /** `sha256:<hex>` of the whole content; absent for uploads recorded by vupload 0.1. */
+  contentHash?: string;
   id: string;
   /** https://youtu.be/ID for YouTube uploads. */
   url?: string;
@@ -205,7 +208,12 @@ export function pendingSteps(wanted: readonly string[], completed: ReadonlySet<s
 /** Every upload with its steps, oldest first: the data behind `vupload history [--json]`. */
 export async function listHistory(stateDir: string): Promise<HistoryItem[]> {
   const [uploads, steps] = await Promise.all([readUploads(stateDir), readSteps(stateDir)]);
-  const stepsByVideo = latestSteps(steps);
+  return historyItems(uploads, steps);
+}
+
+/** The history view of journal records (pure; every store gives `vupload history` this). One item per video. */
+export function historyItems(uploads: readonly HistoryEntry[], steps: readonly StepRecord[]): HistoryItem[] {
+  const stepsByVideo = latestSteps([...steps]);
   const seen = new Set<string>();
   const items: HistoryItem[] = [];
   for (const entry of uploads) {
@@ -214,11 +222,12 @@ export async function listHistory(stateDir: string): Promise<HistoryItem[]> {
     const provider = entry.provider ?? 'youtube';
     const item: HistoryItem = {
       time: entry.time,
-      account: entry.account,
+      profile: entry.account,
       provider,
       file: entry.file,
-      size: entry.size,
+      bytes: entry.size,
       fingerprint: entry.fingerprint,
+      ...(entry.contentHash !== undefined ? { contentHash: entry.contentHash } : {}),
       id: entry.videoId,
       steps: [...(stepsByVideo.get(entry.videoId)?.values() ?? [])].map(
         ({ step, ok, time, detail, reason }) => ({

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { jsonLines } from '../helpers/cli.js';
 import { type CliEnv, cliEnv } from './env.js';
 
 describe('vupload auth', () => {
@@ -15,7 +16,9 @@ describe('vupload auth', () => {
   test('status of a profile that is not logged in exits 3 and says what to run', async () => {
     const result = await t.run(['auth', 'status', '--profile', 'nobody', '--json']);
     assert.equal(result.code, 3);
-    assert.deepEqual(JSON.parse(result.stdout), { profile: 'nobody', loggedIn: false });
+    const lines = jsonLines(result.stdout);
+    assert.deepEqual(lines[0], { profile: 'nobody', provider: 'youtube', loggedIn: false });
+    assert.deepEqual(Object.keys(lines[1] ?? {}), ['error']);
     assert.match(result.stderr, /vupload auth login --profile nobody/);
   });
 

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../src/cli/context.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { VERSION } from '../../src/cli/version.js';
+import { jsonLines } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
 
@@ -22,7 +23,9 @@ describe('the command line', () => {
   test('global flags before the command run that command instead of uploading a file named after it', async () => {
     const json = await t.run(['--json', 'auth', 'status', '--profile', 'nobody']);
     assert.equal(json.code, 3, json.stderr);
-    assert.deepEqual(JSON.parse(json.stdout), { profile: 'nobody', loggedIn: false });
+    const lines = jsonLines(json.stdout);
+    assert.deepEqual(lines[0], { profile: 'nobody', provider: 'youtube', loggedIn: false });
+    assert.equal((lines[1]?.error as { code?: string } | undefined)?.code, 'notLoggedIn');
     const profile = await t.run(['--profile', 'work', 'auth', 'status']);
     assert.equal(profile.code, 3, profile.stderr);
     assert.match(profile.stderr, /profile "work" is not logged in/);
@@ -30,7 +33,7 @@ describe('the command line', () => {
     assert.equal(quiet.code, 0, quiet.stderr);
     assert.equal(quiet.stderr, '', 'history is quiet, and no upload was attempted');
     const after = await t.run(['history', '--json']);
-    assert.deepEqual(JSON.parse(after.stdout), []);
+    assert.deepEqual(jsonLines(after.stdout), []);
   });
 
   test('a mistyped command is refused with a suggestion (exit 2), never looked for as a video', async () => {
@@ -49,7 +52,7 @@ describe('the command line', () => {
   test('the classic form still uploads: --file, or a first word that is an existing file', async () => {
     const classic = await t.run(['--file', 'clip.mp4', '--title', 'T', '--dry-run']);
     assert.equal(classic.code, 0, classic.stderr);
-    assert.equal(JSON.parse(classic.stdout).dryRun, true);
+    assert.equal(jsonLines(classic.stdout)[0]?.dryRun, true);
     const bare = await t.run(['clip.mp4', '--title', 'T', '--dry-run']);
     assert.equal(bare.code, 0, bare.stderr);
     // A file that happens to be named like a typo is a file: it exists, so it is the video.

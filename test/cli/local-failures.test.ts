@@ -75,7 +75,7 @@ describe('local failures', () => {
       return true;
     };
     const ctx = { stderr: { write } } as unknown as CliContext;
-    assert.equal(reportError(missing, ctx, false), 1);
+    assert.equal(reportError(missing, ctx), 1);
     assert.match(
       stderr,
       /^vupload: Could not delete .*state-gone.history\.jsonl: no such file or directory \(ENOENT, unlink\)\.\n$/,

@@ -1,6 +1,7 @@
 // This file tests managing existing videos through the CLI: update keeps fields, thumbnails, status, playlists.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { jsonLines } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
 
@@ -151,12 +152,12 @@ describe('vupload thumbnail, status, playlist, categories', () => {
     assert.equal(created.code, 0, created.stderr);
     const again = await t.run(['playlist', 'add', id, 'Holidays']);
     assert.equal(again.code, 0, again.stderr);
-    const list = JSON.parse((await t.run(['playlist', 'list', '--json'])).stdout) as Array<{
+    const list = jsonLines<{
       title: string;
       itemCount: number;
-    }>;
+    }>((await t.run(['playlist', 'list', '--json'])).stdout);
     assert.equal(list.find((p) => p.title === 'Holidays')?.itemCount, 2);
-    const categories = JSON.parse((await t.run(['categories', '--json'])).stdout) as Array<{ id: string }>;
+    const categories = jsonLines<{ id: string }>((await t.run(['categories', '--json'])).stdout);
     assert.ok(categories.some((c) => c.id === '22'));
     assert.equal((await t.run(['categories', '--region', 'USA'])).code, 2);
   });

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Command, Option } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
 import { startYoukuSandbox, YOUKU_SANDBOX_CLIENT } from '../../src/sandbox/youku/index.js';
-import { crashAt, runCli, spawnCli } from '../helpers/cli.js';
+import { crashAt, jsonLines, runCli, spawnCli } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv, playBrowser } from './env.js';
 import { makeVideo } from './video-file.js';
@@ -154,9 +154,9 @@ describe('every upload flag, for every provider', () => {
       { env: youkuEnv },
     );
     assert.equal(dry.code, 0, dry.stderr);
-    const requests = (
-      JSON.parse(dry.stdout) as { requests: Array<{ url: string; params?: Record<string, unknown> }> }
-    ).requests;
+    const requests = jsonLines<{ requests: Array<{ url: string; params?: Record<string, unknown> }> }>(
+      dry.stdout,
+    )[0]!.requests;
     assert.match(requests[0]!.url, /uploads\/create\.json$/);
     assert.equal(requests[0]!.params?.title, 'Dry');
     assert.equal(requests[0]!.params?.tags, 'a,b');

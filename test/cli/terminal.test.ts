@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ANSI } from '../helpers/cli.js';
+import { ANSI, jsonLines } from '../helpers/cli.js';
 import { repoRoot, vuploadBin } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
@@ -76,10 +76,10 @@ describe('strange terminals', () => {
     );
     assert.equal(result.code, 0, result.stdout.slice(-2000));
     assert.match(result.stdout, /Uploaded clip\.mp4/);
-    const history = JSON.parse((await t.run(['history', '--json'])).stdout) as Array<{
+    const history = jsonLines<{
       id: string;
       title?: string;
-    }>;
+    }>((await t.run(['history', '--json'])).stdout);
     const id = history.find((h) => h.title === 'Zero')?.id;
     assert.ok(id, 'the upload was journaled');
     assert.ok(result.stdout.includes(id), 'the id was printed');
@@ -150,7 +150,7 @@ describe('strange terminals', () => {
     assert.match(result.stdout, /^[A-Za-z0-9_-]{11}\n$/);
     const id = result.stdout.trim();
     assert.match(await readFile(log, 'utf8'), new RegExp(`uploaded .*clip\\.mp4 as ${id}`));
-    const history = JSON.parse((await t.run(['history', '--json'])).stdout) as Array<{ id: string }>;
+    const history = jsonLines<{ id: string }>((await t.run(['history', '--json'])).stdout);
     assert.ok(history.some((h) => h.id === id));
   });
 

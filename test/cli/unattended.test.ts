@@ -4,6 +4,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pacificDay } from '../../src/unattended/quota.js';
+import { jsonLines } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
@@ -138,10 +139,10 @@ describe('unattended use', () => {
     assert.equal(sent.filter((r) => r.kind === 'thumbnail').length, 0, 'the thumbnail was done already');
     assert.ok(!(await exists(file)));
     assert.ok(await exists(join(done, 'steps.mp4')));
-    const history = JSON.parse((await t.run(['history', '--json'])).stdout) as Array<{
+    const history = jsonLines<{
       id: string;
       steps: Array<{ step: string; ok: boolean }>;
-    }>;
+    }>((await t.run(['history', '--json'])).stdout);
     const item = history.find((h) => h.id === id);
     assert.ok(item?.steps.some((s) => s.step === 'moved' && s.ok));
   });

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { jsonLines } from '../helpers/cli.js';
 import { playBrowser, type YoukuCliEnv, youkuCliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
@@ -36,10 +37,10 @@ describe('vupload --provider youku', () => {
     const status = await run(['status', '--provider', 'youku', id, '--json']);
     assert.equal(status.code, 0, status.stderr);
     assert.equal(JSON.parse(status.stdout).title, 'Clip');
-    const history = JSON.parse((await run(['history', '--json'])).stdout) as Array<{
+    const history = jsonLines<{
       id: string;
       provider: string;
-    }>;
+    }>((await run(['history', '--json'])).stdout);
     assert.ok(history.some((h) => h.id === id && h.provider === 'youku'));
     // Never twice: the same file again prints the same id and sends nothing.
     const before = sb.requests.length;

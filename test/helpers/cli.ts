@@ -127,5 +127,13 @@ export function crashAt(
   };
 }
 
+/** The objects of --json output: one JSON object per line (README: "JSON output"). */
+export function jsonLines<T = Record<string, unknown>>(stdout: string): T[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
 /** Matches any ANSI escape sequence (colours, cursor movement). */
 export const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/;

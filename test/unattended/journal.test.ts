@@ -122,10 +122,10 @@ describe('upload journal', () => {
     const items = await listHistory(stateDir);
     assert.deepEqual(items[0], {
       time: '2025-05-01T10:00:00.000Z',
-      account: 'me@example.com',
+      profile: 'me@example.com',
       provider: 'youtube',
       file: '/rec/a.mp4',
-      size: 1000,
+      bytes: 1000,
       fingerprint: 'sha256:aaa',
       id: 'VID_A',
       url: 'https://youtu.be/VID_A',

@@ -83,6 +83,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         if (globals.json)
           out.resultJson({
             profile: result.profile,
+            provider: 'youtube',
             scopes: result.scopes,
             missingScopes: result.missingScopes,
             tokenFile: result.tokenFile,
@@ -113,7 +114,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         now: ctx.now,
       });
       if (!status.loggedIn) {
-        if (globals.json) out.resultJson({ profile: status.profile, loggedIn: false });
+        if (globals.json) out.resultJson({ profile: status.profile, provider: 'youtube', loggedIn: false });
         throw authError(
           'notLoggedIn',
           `profile "${status.profile}" is not logged in.`,
@@ -132,6 +133,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
       });
       const view = {
         profile: fresh.profile,
+        provider: 'youtube',
         loggedIn: true,
         channel,
         scopes: fresh.scopes,
@@ -182,7 +184,10 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         revoke: Boolean(flags.revoke),
         ...(secrets ? { secrets } : {}),
       });
-      if (globals.json) out.resultJson(result);
+      if (globals.json) {
+        const { profile, ...rest } = result;
+        out.resultJson({ profile, provider: 'youtube', ...rest });
+      }
       if (!result.removed) {
         out.info(`Profile "${result.profile}" is not logged in: there was no saved login to remove.`);
         if (result.revoke === 'notRequested' || result.revoke === 'nothingToRevoke') return;
@@ -224,7 +229,10 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         now: ctx.now,
         ...(secrets ? { secrets } : {}),
       });
-      if (globals.json) out.resultJson(result);
+      if (globals.json) {
+        const { profile, ...rest } = result;
+        out.resultJson({ profile, provider: 'youtube', ...rest });
+      }
       out.info(
         `Imported the ${result.format} login from ${file} into profile "${result.profile}"${result.replaced ? ' (replaced the earlier login)' : ''}.`,
       );

@@ -23,7 +23,7 @@ export function registerCategories(program: Command, ctx: CliContext): void {
       const { yt } = await openYouTube(ctx, globals, out);
       const categories = await yt.listCategories(flags.region.toUpperCase(), flags.hl);
       if (globals.json) {
-        out.resultJson(categories);
+        out.resultJsonLines(categories);
         return;
       }
       for (const c of categories)

@@ -18,7 +18,7 @@ export function registerHistory(program: Command, ctx: CliContext): void {
       if (flags.limit !== undefined)
         items = items.slice(-parseIntegerOption('--limit', flags.limit, 1, 1_000_000));
       if (globals.json) {
-        out.resultJson(items);
+        out.resultJsonLines(items);
         return;
       }
       if (items.length === 0) out.info('No uploads recorded yet.');

@@ -17,7 +17,7 @@ export function registerPlaylist(program: Command, ctx: CliContext): void {
       const { yt } = await openYouTube(ctx, globals, out);
       const playlists = await yt.listPlaylists();
       if (globals.json) {
-        out.resultJson(playlists);
+        out.resultJsonLines(playlists);
         return;
       }
       if (playlists.length === 0) out.info('You have no playlists.');

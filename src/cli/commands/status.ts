@@ -62,7 +62,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
             })
           : await yt.getStatus(videoId, flags.requestedPrivacy);
         out.stopSpinner();
-        if (globals.json) out.resultJson(view);
+        if (globals.json) out.resultJson({ provider: 'youtube', ...view });
         else out.result(describe(view).join('\n'));
         if (view.notice) out.warn(view.notice);
         const failed = flags.wait ? processingError(view) : undefined;

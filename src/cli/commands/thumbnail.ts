@@ -29,8 +29,10 @@ export function registerThumbnail(program: Command, ctx: CliContext): void {
       await checkThumbnail(path, { flag: 'thumbnail file' });
       const { yt } = await openYouTube(ctx, globals, out);
       const result = await yt.setThumbnail(videoId, path, 'thumbnail file');
-      if (globals.json) out.resultJson({ id: videoId, ...result });
-      else out.result(videoId);
+      if (globals.json) {
+        const { size, ...rest } = result;
+        out.resultJson({ id: videoId, ...rest, bytes: size });
+      } else out.result(videoId);
       out.info(`Thumbnail of ${videoId} set from ${file}.`);
     });
 }

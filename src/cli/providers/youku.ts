@@ -18,8 +18,10 @@ export async function youkuStatus(videoId: string, globals: GlobalOptions, ctx: 
     clientId: client.clientId,
     videoId,
   });
-  if (globals.json) out.resultJson({ provider: 'youku', ...status });
-  else
+  if (globals.json) {
+    const { link, ...rest } = status;
+    out.resultJson({ provider: 'youku', ...rest, url: link });
+  } else
     out.result(
       [
         `id:        ${status.id}`,

@@ -1,6 +1,13 @@
 // This file runs one or several uploads (files or a manifest): validation first, then jobs, then the output contract.
 import { relative, resolve } from 'node:path';
-import { ExitCode, isVuploadError, usageError, VuploadError } from '../../errors.js';
+import {
+  type ErrorJson,
+  ExitCode,
+  errorJson,
+  isVuploadError,
+  usageError,
+  VuploadError,
+} from '../../errors.js';
 import { stateDir } from '../../paths.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
@@ -109,10 +116,15 @@ export async function runQueue(
   const codes: number[] = (options.manifestErrors ?? []).map((e) => e.exitCode);
   for (const error of options.manifestErrors ?? []) out.error(`vupload: ${error.message}`);
   if (items[0]?.flags.dryRun) {
-    const requests = await Promise.all(
-      plans.map((p) => (isVuploadError(p) ? { error: p.message } : provider.dryRun(p, globals, ctx))),
-    );
-    out.resultJson({ dryRun: true, requests: options.single ? requests[0] : requests });
+    // One line per file, as a real run prints one line per upload.
+    for (const [index, p] of plans.entries()) {
+      const file = isVuploadError(p) ? resolve(ctx.cwd, items[index]?.file ?? '') : p.file;
+      out.resultJson(
+        isVuploadError(p)
+          ? { dryRun: true, provider: provider.name, file, error: errorJson(p) }
+          : { dryRun: true, provider: provider.name, file, requests: await provider.dryRun(p, globals, ctx) },
+      );
+    }
     for (const p of plans) if (isVuploadError(p)) out.error(`vupload: ${p.message}`);
     for (const p of plans) if (!isVuploadError(p)) for (const note of p.notes) out.info(note);
     out.info('Dry run: nothing was sent.');
@@ -129,18 +141,12 @@ export async function runQueue(
   if (log) job.log = log;
   /** Errors already printed (a step failed after the upload: printed with the video id). */
   const reported = new WeakSet<object>();
-  const emit = (
-    outcome: UploadOutcome | { file: string; error: { code: string; message: string; exitCode: number } },
-  ) => {
-    if (globals.json) {
-      if (options.single) out.resultJson(outcome);
-      else out.result(JSON.stringify(outcome));
-    } else if ('id' in outcome) out.result(outcome.id);
+  const emit = (outcome: UploadOutcome | { file: string; error: ErrorJson }) => {
+    if (globals.json) out.resultJson(outcome);
+    else if ('id' in outcome) out.result(outcome.id);
   };
   const report = (file: string, error: Error, located = false) => {
-    const failure = isVuploadError(error)
-      ? { code: error.code, message: error.message, exitCode: error.exitCode }
-      : { code: 'unexpected', message: error.message, exitCode: ExitCode.api };
+    const failure = errorJson(error);
     if (globals.json) emit({ file, error: failure });
     void log?.write(`failed ${file}: ${failure.message}`);
     out.error(`vupload: ${located ? '' : `${file}: `}${failure.message}`);

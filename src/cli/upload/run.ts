@@ -1,7 +1,7 @@
 // This file performs one upload job for any provider: lock, kept session, "never twice", quota, upload, journal,
 // steps, housekeeping; each durable step is written before the side effect that depends on it (STYLE.md).
 import { basename, join } from 'node:path';
-import { ExitCode, isVuploadError, VuploadError } from '../../errors.js';
+import { type ErrorJson, ExitCode, errorJson, isVuploadError, VuploadError } from '../../errors.js';
 import { stateDir } from '../../paths.js';
 import type { ConfirmedPrevious, PreviousUpload } from '../../unattended/journal.js';
 import { HISTORY_FILE } from '../../upload/journal.js';
@@ -29,8 +29,10 @@ export interface UploadOutcome extends StepOutcome {
   provider: string;
   id: string;
   url: string;
-  title: string;
-  privacyStatus: string;
+  /** Absent when not known (an upload found in the journal whose title was not recorded). */
+  title?: string;
+  /** What YouTube answered at the upload; absent when not known (already uploaded, Youku). */
+  privacyStatus?: string;
   file: string;
   bytes: number;
   /** `sha256:<hex>` of the whole content, as journaled. */
@@ -47,7 +49,7 @@ export interface UploadOutcome extends StepOutcome {
   /** Where the file went after a complete upload with --move-to, or 'deleted'. */
   housekeeping?: string;
   /** A step after the upload failed: the video exists, its id is still the result. */
-  error?: { code: string; message: string; exitCode: number };
+  error?: ErrorJson;
 }
 
 type JobResult = { outcome: UploadOutcome; failure?: VuploadError };
@@ -139,7 +141,7 @@ class Job {
       const { mapApiError } = await import('../../youtube/errors.js');
       failure = isVuploadError(error) ? error : mapApiError(error);
       await this.noteQuotaAnswer(failure);
-      outcome.error = { code: failure.code, message: failure.message, exitCode: failure.exitCode };
+      outcome.error = errorJson(failure);
       await this.job.log?.write(`step failed for ${outcome.id}: ${failure.message}`);
     }
     return failure ? { outcome, failure } : { outcome };
@@ -222,8 +224,8 @@ class Job {
       provider: this.provider.name,
       id: result.id,
       url: this.provider.videoUrl(result.id),
-      title: result.title,
-      privacyStatus: result.privacyStatus,
+      ...(result.title ? { title: result.title } : {}),
+      ...(result.privacyStatus ? { privacyStatus: result.privacyStatus } : {}),
       file: result.file,
       bytes: result.bytes,
       ...(result.contentHash ? { contentHash: result.contentHash } : {}),
@@ -257,8 +259,7 @@ class Job {
       provider: this.provider.name,
       id: previous.videoId,
       url: this.provider.videoUrl(previous.videoId),
-      title: previous.entry.title ?? '',
-      privacyStatus: '',
+      ...(previous.entry.title !== undefined ? { title: previous.entry.title } : {}),
       file: this.plan.file,
       bytes: previous.entry.size,
       ...(found.kind === 'confirmed' ? { contentHash: found.contentHash } : {}),
@@ -288,7 +289,7 @@ class Job {
         cause,
       },
     );
-    outcome.error = { code: failure.code, message: failure.message, exitCode: failure.exitCode };
+    outcome.error = errorJson(failure);
     return { outcome, failure };
   }
 

@@ -1,6 +1,6 @@
 // This file is the upload journal in PostgreSQL: the history.jsonl and steps.jsonl records, shared by a fleet.
 import type { ConfirmedPrevious, HistoryItem, PreviousUpload, StepRecord } from '../../unattended/journal.js';
-import { videoUrl } from '../../unattended/journal.js';
+import { historyItems } from '../../unattended/journal.js';
 import type { HistoryEntry } from '../../upload/journal.js';
 import type { Database, Queryable } from './database.js';
 
@@ -240,28 +240,6 @@ export class PostgresJournal {
   /** Every upload with its steps, oldest first: what `vupload history [--json]` shows, as the file store gives it. */
   async listHistory(): Promise<HistoryItem[]> {
     const [uploads, steps] = await Promise.all([this.readHistory(), this.readSteps()]);
-    const byVideo = new Map<string, Map<string, StepRecord>>();
-    for (const record of steps) {
-      const map = byVideo.get(record.videoId) ?? new Map<string, StepRecord>();
-      byVideo.set(record.videoId, map);
-      map.set(record.step, record);
-    }
-    return uploads.map((entry) => {
-      const item: HistoryItem = {
-        time: entry.time,
-        account: entry.account,
-        provider: entry.provider,
-        file: entry.file,
-        size: entry.size,
-        fingerprint: entry.fingerprint,
-        id: entry.videoId,
-        steps: [...(byVideo.get(entry.videoId)?.values() ?? [])].map(
-          ({ type: _type, videoId: _id, ...step }) => step,
-        ),
-      };
-      if (entry.provider === 'youtube') item.url = videoUrl(entry.videoId);
-      if (entry.title !== undefined) item.title = entry.title;
-      return item;
-    });
+    return historyItems(uploads, steps);
   }
 }

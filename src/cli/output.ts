@@ -58,6 +58,8 @@ export class Output {
         text,
         stream,
         discardStdin: false,
+        // Decided above from the injected environment (ora would look at process.env.CI itself).
+        isEnabled: true,
         color: caps.color ? 'cyan' : false,
         spinner: caps.unicode ? 'dots' : 'line',
       }),

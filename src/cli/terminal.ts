@@ -43,7 +43,8 @@ export function terminalCaps(env: Env, stderr: { isTTY?: boolean; columns?: numb
   const tty = Boolean(stderr.isTTY) && env.TERM !== 'dumb';
   return {
     tty,
-    animate: tty && hasUsableWidth(stderr.columns),
+    // A CI job's log keeps every frame a spinner draws: plain lines there, as ora itself decides.
+    animate: tty && hasUsableWidth(stderr.columns) && env.CI === undefined,
     color: tty && colorAllowed(env),
     unicode: localeIsUtf8(env),
   };

@@ -98,6 +98,16 @@ describe('strange terminals', () => {
     assert.match(result.stdout, /done, \d+ bytes drawn/);
   });
 
+  test('a terminal in a CI job (CI set) gets plain progress lines, whatever the test runner itself runs under', async () => {
+    const result = await t.run(['--force', '--file', video], {
+      tty: true,
+      env: { LANG: 'C.UTF-8', CI: 'true' },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, ANSI);
+    assert.match(result.stderr, /Uploaded clip\.mp4/);
+  });
+
   test('NO_COLOR and FORCE_COLOR=0 turn colour off on a terminal; colour is on otherwise', async () => {
     const colour = /\u001b\[3[0-9]m/;
     const coloured = await t.run(['--force', '--file', video], { tty: true, env: { LANG: 'C.UTF-8' } });

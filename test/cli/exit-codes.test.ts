@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fixture } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
@@ -96,7 +95,10 @@ describe('exit codes', () => {
       await waitFor('the upload to start sending', () =>
         t.since(mark).some((r) => r.kind === 'upload-chunk'),
       );
-      await delay(600);
+      // Not a fixed pause: on a loaded machine the first bytes can take longer than any guess.
+      await waitFor('half a MiB to arrive', () =>
+        t.since(mark).some((r) => r.kind === 'upload-chunk' && r.bodyBytes >= 512 * 1024),
+      );
       controller.abort(signal);
       const result = await running;
       assert.equal(result.code, code, result.stderr);

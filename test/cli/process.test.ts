@@ -6,7 +6,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { runCli, spawnCli } from '../helpers/cli.js';
 import { repoRoot, vuploadBin } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
@@ -45,9 +44,10 @@ describe('kill -9 of a real vupload process', () => {
     t.sb.faults.add({ on: 'upload-chunk', bytesPerSec: 2 * 1024 * 1024 });
     const mark = t.sb.requests.length;
     const first = spawnCli(['--file', file, '--title', 'Killed'], { env: t.env, cwd: t.dir });
-    // Wait until the body is flowing (2 MiB/s), then let about 2 MiB of it arrive.
-    await waitFor('the upload to start sending', () => t.since(mark).some((r) => r.kind === 'upload-chunk'));
-    await delay(1000);
+    // Wait until the body is flowing (2 MiB/s) and about 2 MiB of it arrived.
+    await waitFor('2 MiB to arrive', () =>
+      t.since(mark).some((r) => r.kind === 'upload-chunk' && r.bodyBytes >= 2 * 1024 * 1024),
+    );
     first.child.kill('SIGKILL');
     const killed = await first;
     assert.equal(killed.code, 137);

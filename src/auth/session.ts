@@ -1,9 +1,9 @@
-// This file opens a saved login for use: an OAuth2Client that refreshes when needed and saves refreshed tokens back.
+// This file opens a saved login for use: a still-valid cached access token is used as it is; refreshing it (and any
+// googleapis call) goes through google-auth-library's OAuth2Client, loaded only then, and refreshed tokens are saved.
 import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { authError } from '../errors.js';
 import { configDir as defaultConfigDir, type Env } from '../paths.js';
 import { type ClientSecrets, sameTokenIssuer } from './client-secrets.js';
-import { createOAuthClient } from './oauth-client.js';
 import { parseScopes } from './scopes.js';
 import { tokenEndpointError } from './token-errors.js';
 import {
@@ -15,6 +15,12 @@ import {
   validateProfile,
   writeToken,
 } from './token-store.js';
+
+/**
+ * A cached access token is used only while it has at least this long left: google-auth-library's own default
+ * (`eagerRefreshThresholdMillis`), so the cached path and the library's agree on when a token needs refreshing.
+ */
+export const EAGER_REFRESH_MS = 5 * 60 * 1000;
 
 export interface GetAuthOptions {
   secrets: ClientSecrets;
@@ -32,14 +38,20 @@ export interface GetAuthOptions {
 }
 
 export interface AuthSession {
-  /** For googleapis services (`auth: session.client`); its refreshes are saved back too. */
-  client: OAuth2Client;
+  /**
+   * The OAuth2Client for googleapis services (`auth: await session.client()`); its refreshes are saved back too.
+   * Loads google-auth-library on the first call: an upload with a valid cached token never needs it.
+   */
+  client(): Promise<OAuth2Client>;
   profile: string;
   /** Granted scopes as last known (empty when unknown, e.g. an imported Go token before its first refresh). */
   readonly scopes: string[];
   /** Access token expiry (ms since the epoch) as last known. */
   readonly expiryDate: number | null;
-  /** `{ Authorization: 'Bearer …' }`, refreshed first when the access token has expired or is about to. */
+  /**
+   * `{ Authorization: 'Bearer …' }`: the cached access token while it is valid for EAGER_REFRESH_MS more, else one
+   * refreshed by the library first.
+   */
   headers(): Promise<Record<string, string>>;
   /** Forces a refresh, e.g. after the API answered 401. */
   refresh(): Promise<void>;
@@ -73,16 +85,6 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
     );
   }
 
-  const client = createOAuthClient(secrets);
-  client.setCredentials({
-    access_token: stored.access_token || null,
-    refresh_token: stored.refresh_token,
-    // Unknown expiry: 1 ms past the epoch makes the library refresh at first use (it treats null as "never").
-    expiry_date: stored.expiry_date ?? 1,
-    token_type: bearer(stored.token_type),
-    ...(stored.scope ? { scope: stored.scope } : {}),
-  });
-
   let current: StoredToken = stored;
   let saving: Promise<void> = Promise.resolve();
   let saveError: unknown;
@@ -97,9 +99,9 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
     saveErrorTold = true;
     options.onSaveError(tokenPath(dir, profile), error);
   };
-  // Fires on every refresh, including those googleapis triggers through `client`. Refreshed answers usually
+  // Fires on every refresh, including those googleapis triggers through the client. Refreshed answers usually
   // lack refresh_token, so they are merged into the stored copy rather than replacing it (API-NOTES §9).
-  client.on('tokens', (tokens: Credentials) => {
+  const onTokens = (tokens: Credentials): void => {
     current = {
       ...current,
       access_token: tokens.access_token ?? current.access_token,
@@ -112,7 +114,24 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
     const snapshot = current;
     // `saving` never rejects: a failed save is reported to onSaveError, or kept and thrown by the next headers().
     saving = saving.then(() => writeToken(dir, snapshot)).then(() => undefined, failedSave);
-  });
+  };
+  let client: Promise<OAuth2Client> | undefined;
+  const loadClient = (): Promise<OAuth2Client> => {
+    client ??= import('./oauth-client.js').then(({ createOAuthClient }) => {
+      const created = createOAuthClient(secrets);
+      created.setCredentials({
+        access_token: current.access_token || null,
+        refresh_token: current.refresh_token,
+        // Unknown expiry: 1 ms past the epoch makes the library refresh at first use (it treats null as "never").
+        expiry_date: current.expiry_date ?? 1,
+        token_type: bearer(current.token_type),
+        ...(current.scope ? { scope: current.scope } : {}),
+      });
+      created.on('tokens', onTokens);
+      return created;
+    });
+    return client;
+  };
   const flush = async () => {
     await saving;
     if (saveError !== undefined) {
@@ -129,8 +148,13 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
     now: now(),
   });
 
+  const cachedToken = (): string | undefined =>
+    current.access_token && current.expiry_date !== null && current.expiry_date - now() > EAGER_REFRESH_MS
+      ? current.access_token
+      : undefined;
+
   return {
-    client,
+    client: loadClient,
     profile,
     get scopes() {
       return parseScopes(current.scope);
@@ -139,11 +163,13 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
       return current.expiry_date;
     },
     async headers() {
-      let token: string | null | undefined;
-      try {
-        ({ token } = await client.getAccessToken());
-      } catch (error) {
-        throw tokenEndpointError(error, ctx());
+      let token: string | null | undefined = cachedToken();
+      if (!token) {
+        try {
+          ({ token } = await (await loadClient()).getAccessToken());
+        } catch (error) {
+          throw tokenEndpointError(error, ctx());
+        }
       }
       await flush();
       if (!token)
@@ -152,7 +178,7 @@ export async function getAuth(options: GetAuthOptions): Promise<AuthSession> {
     },
     async refresh() {
       try {
-        await client.refreshAccessToken();
+        await (await loadClient()).refreshAccessToken();
       } catch (error) {
         throw tokenEndpointError(error, ctx());
       }

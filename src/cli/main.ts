@@ -5,17 +5,18 @@ import { ExitCode, errorJson, isVuploadError } from '../errors.js';
 import { localFileError } from '../fs-errors.js';
 import type { CliContext } from './context.js';
 import { stopAllSpinners } from './output.js';
-import { buildProgram } from './program.js';
+import { buildProgram, commandToRun } from './program.js';
 import { forTerminal, localeIsUtf8 } from './terminal.js';
 import { escapeVideoIds } from './video-id.js';
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const program = buildProgram(ctx);
+  const name = commandToRun(argv);
   const flags = { verbose: argv.includes('--verbose'), json: argv.includes('--json') };
   // Commands that finish without throwing may still set process.exitCode (e.g. a step after an upload failed).
   process.exitCode = undefined;
   try {
-    await program.parseAsync(escapeVideoIds(argv, program), { from: 'user' });
+    const program = await buildProgram(ctx, (command) => command === name);
+    await program.parseAsync(await escapeVideoIds(argv, () => buildProgram(ctx)), { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
     return reportError(error, ctx, flags);
@@ -94,7 +95,10 @@ function processContext(): CliContext {
   return {
     env: process.env,
     cwd: process.cwd(),
-    stdin: process.stdin,
+    // Created on first use: most runs never read stdin, and making the stream costs a few ms of start-up.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     signal: controller.signal,

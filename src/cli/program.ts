@@ -1,23 +1,46 @@
 // This file builds the commander program from the injected context; each command lives in commands/<name>.ts.
-import { Command, CommanderError, Option } from 'commander';
-import { registerAuth } from './commands/auth.js';
-import { registerCategories } from './commands/categories.js';
-import { registerCompletion } from './commands/completion.js';
-import { registerHistory } from './commands/history.js';
-import { registerPlaylist } from './commands/playlist.js';
-import { registerQuota } from './commands/quota.js';
-import { registerSandbox } from './commands/sandbox.js';
-import { registerStatus } from './commands/status.js';
-import { registerThumbnail } from './commands/thumbnail.js';
-import { registerUpdate } from './commands/update.js';
-import { registerUpload } from './commands/upload.js';
+import { Command, CommanderError, Help, Option } from 'commander';
+import { COMMANDS, commandEntry } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { configureHelp, groupOptions, UPLOAD_OPTION_GROUPS } from './help.js';
 import { guardImplicitUpload } from './implicit-upload.js';
 import { forTerminal, localeIsUtf8 } from './terminal.js';
 import { VERSION } from './version.js';
 
-export function buildProgram(ctx: CliContext): Command {
+/** Global options that take a value, so that their value is not mistaken for the command word. */
+const VALUE_OPTIONS = new Set(['--profile', '--client-secrets', '--api-url', '--provider']);
+const HELP_OR_VERSION = new Set(['-h', '--help', '-v', '-V', '--version']);
+
+/** Where the command word is in `argv` (after any global options); argv.length when there is none. */
+export function commandIndex(argv: string[]): number {
+  let index = 0;
+  while (index < argv.length && argv[index]!.startsWith('-'))
+    index += VALUE_OPTIONS.has(argv[index]!) ? 2 : 1;
+  return index;
+}
+
+/**
+ * The command that `argv` runs, or whose help it asks for (`help upload`); upload, the default command, when the
+ * first word names none (`vupload --file X`, `vupload talk.mp4`); undefined for vupload's own help and version.
+ */
+export function commandToRun(argv: string[]): string | undefined {
+  const index = commandIndex(argv);
+  const word = argv[index];
+  if (word === 'help') return commandEntry(argv[index + 1]) ? argv[index + 1] : undefined;
+  if (commandEntry(word)) return word;
+  if (word === undefined && argv.length > 0 && argv.every((arg) => HELP_OR_VERSION.has(arg))) return undefined;
+  return 'upload';
+}
+
+/**
+ * Builds the commander program. Only the commands `load` accepts are defined (loaded with their options and
+ * actions); the others are named with their summaries, which is all `vupload --help` needs: a run loads the one
+ * command it runs (commandToRun), not all of them.
+ */
+export async function buildProgram(
+  ctx: CliContext,
+  load: (name: string) => boolean = () => true,
+): Promise<Command> {
   const program = new Command('vupload')
     .description('Upload videos to YouTube from the command line: resumable, retried, scriptable.')
     // -v is the version, as in npm and clasp (-V too, as before); --verbose has no short form.
@@ -56,17 +79,10 @@ Examples:
 Exit codes: 0 ok, 1 API refused, 2 bad input, 3 auth, 4 quota, 5 network, 130/143 interrupted.
 Docs: README.md`,
   );
-  registerUpload(program, ctx);
-  registerAuth(program, ctx);
-  registerUpdate(program, ctx);
-  registerThumbnail(program, ctx);
-  registerStatus(program, ctx);
-  registerPlaylist(program, ctx);
-  registerCategories(program, ctx);
-  registerHistory(program, ctx);
-  registerQuota(program, ctx);
-  registerSandbox(program, ctx);
-  registerCompletion(program, ctx);
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    if (load(name)) (await entry.load())(program, ctx);
+    else program.addCommand(new Command(name).description(entry.summary), { isDefault: name === 'upload' });
+  }
   guardImplicitUpload(program, ctx);
   for (const name of ['upload', 'batch']) {
     const command = program.commands.find((c) => c.name() === name);
@@ -88,6 +104,15 @@ Docs: README.md`,
         getOutHelpWidth: () => helpWidth(ctx.stdout),
         getErrHelpWidth: () => helpWidth(ctx.stderr),
       });
+  });
+  program.configureHelp({
+    ...program.configureHelp(),
+    // A command that is not loaded has no arguments or options to show: its entry says what they are.
+    subcommandTerm: (command: Command) => {
+      const entry = commandEntry(command.name());
+      if (!entry) return new Help().subcommandTerm(command);
+      return entry.usage ? `${command.name()} ${entry.usage}` : command.name();
+    },
   });
   return program;
 }

@@ -64,7 +64,7 @@ export async function openYouTube(ctx: CliContext, globals: GlobalOptions, out: 
   const { createYouTubeClient } = await import('../youtube/api.js');
   const client = createYouTubeClient({
     apiUrl: apiUrl(globals, ctx.env),
-    auth: auth.client,
+    auth: await auth.client(),
     sleep: ctx.sleep,
     random: ctx.random,
     now: ctx.now,

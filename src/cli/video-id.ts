@@ -1,6 +1,7 @@
 // This file lets video ids that start with "-" through commander, which would read `-x5Vn3Qe8cY` as options.
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
+import { commandIndex } from './program.js';
 
 /** YouTube video ids: 11 characters of [A-Za-z0-9_-], so about one in 32 starts with "-". */
 const DASH_ID = /^-[A-Za-z0-9_-]{10}$/;
@@ -12,9 +13,6 @@ const ID_POSITIONS: Record<string, string[]> = {
   status: [],
   playlist: ['add'],
 };
-
-/** Global options that take a value, so that their value is not mistaken for the command word. */
-const VALUE_OPTIONS = new Set(['--profile', '--client-secrets', '--api-url', '--provider']);
 
 /** Every option name vupload knows, in any command: such a token is an option (or a typo of one), not an id. */
 function allOptionNames(command: Command, names = new Set<string>()): Set<string> {
@@ -29,18 +27,18 @@ function allOptionNames(command: Command, names = new Set<string>()): Set<string
 /**
  * Rewrites a video id given where the id belongs (right after `status`, `update`, `thumbnail`, `playlist add`)
  * into `--video-id=ID` when it starts with "-". Scripts can pass ids as they come: `vupload status "$id"`.
+ * `fullProgram` (every command loaded) is built only to tell such a token from an option.
  */
-export function escapeVideoIds(argv: string[], program: Command): string[] {
-  let index = 0;
-  while (index < argv.length && argv[index]!.startsWith('-'))
-    index += VALUE_OPTIONS.has(argv[index]!) ? 2 : 1;
+export async function escapeVideoIds(argv: string[], fullProgram: () => Promise<Command>): Promise<string[]> {
+  const index = commandIndex(argv);
   const name = argv[index];
   const words = name === undefined ? undefined : ID_POSITIONS[name];
   if (name === undefined || words === undefined) return argv;
   const idAt = index + 1 + words.length;
   if (words.some((word, i) => argv[index + 1 + i] !== word)) return argv;
   const token = argv[idAt];
-  if (token === undefined || !DASH_ID.test(token) || allOptionNames(program).has(token)) return argv;
+  if (token === undefined || !DASH_ID.test(token)) return argv;
+  if (allOptionNames(await fullProgram()).has(token)) return argv;
   return [...argv.slice(0, idAt), `--video-id=${token}`, ...argv.slice(idAt + 1)];
 }
 

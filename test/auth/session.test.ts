@@ -68,7 +68,7 @@ describe('getAuth against the sandbox', () => {
     await login({ secrets, profile: 'default', configDir, openBrowser: browser(), log: () => {} });
     const first = await readToken(configDir, 'default');
     const session = await getAuth({ secrets, profile: 'default', configDir });
-    const libraryHeaders = await session.client.getRequestHeaders();
+    const libraryHeaders = await (await session.client()).getRequestHeaders();
     const auth = libraryHeaders.get('authorization');
     assert.ok(
       auth && auth !== `Bearer ${first?.access_token}`,

@@ -118,7 +118,7 @@ describe('the command line', () => {
   });
 
   test("every command's help lists the global flags it honours", async () => {
-    const program = buildProgram({ env: {} } as CliContext);
+    const program = await buildProgram({ env: {} } as CliContext);
     const leaves: Command[] = [];
     const walk = (c: Command) => {
       if (c.commands.length === 0) leaves.push(c);
@@ -171,7 +171,7 @@ describe('the command line', () => {
   });
 
   test('completion zsh and fish name every command; an unknown shell is exit 2', async () => {
-    const program = buildProgram({ env: {} } as CliContext);
+    const program = await buildProgram({ env: {} } as CliContext);
     const names = program.commands.map((c) => c.name()).filter((n) => n !== 'help');
     for (const shell of ['zsh', 'fish']) {
       const result = await t.run(['completion', shell]);

@@ -1,34 +1,98 @@
 // This file runs the real `vupload` executable: start-up loads no Google library, and kill -9 mid-upload then resumes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type StoredToken, writeToken } from '../../src/auth/token-store.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
-import { repoRoot, vuploadBin } from '../helpers/paths.js';
+import { repoRoot } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
+/** Runs the real vupload with every module it resolves traced; returns the result and the trace. */
+async function traced(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'vupload-trace-'));
+  const trace = join(dir, 'imports.txt');
+  const result = await spawnCli(args, {
+    ...options,
+    env: { ...options.env, TRACE_IMPORTS_FILE: trace },
+    nodeArgs: ['--import', join(repoRoot, 'dist/test/helpers/trace-imports.js')],
+  });
+  const loaded = await readFile(trace, 'utf8');
+  await rm(dir, { recursive: true, force: true });
+  return { ...result, loaded };
+}
+
+const GOOGLE_LIBRARIES = /googleapis|google-auth-library|gaxios/;
+
 describe('start-up', () => {
   for (const args of [['--help'], ['--version'], ['upload', '--help']]) {
     test(`vupload ${args.join(' ')} loads neither googleapis nor google-auth-library nor ora`, async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'vupload-trace-'));
-      const trace = join(dir, 'imports.txt');
-      const result = spawnSync(
-        process.execPath,
-        ['--import', join(repoRoot, 'dist/test/helpers/trace-imports.js'), vuploadBin, ...args],
-        { env: { ...process.env, TRACE_IMPORTS_FILE: trace }, encoding: 'utf8' },
-      );
-      assert.equal(result.status, 0, result.stderr);
-      const loaded = await readFile(trace, 'utf8');
+      const { code, stderr, loaded } = await traced(args);
+      assert.equal(code, 0, stderr);
       assert.match(loaded, /commander/, 'the trace works');
-      assert.doesNotMatch(loaded, /googleapis|google-auth-library|gaxios|\/ora\//);
-      await rm(dir, { recursive: true, force: true });
+      assert.doesNotMatch(loaded, GOOGLE_LIBRARIES);
+      assert.doesNotMatch(loaded, /\/ora\//);
     });
   }
+
+  test('vupload --help and --version load only the list of commands, no definition of one', async () => {
+    for (const args of [['--help'], ['--version']]) {
+      const { code, loaded } = await traced(args);
+      assert.equal(code, 0);
+      assert.match(loaded, /cli\/commands\/index\.js/, 'the trace works');
+      assert.doesNotMatch(loaded, /cli\/commands\/(?!index)\w+\.js/);
+    }
+  });
+});
+
+describe('what an upload loads', () => {
+  let t: CliEnv;
+  before(async () => {
+    t = await cliEnv();
+    await t.login();
+  });
+  after(() => t.close());
+
+  test('an upload with a valid cached access token loads no Google library and asks the token endpoint nothing', async () => {
+    const file = await makeVideo(join(t.dir, 'cached.mp4'), 300_000);
+    const mark = t.sb.requests.length;
+    const { code, stdout, stderr, loaded } = await traced(['--file', file, '--title', 'Cached'], {
+      env: t.env,
+      cwd: t.dir,
+    });
+    assert.equal(code, 0, stderr);
+    assert.ok(t.sb.video(stdout.trim()), 'the video exists');
+    assert.match(loaded, /dist\/src\/upload\/engine\.js/, 'the trace works');
+    assert.doesNotMatch(loaded, GOOGLE_LIBRARIES);
+    assert.equal(t.since(mark).filter((r) => r.kind === 'token').length, 0);
+  });
+
+  test('an expired cached access token is refreshed through google-auth-library, and the new one is saved', async () => {
+    const tokenFile = join(t.env.VUPLOAD_CONFIG_DIR, 'tokens', 'default.json');
+    const before = JSON.parse(await readFile(tokenFile, 'utf8')) as StoredToken;
+    await writeToken(t.env.VUPLOAD_CONFIG_DIR, { ...before, expiry_date: Date.now() - 60_000 });
+    const file = await makeVideo(join(t.dir, 'expired.mp4'), 300_000);
+    const mark = t.sb.requests.length;
+    const { code, stdout, stderr, loaded } = await traced(['--file', file, '--title', 'Expired'], {
+      env: t.env,
+      cwd: t.dir,
+    });
+    assert.equal(code, 0, stderr);
+    assert.ok(t.sb.video(stdout.trim()), 'the video exists');
+    assert.match(loaded, /google-auth-library/);
+    const refreshes = t
+      .since(mark)
+      .filter((r) => r.kind === 'token' && r.form?.grant_type === 'refresh_token');
+    assert.equal(refreshes.length, 1);
+    const after = JSON.parse(await readFile(tokenFile, 'utf8')) as StoredToken;
+    assert.notEqual(after.access_token, before.access_token);
+    assert.equal(after.refresh_token, before.refresh_token);
+    assert.ok((after.expiry_date ?? 0) > Date.now());
+  });
 });
 
 describe('kill -9 of a real vupload process', () => {

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Command, Option } from 'commander';
+import type { Option } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
 import { startYoukuSandbox, YOUKU_SANDBOX_CLIENT } from '../../src/sandbox/youku/index.js';
 import { crashAt, jsonLines, runCli, spawnCli } from '../helpers/cli.js';
@@ -69,8 +69,8 @@ const YOUKU_HONOURS = new Set([
   '--concurrency',
 ]);
 
-function uploadOptions(): Option[] {
-  const program = buildProgram({} as never) as Command;
+async function uploadOptions(): Promise<Option[]> {
+  const program = await buildProgram({} as never);
   const upload = program.commands.find((c) => c.name() === 'upload')!;
   return upload.options.filter((o) => o.long && !['--file', '--dry-run', '--help'].includes(o.long));
 }
@@ -99,14 +99,14 @@ describe('every upload flag, for every provider', () => {
     await t.close();
   });
 
-  test('the walk covers the whole upload command', () => {
-    const longs = uploadOptions().map((o) => o.long!);
+  test('the walk covers the whole upload command', async () => {
+    const longs = (await uploadOptions()).map((o) => o.long!);
     assert.ok(longs.length >= 40, `${longs.length} options`);
     for (const long of longs) assert.ok(sampleValue(t.dir, long).length > 0);
   });
 
   test('youtube honours every flag in a dry run, and sends nothing', async () => {
-    for (const option of uploadOptions()) {
+    for (const option of await uploadOptions()) {
       const args = sampleValue(t.dir, option.long!);
       const mark = t.sb.requests.length;
       const result = await t.run(['upload', video, '--dry-run', ...args]);
@@ -116,7 +116,7 @@ describe('every upload flag, for every provider', () => {
   });
 
   test('youku honours its flags and refuses every other one with exit 2, naming it, before sending anything', async () => {
-    for (const option of uploadOptions()) {
+    for (const option of await uploadOptions()) {
       const long = option.long!;
       const args = sampleValue(t.dir, long);
       const tags = long === '--tags' || long === '--keywords' ? [] : ['--tags', 'x'];

@@ -7,19 +7,18 @@ import { escapeVideoIds } from '../../src/cli/video-id.js';
 import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
 
-const program = buildProgram({} as CliContext);
+const program = () => buildProgram({} as CliContext);
 
-test('escapeVideoIds rewrites a dash-led id only where a video id belongs', () => {
-  assert.deepEqual(escapeVideoIds(['status', '-x5Vn3Qe8cY'], program), ['status', '--video-id=-x5Vn3Qe8cY']);
-  assert.deepEqual(escapeVideoIds(['--profile', 'work', 'update', '-x5Vn3Qe8cY', '--title', 'T'], program), [
-    '--profile',
-    'work',
-    'update',
+test('escapeVideoIds rewrites a dash-led id only where a video id belongs', async () => {
+  assert.deepEqual(await escapeVideoIds(['status', '-x5Vn3Qe8cY'], program), [
+    'status',
     '--video-id=-x5Vn3Qe8cY',
-    '--title',
-    'T',
   ]);
-  assert.deepEqual(escapeVideoIds(['playlist', 'add', '-x5Vn3Qe8cY', 'Talks'], program), [
+  assert.deepEqual(
+    await escapeVideoIds(['--profile', 'work', 'update', '-x5Vn3Qe8cY', '--title', 'T'], program),
+    ['--profile', 'work', 'update', '--video-id=-x5Vn3Qe8cY', '--title', 'T'],
+  );
+  assert.deepEqual(await escapeVideoIds(['playlist', 'add', '-x5Vn3Qe8cY', 'Talks'], program), [
     'playlist',
     'add',
     '--video-id=-x5Vn3Qe8cY',
@@ -32,7 +31,7 @@ test('escapeVideoIds rewrites a dash-led id only where a video id belongs', () =
     ['status', '-x5Vn3Qe8c'],
     ['update', '--thumbnail'],
   ]) {
-    assert.deepEqual(escapeVideoIds(argv, program), argv);
+    assert.deepEqual(await escapeVideoIds(argv, program), argv);
   }
 });
 

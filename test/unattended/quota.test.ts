@@ -37,6 +37,22 @@ describe('Pacific days and resets', () => {
     assert.equal(pacificDay(new Date('2025-01-10T08:00:00Z')), '2025-01-10');
   });
 
+  test('the quota day agrees with Intl (the tz database) for every hour from 2020 to 2035', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/Los_Angeles',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    const hour = 3_600_000;
+    for (let ms = Date.UTC(2020, 0, 1); ms < Date.UTC(2036, 0, 1); ms += hour) {
+      for (const at of [ms, ms + hour - 1]) {
+        const date = new Date(at);
+        if (pacificDay(date) !== intl.format(date)) assert.fail(`${date.toISOString()}: ${pacificDay(date)}`);
+      }
+    }
+  });
+
   test('the next reset is Pacific midnight on both sides of each DST change', () => {
     const reset = (iso: string) => nextQuotaReset(new Date(iso)).toISOString();
     // Spring forward (2025-03-09 02:00 PST → 03:00 PDT): midnight before is PST, the one after is PDT.

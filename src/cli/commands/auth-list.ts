@@ -103,7 +103,7 @@ export function registerAuthList(auth: Command, ctx: CliContext): void {
           const session = await getAuth({ secrets, profile, configDir: dir, now: ctx.now });
           const yt = createYouTubeClient({
             apiUrl: apiUrl(globals, ctx.env),
-            auth: session.client,
+            auth: await session.client(),
             sleep: ctx.sleep,
             random: ctx.random,
             now: ctx.now,

@@ -6,6 +6,7 @@ import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { registerAuthList } from './auth-list.js';
+import { COMMANDS } from './index.js';
 
 async function secretsFor(ctx: CliContext, globals: GlobalOptions) {
   const { loadClientSecrets } = await import('../../auth/client-secrets.js');
@@ -20,7 +21,7 @@ async function secretsFor(ctx: CliContext, globals: GlobalOptions) {
 const expiryText = (ms: number | null): string => (ms === null ? 'unknown' : new Date(ms).toISOString());
 
 export function registerAuth(program: Command, ctx: CliContext): void {
-  const auth = new Command('auth').description('log in to YouTube, show or remove saved logins');
+  const auth = new Command('auth').description(COMMANDS.auth.summary);
 
   auth
     .command('login')

@@ -4,11 +4,12 @@ import { usageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
 import { openYouTube } from '../session.js';
+import { COMMANDS } from './index.js';
 
 export function registerCategories(program: Command, ctx: CliContext): void {
   program
     .command('categories')
-    .description('list video categories (the ids --category takes)')
+    .description(COMMANDS.categories.summary)
     .option('--region <cc>', 'two-letter region code', 'US')
     .option('--hl <lang>', 'language of the category names')
     .action(async (flags: { region: string; hl?: string }, cmd: Command) => {

@@ -2,11 +2,12 @@
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
+import { COMMANDS } from './index.js';
 
 export function registerCompletion(program: Command, ctx: CliContext): void {
   program
     .command('completion')
-    .description('print a shell completion script (bash, zsh or fish)')
+    .description(COMMANDS.completion.summary)
     .argument('<shell>', 'bash, zsh or fish')
     .addHelpText(
       'after',
@@ -21,8 +22,8 @@ Load it into the running shell, or install it:
       if (!(SHELLS as readonly string[]).includes(shell)) {
         throw usageError(`completion: "${shell}" is not one of ${SHELLS.join(', ')}.`);
       }
-      let root = program;
-      while (root.parent) root = root.parent;
-      ctx.stdout.write(completionScript(shell as (typeof SHELLS)[number], root));
+      // Made from every command's definition: this run loaded only its own.
+      const { buildProgram } = await import('../program.js');
+      ctx.stdout.write(completionScript(shell as (typeof SHELLS)[number], await buildProgram(ctx)));
     });
 }

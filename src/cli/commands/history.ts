@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { stateDir } from '../../paths.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
+import { COMMANDS } from './index.js';
 
 export function registerHistory(program: Command, ctx: CliContext): void {
   program
     .command('history')
-    .description('list past uploads (from the journal in the state directory)')
+    .description(COMMANDS.history.summary)
     .option('--limit <n>', 'show only the last N uploads')
     .action(async (flags: { limit?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();

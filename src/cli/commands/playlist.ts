@@ -5,9 +5,10 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
 import { openYouTube } from '../session.js';
 import { videoIdFrom } from '../video-id.js';
+import { COMMANDS } from './index.js';
 
 export function registerPlaylist(program: Command, ctx: CliContext): void {
-  const playlist = new Command('playlist').description('list your playlists, add a video to one');
+  const playlist = new Command('playlist').description(COMMANDS.playlist.summary);
   playlist
     .command('list')
     .description('your playlists (id, title, privacy, number of videos)')

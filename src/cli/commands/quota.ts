@@ -5,6 +5,7 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { formatDuration } from '../format.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
+import { COMMANDS } from './index.js';
 
 const PACIFIC = 'America/Los_Angeles';
 
@@ -27,7 +28,7 @@ export function formatInZone(date: Date, timeZone?: string): string {
 export function registerQuota(program: Command, ctx: CliContext): void {
   program
     .command('quota')
-    .description('quota units spent and left today per profile, and when the quota resets')
+    .description(COMMANDS.quota.summary)
     .option('--quota <units>', 'daily budget of a profile in units (default 10000, or $VUPLOAD_QUOTA)')
     .addHelpText(
       'after',

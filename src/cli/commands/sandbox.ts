@@ -6,6 +6,7 @@ import { writePrivateFile, writePrivateJson } from '../../fsutil.js';
 import { stateDir } from '../../paths.js';
 import type { CliContext } from '../context.js';
 import { parseIntegerOption, parseShareOption } from '../options.js';
+import { COMMANDS } from './index.js';
 
 interface SandboxFlags {
   port?: string;
@@ -22,9 +23,7 @@ interface SandboxFlags {
 export function registerSandbox(program: Command, ctx: CliContext): void {
   program
     .command('sandbox')
-    .description(
-      'run a local emulator of the YouTube API and Google OAuth on 127.0.0.1 (no Google account needed)',
-    )
+    .description(COMMANDS.sandbox.summary)
     .option('--port <n>', 'port on 127.0.0.1 (default: the one this --dir used last, else a free one)')
     .option('--dir <dir>', 'where uploads and state are kept (survives restarts)')
     .option('--hash-only', 'keep only size and sha256 of uploaded media (for large test files)')

@@ -6,6 +6,7 @@ import { formatDuration } from '../format.js';
 import { Output } from '../output.js';
 import { openYouTube } from '../session.js';
 import { videoIdFrom } from '../video-id.js';
+import { COMMANDS } from './index.js';
 
 function describe(view: VideoStatusView): string[] {
   const lines = [`id:         ${view.id}`, `url:        ${view.url}`];
@@ -27,7 +28,7 @@ function describe(view: VideoStatusView): string[] {
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('upload and processing status of a video')
+    .description(COMMANDS.status.summary)
     .argument('[video-id]', 'the video')
     .option('--video-id <id>', 'the video (for ids that start with "-")')
     .option('--wait', 'poll until processing has ended; exit non-zero if it failed or was rejected')

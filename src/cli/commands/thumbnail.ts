@@ -6,11 +6,12 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
 import { openYouTube } from '../session.js';
 import { videoIdFrom } from '../video-id.js';
+import { COMMANDS } from './index.js';
 
 export function registerThumbnail(program: Command, ctx: CliContext): void {
   program
     .command('thumbnail')
-    .description("set a video's custom thumbnail (JPEG or PNG, at most 2 MB)")
+    .description(COMMANDS.thumbnail.summary)
     .argument('<video-id>', 'the video')
     .argument('[file]', 'the image')
     .option('--video-id <id>', 'the video (for ids that start with "-"; then the image is the only argument)')

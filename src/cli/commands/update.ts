@@ -6,12 +6,13 @@ import { addMetadataOptions, type MetadataFlags, metadataInputFromFlags } from '
 import { Output } from '../output.js';
 import { openYouTube } from '../session.js';
 import { videoIdFrom } from '../video-id.js';
+import { COMMANDS } from './index.js';
 
 const show = (value: unknown): string => (value === undefined ? '(none)' : JSON.stringify(value));
 
 export function registerUpdate(program: Command, ctx: CliContext): void {
   const command = new Command('update')
-    .description("change a video's metadata; every field you do not name stays exactly as it is")
+    .description(COMMANDS.update.summary)
     .argument('[video-id]', 'the video to change')
     .option('--video-id <id>', 'the video (for ids that start with "-")');
   addMetadataOptions(command, 'update')

@@ -6,6 +6,7 @@ import { addMetadataOptions } from '../metadata-flags.js';
 import { parseIntegerOption } from '../options.js';
 import type { UploadFlags } from '../upload/prepare.js';
 import type { JobFlags } from '../upload/queue.js';
+import { COMMANDS } from './index.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 /** `--file` twice is refused: commander would silently keep the last one. */
@@ -61,9 +62,7 @@ async function uploadProvider(globals: GlobalOptions, ctx: CliContext) {
 
 export function registerUpload(program: Command, ctx: CliContext): void {
   const upload = new Command('upload')
-    .description(
-      'upload videos (the default command: `vupload --file FILE …` means `vupload upload --file FILE …`)',
-    )
+    .description(COMMANDS.upload.summary)
     .argument('[files...]', 'video files (or --file); titles may use {name} {date} {index} {ext}')
     .option('--file <file>', 'the video file (Google sample name)', onlyOnce);
   addUploadOptions(upload)
@@ -98,11 +97,11 @@ An interrupted upload resumes when the same command is run again; content upload
       process.exitCode = await runQueue(items, flags, globals, ctx, { single: all.length === 1, provider });
     });
   program.addCommand(upload, { isDefault: true });
+}
 
+export function registerBatch(program: Command, ctx: CliContext): void {
   const batch = new Command('batch')
-    .description(
-      'upload every file a manifest lists (JSON Lines or CSV), each with its own metadata and steps',
-    )
+    .description(COMMANDS.batch.summary)
     .argument('<manifest>', 'a .jsonl/.ndjson or .csv file (format: README.md, "Batches")');
   addUploadOptions(batch)
     .option(

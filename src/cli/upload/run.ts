@@ -350,7 +350,7 @@ class Job {
       ctx: this.ctx,
       globals: this.globals,
       out: this.out,
-      auth: async () => (await this.login()).client,
+      auth: async () => (await this.login()).client(),
       done,
       fresh,
       record: (step, ok, detail) =>

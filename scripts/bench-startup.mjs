@@ -1,32 +1,53 @@
-// This file measures vupload's start-up (`--help`, `--version`) against a bare `node -e 0`, as ratios (npm run bench).
-import { spawnSync } from 'node:child_process';
+// This file measures vupload's start-up (`--help`, `--version`) and the fixed cost of a 1 MiB upload, each beside a
+// bare `node -e 0` run in turn with it (npm run bench); medians of wall time from spawn to exit.
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { median, root } from './bench-run.mjs';
 
-const bin = join(import.meta.dirname, '..', 'bin', 'vupload.js');
+const bin = join(root, 'bin', 'vupload.js');
 
-function timeOnce(args) {
+function timeOnce(args, env) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { stdio: 'ignore' });
-  if (result.status !== 0) throw new Error(`${args.join(' ')} exited with ${result.status}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  // Asynchronous: the sink of the fixed-cost upload lives in this process.
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { env }, (error, _stdout, stderr) => {
+      if (error) reject(new Error(`node ${args.join(' ')} failed: ${stderr || error.message}`));
+      else resolve(Number(process.hrtime.bigint() - start) / 1e9);
+    });
+  });
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-export function benchStartup(runs = 15) {
-  const cases = [
-    ['node -e 0 (baseline)', ['-e', '0']],
-    ['vupload --version', [bin, '--version']],
-    ['vupload --help', [bin, '--help']],
-  ];
-  // Warm the file cache once so the first case is not penalised.
-  for (const [, args] of cases) spawnSync(process.execPath, args, { stdio: 'ignore' });
-  // Round-robin, so that a slow moment of the machine hits every case alike.
+/** Runs the cases round-robin (a slow moment of the machine hits every case alike); the first is the yardstick. */
+async function roundRobin(cases, runs, env) {
+  for (const [, args] of cases) await timeOnce(args, env); // warms the file cache
   const times = cases.map(() => []);
   for (let i = 0; i < runs; i++) {
-    for (const [c, [, args]] of cases.entries()) times[c].push(timeOnce(args));
+    for (const [c, [, args]] of cases.entries()) times[c].push(await timeOnce(args, env));
   }
-  const medians = cases.map(([name], c) => [name, median(times[c])]);
-  const base = medians[0][1];
-  return medians.map(([name, ms]) => ({ name, medianMs: Math.round(ms), ratio: +(ms / base).toFixed(2) }));
+  const base = median(times[0]);
+  return cases.map(([name], c) => ({ name, seconds: median(times[c]), ratio: median(times[c]) / base }));
+}
+
+export function benchStartup(runs) {
+  return roundRobin(
+    [
+      ['node -e 0', ['-e', '0']],
+      ['vupload --version', [bin, '--version']],
+      ['vupload --help', [bin, '--help']],
+    ],
+    runs,
+    process.env,
+  );
+}
+
+/** A whole `vupload --file 1MiB.mp4` run, logged in with a valid cached access token, against the sink. */
+export function benchFixedCost(file, env, runs) {
+  return roundRobin(
+    [
+      ['node -e 0', ['-e', '0']],
+      ['vupload --file 1MiB.mp4', [bin, '--file', file, '--title', 'fixed', '--force', '--quiet']],
+    ],
+    runs,
+    env,
+  );
 }

@@ -28,7 +28,8 @@ export function commandToRun(argv: string[]): string | undefined {
   const word = argv[index];
   if (word === 'help') return commandEntry(argv[index + 1]) ? argv[index + 1] : undefined;
   if (commandEntry(word)) return word;
-  if (word === undefined && argv.length > 0 && argv.every((arg) => HELP_OR_VERSION.has(arg))) return undefined;
+  if (word === undefined && argv.length > 0 && argv.every((arg) => HELP_OR_VERSION.has(arg)))
+    return undefined;
   return 'upload';
 }
 

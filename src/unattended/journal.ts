@@ -142,20 +142,32 @@ export type ConfirmedPrevious =
   /** A record of vupload 0.1, which kept no content hash: the samples match, the rest cannot be compared. */
   | { kind: 'sampleOnly'; previous: PreviousUpload };
 
+/** Hashes the file with the algorithm of `like`, a recorded content hash (`<algorithm>:<hex>`). */
+export type HashLike = (like: string) => Promise<string>;
+
 /**
- * Looks the file up by its samples, and confirms a candidate by hashing the whole file (`hash`, called at most
- * once and only when there is a candidate). Candidates with another content hash are other content.
+ * Looks the file up by its samples, and confirms a candidate by hashing the whole file (confirmAmong).
  */
 export async function findConfirmedUpload(
-  query: PreviousQuery & { hash: () => Promise<string> },
+  query: PreviousQuery & { hash: HashLike },
 ): Promise<ConfirmedPrevious> {
-  const candidates = await previousUploads(query);
-  if (candidates.length === 0) return { kind: 'none' };
-  const hashed = candidates.filter((c) => c.entry.contentHash !== undefined);
-  if (hashed.length > 0) {
-    const contentHash = await query.hash();
-    const same = hashed.filter((c) => c.entry.contentHash === contentHash).at(-1);
-    if (same) return { kind: 'confirmed', previous: same, contentHash };
+  return confirmAmong(await previousUploads(query), query.hash);
+}
+
+/**
+ * Of the candidates found by sample (oldest first), the latest whose recorded content hash is the file's: `hash` is
+ * called only when there is one with a hash, and once per algorithm among them (vupload 0.1's are SHA-256, later
+ * ones XXH3-128). A record without a hash (vupload 0.1) is `sampleOnly`; candidates with another hash are other content.
+ */
+export async function confirmAmong(candidates: PreviousUpload[], hash: HashLike): Promise<ConfirmedPrevious> {
+  const hashes = new Map<string, string>();
+  for (const candidate of candidates.toReversed()) {
+    const recorded = candidate.entry.contentHash;
+    if (recorded === undefined) continue;
+    const algorithm = recorded.includes(':') ? recorded.slice(0, recorded.indexOf(':')) : '';
+    if (!hashes.has(algorithm)) hashes.set(algorithm, await hash(recorded));
+    if (hashes.get(algorithm) === recorded)
+      return { kind: 'confirmed', previous: candidate, contentHash: recorded };
   }
   const legacy = candidates.filter((c) => c.entry.contentHash === undefined).at(-1);
   return legacy ? { kind: 'sampleOnly', previous: legacy } : { kind: 'none' };

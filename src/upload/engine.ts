@@ -86,7 +86,7 @@ class Upload {
   private storedKey = '';
   /** A kept session not yet asked about; cleared by the answer to the first status query. */
   private kept: KeptSession | undefined;
-  private readonly hasher = new ContentHasher();
+  private hasher!: ContentHasher;
   /** The metadata of the current session (the kept one's when it is continued). */
   private sessionMetadata: unknown;
   private finishedEarlier = false;
@@ -129,6 +129,7 @@ class Upload {
     try {
       this.snapshot = await snapshotFile(this.options.file);
       this.fingerprint = await fingerprintFile(this.snapshot.path);
+      this.hasher = await ContentHasher.create();
       const { size } = this.snapshot;
       this.progress = new ProgressTracker(
         size,

@@ -83,7 +83,7 @@ export function staleReason(
 /** Hex MD5 (Youku's file_md5) and the journal's content hash of the whole file, in one read. */
 export async function hashesOf(path: string): Promise<{ md5: string; contentHash: string }> {
   const md5 = createHash('md5');
-  const content = new ContentHasher();
+  const content = await ContentHasher.create();
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
     md5.update(chunk as Buffer);
     content.update(content.hashed, chunk as Buffer);

@@ -1,6 +1,7 @@
 // This file kills real vupload processes at chosen durable steps and re-runs them: each upload happens exactly once,
 // its id is never lost, and "already uploaded" means the same bytes (issue 11, items 2-4).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { copyFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -179,7 +180,7 @@ describe('"already uploaded" means the same bytes', () => {
     const outcome = JSON.parse(again.stdout) as { id: string; alreadyUploaded: boolean; contentHash: string };
     assert.equal(outcome.id, first.stdout.trim());
     assert.equal(outcome.alreadyUploaded, true);
-    assert.match(outcome.contentHash, /^sha256:[0-9a-f]{64}$/);
+    assert.match(outcome.contentHash, /^xxh3-128:[0-9a-f]{32}$/);
     assert.equal(t.since(mark).length, 0, 'nothing sent');
     assert.equal(await exists(copy), false);
   });
@@ -201,5 +202,43 @@ describe('"already uploaded" means the same bytes', () => {
     assert.match(again.stderr, /without a content hash/);
     assert.equal(await exists(file), true, 'left where it is');
     await rm(file);
+  });
+
+  test('a SHA-256 record (vupload before XXH3-128) still proves the same bytes, and only them', async () => {
+    const original = await makeVideo(join(t.dir, 'sha.mp4'), 10_000_000);
+    const first = await t.run(['--file', original, '--title', 'SHA']);
+    assert.equal(first.code, 0, first.stderr);
+    const bytes = await readFile(original);
+    const sha256 = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const history = join(t.env.VUPLOAD_STATE_DIR, 'history.jsonl');
+    const lines = (await readFile(history, 'utf8')).split('\n').filter(Boolean);
+    const rewritten = lines.map((line) => {
+      const entry = JSON.parse(line) as { videoId: string; contentHash?: string };
+      return JSON.stringify(
+        entry.videoId === first.stdout.trim() ? { ...entry, contentHash: sha256 } : entry,
+      );
+    });
+    await writeFile(history, `${rewritten.join('\n')}\n`);
+
+    const copy = join(t.dir, 'sha-copy.mp4');
+    await copyFile(original, copy);
+    const mark = t.sb.requests.length;
+    const again = await t.run(['--file', copy, '--delete-after', '--json']);
+    assert.equal(again.code, 0, again.stderr);
+    const outcome = JSON.parse(again.stdout) as { id: string; alreadyUploaded: boolean; contentHash: string };
+    assert.equal(outcome.alreadyUploaded, true);
+    assert.equal(outcome.id, first.stdout.trim());
+    assert.equal(outcome.contentHash, sha256);
+    assert.equal(t.since(mark).length, 0, 'nothing sent');
+    assert.equal(await exists(copy), false, 'its SHA-256 is a recorded upload');
+
+    bytes[2_000_001] = (bytes[2_000_001]! + 1) % 256;
+    const other = join(t.dir, 'sha-other.mp4');
+    await writeFile(other, bytes);
+    const otherMark = t.sb.requests.length;
+    const third = await t.run(['--file', other, '--title', 'Other']);
+    assert.equal(third.code, 0, third.stderr);
+    assert.notEqual(third.stdout.trim(), first.stdout.trim());
+    assert.equal(finishedUploads(otherMark).length, 1, 'the other content was uploaded');
   });
 });

@@ -195,7 +195,7 @@ describe('a file that changes', () => {
     assert.equal(recorded.length, 2);
     assert.deepEqual(recorded[0], { id: 'vid123', earlier: true, hash: undefined });
     assert.equal(recorded[1]?.id, 'vid456');
-    assert.match(recorded[1]?.hash ?? '', /^sha256:[0-9a-f]{64}$/);
+    assert.match(recorded[1]?.hash ?? '', /^xxh3-128:[0-9a-f]{32}$/);
   });
 
   test('between attempts is refused before another byte is sent', async () => {

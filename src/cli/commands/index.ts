@@ -67,7 +67,8 @@ export const COMMANDS = {
     load: async () => (await import('./quota.js')).registerQuota,
   },
   sandbox: {
-    summary: 'run a local emulator of the YouTube API and Google OAuth on 127.0.0.1 (no Google account needed)',
+    summary:
+      'run a local emulator of the YouTube API and Google OAuth on 127.0.0.1 (no Google account needed)',
     usage: '[options]',
     load: async () => (await import('./sandbox.js')).registerSandbox,
   },

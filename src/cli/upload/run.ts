@@ -173,9 +173,9 @@ class Job {
         provider: this.provider.name,
         fingerprint: this.fingerprint,
         size: this.plan.size,
-        hash: () => {
+        hash: (like) => {
           this.out.info(`Checking whether ${this.label} is the content uploaded before…`);
-          return hashFile(this.plan.file, this.plan.size);
+          return hashFile(this.plan.file, this.plan.size, like);
         },
       });
       if (this.previous.kind !== 'none') return { skip: this.previous };

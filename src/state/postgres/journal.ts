@@ -1,6 +1,12 @@
 // This file is the upload journal in PostgreSQL: the history.jsonl and steps.jsonl records, shared by a fleet.
-import type { ConfirmedPrevious, HistoryItem, PreviousUpload, StepRecord } from '../../unattended/journal.js';
-import { historyItems } from '../../unattended/journal.js';
+import type {
+  ConfirmedPrevious,
+  HashLike,
+  HistoryItem,
+  PreviousUpload,
+  StepRecord,
+} from '../../unattended/journal.js';
+import { confirmAmong, historyItems } from '../../unattended/journal.js';
 import type { HistoryEntry } from '../../upload/journal.js';
 import type { Database, Queryable } from './database.js';
 
@@ -140,22 +146,9 @@ export class PostgresJournal {
     return (await this.candidates(query)).at(-1);
   }
 
-  /**
-   * As src/unattended/journal.ts findConfirmedUpload: candidates by sample, confirmed by the full hash (`hash` is
-   * called at most once, only when a candidate has a recorded hash); a record without a hash is `sampleOnly`.
-   */
-  async findConfirmedUpload(
-    query: SampleQuery & { hash: () => Promise<string> },
-  ): Promise<ConfirmedPrevious> {
-    const candidates = await this.candidates(query);
-    const hashed = candidates.filter((c) => c.entry.contentHash !== undefined);
-    if (hashed.length > 0) {
-      const contentHash = await query.hash();
-      const same = hashed.filter((c) => c.entry.contentHash === contentHash).at(-1);
-      if (same) return { kind: 'confirmed', previous: same, contentHash };
-    }
-    const legacy = candidates.filter((c) => c.entry.contentHash === undefined).at(-1);
-    return legacy ? { kind: 'sampleOnly', previous: legacy } : { kind: 'none' };
+  /** As src/unattended/journal.ts findConfirmedUpload: candidates by sample, confirmed by the full hash. */
+  async findConfirmedUpload(query: SampleQuery & { hash: HashLike }): Promise<ConfirmedPrevious> {
+    return confirmAmong(await this.candidates(query), query.hash);
   }
 
   /** The latest upload of exactly this content (full hash) for the account: the fleet-wide "never twice" check. */

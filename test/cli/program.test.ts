@@ -6,8 +6,11 @@ import { COMMANDS } from '../../src/cli/commands/index.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { buildProgram, commandToRun } from '../../src/cli/program.js';
 
+/** What building the program and its help reads of the context. */
+const ctx = { env: {}, stdout: { isTTY: false }, stderr: { isTTY: false } } as unknown as CliContext;
+
 test('each command list entry says what commander says of the loaded command (name, arguments, summary)', async () => {
-  const program = await buildProgram({} as CliContext);
+  const program = await buildProgram(ctx);
   const help = new Help();
   const names = program.commands.map((c) => c.name());
   assert.deepEqual(names, Object.keys(COMMANDS));
@@ -19,17 +22,23 @@ test('each command list entry says what commander says of the loaded command (na
 });
 
 test('the top-level help is the same whether the commands are loaded or not', async () => {
-  const loaded = await buildProgram({} as CliContext);
-  const listed = await buildProgram({} as CliContext, () => false);
+  const loaded = await buildProgram(ctx);
+  const listed = await buildProgram(ctx, () => false);
   assert.equal(listed.helpInformation(), loaded.helpInformation());
   assert.equal(listed.commands.find((c) => c.name() === 'upload')?.options.length, 0, 'nothing was loaded');
 });
 
-test('the command to load is the first word after the global options, or the one `help` names', () => {
+test('the command to load is the first word after the global options, the one `help` names, or upload', () => {
   assert.equal(commandToRun(['upload', 'a.mp4']), 'upload');
   assert.equal(commandToRun(['--profile', 'work', 'status', 'x']), 'status');
   assert.equal(commandToRun(['help', 'batch']), 'batch');
   assert.equal(commandToRun(['--help']), undefined);
   assert.equal(commandToRun(['help']), undefined);
   assert.equal(commandToRun(['--version']), undefined);
+  assert.equal(commandToRun(['-v']), undefined);
+  // upload is the default command: the classic form, a file, a typo (upload's guard names it) or nothing at all.
+  assert.equal(commandToRun(['--file', 'talk.mp4', '--title', 'T']), 'upload');
+  assert.equal(commandToRun(['talk.mp4']), 'upload');
+  assert.equal(commandToRun(['uplod']), 'upload');
+  assert.equal(commandToRun([]), 'upload');
 });

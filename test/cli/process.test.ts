@@ -57,15 +57,21 @@ describe('what an upload loads', () => {
   });
   after(() => t.close());
 
-  test('an upload with a valid cached access token loads no Google library and asks the token endpoint nothing', async () => {
-    const file = await makeVideo(join(t.dir, 'cached.mp4'), 300_000);
-    const mark = t.sb.requests.length;
-    const { code, stdout, stderr, loaded } = await traced(['--file', file, '--title', 'Cached'], {
+  /** Uploads a new video as `name`.mp4 and returns what the process loaded. */
+  async function uploadTraced(name: string): Promise<string> {
+    const file = await makeVideo(join(t.dir, `${name}.mp4`), 300_000);
+    const { code, stdout, stderr, loaded } = await traced(['--file', file, '--title', name], {
       env: t.env,
       cwd: t.dir,
     });
     assert.equal(code, 0, stderr);
     assert.ok(t.sb.video(stdout.trim()), 'the video exists');
+    return loaded;
+  }
+
+  test('an upload with a valid cached access token loads no Google library and asks the token endpoint nothing', async () => {
+    const mark = t.sb.requests.length;
+    const loaded = await uploadTraced('cached');
     assert.match(loaded, /dist\/src\/upload\/engine\.js/, 'the trace works');
     assert.doesNotMatch(loaded, GOOGLE_LIBRARIES);
     assert.equal(t.since(mark).filter((r) => r.kind === 'token').length, 0);
@@ -75,14 +81,8 @@ describe('what an upload loads', () => {
     const tokenFile = join(t.env.VUPLOAD_CONFIG_DIR, 'tokens', 'default.json');
     const before = JSON.parse(await readFile(tokenFile, 'utf8')) as StoredToken;
     await writeToken(t.env.VUPLOAD_CONFIG_DIR, { ...before, expiry_date: Date.now() - 60_000 });
-    const file = await makeVideo(join(t.dir, 'expired.mp4'), 300_000);
     const mark = t.sb.requests.length;
-    const { code, stdout, stderr, loaded } = await traced(['--file', file, '--title', 'Expired'], {
-      env: t.env,
-      cwd: t.dir,
-    });
-    assert.equal(code, 0, stderr);
-    assert.ok(t.sb.video(stdout.trim()), 'the video exists');
+    const loaded = await uploadTraced('expired');
     assert.match(loaded, /google-auth-library/);
     const refreshes = t
       .since(mark)

@@ -158,7 +158,7 @@ export class QuotaLedger {
   /** Whether `cost` more units fit in today's `budget` (read only). */
   async check(request: CheckRequest): Promise<QuotaCheck> {
     const now = request.now ?? new Date(this.clock.now());
-    return judge(await this.today(request.account, now), request, now);
+    return judgeQuota(await this.today(request.account, now), request, now);
   }
 
   /** Checks and, when the cost fits, spends it in one locked step, so two runs cannot both take the last units. */
@@ -168,7 +168,7 @@ export class QuotaLedger {
     await this.update(
       request.account,
       (day) => {
-        result = judge(day, request, now);
+        result = judgeQuota(day, request, now);
         return result.ok ? { ...day, spent: day.spent + request.cost } : day;
       },
       now,
@@ -222,7 +222,8 @@ export class QuotaLedger {
   }
 }
 
-function judge(day: QuotaDay, request: CheckRequest, now: Date): QuotaCheck {
+/** The verdict on a day's usage for `request`: the one rule every ledger (file or database) applies. */
+export function judgeQuota(day: QuotaDay, request: CheckRequest, now: Date): QuotaCheck {
   const budget = request.budget ?? DEFAULT_DAILY_BUDGET;
   if (!day.exhausted && day.spent + request.cost <= budget) {
     return { ok: true, spent: day.spent, remaining: budget - day.spent };

@@ -1,4 +1,5 @@
 // This file declares what uploadToYouku takes (metadata, side effects, callbacks) and what it gives back.
+import type { ProviderStateStore } from '../state/store.js';
 import type { Clock, Transport, UploadProgress } from '../upload/index.js';
 
 /** How the Youku client gets an access token; it never sees how tokens are stored. */
@@ -25,6 +26,8 @@ export interface YoukuUploadOptions {
   auth: YoukuAuth;
   /** vupload's state directory: resume state goes to <stateDir>/youku/, the journal to <stateDir>/history.jsonl. */
   stateDir: string;
+  /** Where the resume state is kept instead of `<stateDir>/youku/` (the state database of a fleet). */
+  states?: ProviderStateStore;
   /** Who uploads (profile); part of the resume key and of the journal entry. */
   account: string;
   transport?: Transport;

@@ -1,9 +1,9 @@
 // This file keeps a Youku upload's resume state in <stateDir>/youku/<key>.json (0600, atomic), never beside the video.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writePrivateJson } from '../fsutil.js';
+import { fileProviderState } from '../state/provider-state-files.js';
+import type { ProviderStateStore } from '../state/store.js';
 import { ContentHasher, type FileSnapshot, sessionKey } from '../upload/index.js';
 
 /** What create and create_file established, and what identifies the file they were for. */
@@ -38,34 +38,29 @@ export function youkuStateKey(path: string, account: string, apiUrl: string): st
   return sessionKey({ path, account, initUrl: `youku:${apiUrl}` });
 }
 
-const fileOf = (stateDir: string, key: string) => join(youkuStateDir(stateDir), `${key}.json`);
-
-export async function loadYoukuState(stateDir: string, key: string): Promise<YoukuUploadState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(fileOf(stateDir, key), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  // A damaged record counts as none: the worst outcome is a new upload, never a wrong one.
-  try {
-    const s = JSON.parse(text) as YoukuUploadState;
-    return s.version === 1 && typeof s.uploadToken === 'string' && typeof s.uploadServer === 'string'
-      ? s
-      : undefined;
-  } catch {
-    return undefined;
-  }
+/** Youku's resume state in a provider state store (files in `<stateDir>/youku/`, or the state database). */
+export interface YoukuStates {
+  load(key: string): Promise<YoukuUploadState | undefined>;
+  save(key: string, state: YoukuUploadState): Promise<void>;
+  remove(key: string): Promise<void>;
 }
 
-export const saveYoukuState = (stateDir: string, key: string, state: YoukuUploadState): Promise<void> =>
-  writePrivateJson(fileOf(stateDir, key), state);
+/** `store` (default: the files of `<stateDir>/youku/`), with each record checked as it is read. */
+export function youkuStates(stateDir: string, store?: ProviderStateStore): YoukuStates {
+  const records = store ?? fileProviderState(youkuStateDir(stateDir));
+  return {
+    load: async (key) => asYoukuState(await records.load(key)),
+    save: (key, state) => records.save(key, state),
+    remove: (key) => records.remove(key),
+  };
+}
 
-export async function removeYoukuState(stateDir: string, key: string): Promise<void> {
-  await unlink(fileOf(stateDir, key)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
+/** A damaged record counts as none: the worst outcome is a new upload, never a wrong one. */
+function asYoukuState(record: unknown): YoukuUploadState | undefined {
+  const s = record as Partial<YoukuUploadState> | undefined;
+  return s?.version === 1 && typeof s.uploadToken === 'string' && typeof s.uploadServer === 'string'
+    ? (s as YoukuUploadState)
+    : undefined;
 }
 
 /** Why a kept state may not be continued, or undefined when it may: same file (size, mtime, MD5), same metadata. */

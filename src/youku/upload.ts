@@ -41,13 +41,12 @@ import {
 import * as proto from './protocol.js';
 import {
   hashesOf,
-  loadYoukuState,
   md5OfRange,
-  removeYoukuState,
-  saveYoukuState,
   staleReason,
+  type YoukuStates,
   type YoukuUploadState,
   youkuStateKey,
+  youkuStates,
 } from './state.js';
 
 export type { YoukuAuth, YoukuUploadOptions, YoukuUploadResult } from './options.js';
@@ -75,6 +74,7 @@ class YoukuUpload {
   private readonly apiUrl: string;
   private readonly startedAt: number;
   private readonly bucket?: TokenBucket;
+  private readonly states: YoukuStates;
   private metadata!: Record<string, string>;
   private snapshot!: FileSnapshot;
   private md5 = '';
@@ -102,6 +102,7 @@ class YoukuUpload {
     // create and commit carry the access token; the upload server's plain-HTTP calls carry only the upload token.
     this.apiUrl = checkCredentialUrl((o.apiUrl ?? YOUKU_API_URL).replace(/\/+$/, ''), 'the Youku API URL');
     this.startedAt = this.clock.now();
+    this.states = youkuStates(o.stateDir, o.states);
     if (o.limitRate) this.bucket = new TokenBucket(o.limitRate, this.clock);
   }
 
@@ -135,7 +136,7 @@ class YoukuUpload {
           if (!hasYoukuCode(error, YoukuCode.uploadTokenExpired)) throw error;
           if (++restarts > MAX_TOKEN_RESTARTS)
             throw networkError(`the upload token expired ${restarts} times`);
-          await removeYoukuState(this.o.stateDir, this.key);
+          await this.states.remove(this.key);
           this.state = undefined;
           this.o.onRestarted?.({ reason: 'uploadTokenExpired' });
           phase = 'create';
@@ -153,7 +154,7 @@ class YoukuUpload {
    * committed it and was stopped before recording it, so it is recorded now, never uploaded again.
    */
   private async loadKept(): Promise<Phase> {
-    const kept = await loadYoukuState(this.o.stateDir, this.key);
+    const kept = await this.states.load(this.key);
     if (!kept) return 'create';
     const why = staleReason(kept, { snapshot: this.snapshot, md5: this.md5, metadata: this.metadata });
     if (!why && !this.o.restart) {
@@ -171,7 +172,7 @@ class YoukuUpload {
       return 'committed';
     }
     if (existing) await this.record(this.recordOf(kept, existing, { earlierContent: true }));
-    await removeYoukuState(this.o.stateDir, this.key);
+    await this.states.remove(this.key);
     this.o.onRestarted?.({ reason: why ?? 'restart' });
     return 'create';
   }
@@ -195,7 +196,7 @@ class YoukuUpload {
   }
 
   private async save(): Promise<void> {
-    await saveYoukuState(this.o.stateDir, this.key, this.state!);
+    await this.states.save(this.key, this.state!);
   }
 
   private async create(): Promise<Phase> {
@@ -364,7 +365,7 @@ class YoukuUpload {
       result.recordError = error;
       return result;
     }
-    await removeYoukuState(this.o.stateDir, this.key).catch(() => {});
+    await this.states.remove(this.key).catch(() => {});
     return result;
   }
 

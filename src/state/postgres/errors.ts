@@ -67,6 +67,8 @@ export function stateError(
   const code = codeOf(error);
   const raw = scrubSecrets((error as Error)?.message ?? String(error), secrets);
   const detail = code && !raw.includes(code) ? `${raw} (${code})` : raw;
+  // The driver's own error goes no further: `--verbose` prints a cause with its stack, which must hold no secret.
+  const cause = Object.assign(new Error(raw), code ? { code } : {});
   if (isUnreachable(error)) {
     return new VuploadError(
       'stateUnreachable',
@@ -74,7 +76,7 @@ export function stateError(
       `Could not reach the state database at ${display}: ${detail}.`,
       {
         hint: 'Check --state-url / VUPLOAD_STATE_URL and that the database is running; running the command again is safe.',
-        cause: error,
+        cause,
       },
     );
   }
@@ -85,7 +87,7 @@ export function stateError(
       `The state database at ${display} refused the login: ${detail}.`,
       {
         hint: 'Check the user and password (URL, PGPASSWORD, or ~/.pgpass with mode 0600).',
-        cause: error,
+        cause,
       },
     );
   }
@@ -96,11 +98,11 @@ export function stateError(
       `The state database at ${display} does not exist: ${detail}.`,
       {
         hint: 'Create it (createdb), or name an existing database in the URL.',
-        cause: error,
+        cause,
       },
     );
   }
   return new VuploadError('stateError', ExitCode.api, `The state database at ${display} failed: ${detail}.`, {
-    cause: error,
+    cause,
   });
 }

@@ -1,9 +1,14 @@
 // This file opens the PostgreSQL state store: journal, sessions, quota ledger and locks shared by several machines.
 import type { Clock } from '../../upload/clock.js';
+import type { SessionStore } from '../../upload/session-store.js';
+import type { StateStore, UploadContent } from '../store.js';
 import { Database, type DatabaseOptions } from './database.js';
+import { isUnreachable } from './errors.js';
+import { failoverSessions } from './failover.js';
 import { PostgresJournal } from './journal.js';
 import { PostgresLocks } from './locks.js';
 import { ensureSchema, migrate, SCHEMA_VERSION, schemaVersion } from './migrations.js';
+import { PostgresProviderState } from './provider-state.js';
 import { PostgresQuotaLedger } from './quota.js';
 import { PostgresSessionStore } from './sessions.js';
 import { exportStateDir, importJournal, importStateDir, type TransferReport } from './transfer.js';
@@ -35,7 +40,8 @@ export interface PostgresStateOptions extends DatabaseOptions {
  * journal ↔ src/upload/journal.ts + src/unattended/journal.ts, sessions ↔ SessionStore, quota ↔ QuotaLedger,
  * locks ↔ src/unattended/lock.ts. Open it only for a postgres:// URL: the driver is loaded by open().
  */
-export class PostgresStateStore {
+export class PostgresStateStore implements StateStore {
+  readonly description = 'the state database';
   readonly db: Database;
   readonly journal: PostgresJournal;
   readonly sessions: PostgresSessionStore;
@@ -60,6 +66,19 @@ export class PostgresStateStore {
       await db.close();
       throw error;
     }
+  }
+
+  /** Sessions of this content: its own, or one another machine saved for the same content and left (failover.ts). */
+  uploadSessions(content: UploadContent): SessionStore {
+    return failoverSessions(this.sessions, content);
+  }
+
+  providerState(provider: string): PostgresProviderState {
+    return new PostgresProviderState(this.db, provider);
+  }
+
+  isUnreachable(error: unknown): boolean {
+    return isUnreachable(error);
   }
 
   /** `vupload state migrate`: applies pending migrations (safe while other machines start). */

@@ -8,6 +8,7 @@ import type {
 } from '../../unattended/journal.js';
 import { confirmAmong, historyItems } from '../../unattended/journal.js';
 import type { HistoryEntry } from '../../upload/journal.js';
+import type { StateJournal } from '../store.js';
 import type { Database, Queryable } from './database.js';
 
 /** A history record: the file store's HistoryEntry, plus the full-content hash and any fields a later version adds. */
@@ -88,11 +89,16 @@ function stepOf(row: StepRow): StepRecord {
 }
 
 /** The mirror of the file store's journal functions (src/upload/journal.ts, src/unattended/journal.ts). */
-export class PostgresJournal {
+export class PostgresJournal implements StateJournal {
   private readonly db: Database;
 
   constructor(db: Database) {
     this.db = db;
+  }
+
+  /** The database, for messages (its URL without the password). */
+  get location(): string {
+    return this.db.settings.display;
   }
 
   /**

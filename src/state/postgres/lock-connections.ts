@@ -50,6 +50,8 @@ export class LockConnections {
   /** Ends `client`; if the server does not answer within a second (network gone), the socket is destroyed. */
   async end(client: Client): Promise<void> {
     client.removeAllListeners('end');
+    // A parked connection is unreferenced: ending it must keep the process alive until it has ended.
+    (client.connection.stream as Refable).ref?.();
     let timer: NodeJS.Timeout | undefined;
     const gone = new Promise<void>((resolve) => {
       timer = setTimeout(() => {

@@ -5,6 +5,7 @@ import type { Client, QueryConfig } from 'pg';
 import { type Lock, type LockHolder, lockedError } from '../../unattended/lock.js';
 import { type Clock, systemClock } from '../../upload/clock.js';
 import { interruptedError } from '../../youtube/errors.js';
+import type { LockRequest, LockStore } from '../store.js';
 import type { Database } from './database.js';
 import { isUnreachable } from './errors.js';
 import { LockConnections } from './lock-connections.js';
@@ -19,17 +20,8 @@ import { advisoryKey, advisoryKeyParts } from './lock-key.js';
  * The `locks` table only names holders for messages; pg_locks says whether a named holder still holds the lock.
  */
 
-export interface PgLockOptions {
-  /** The content key of a file, or a manifest's path: the same key as the file store's locks. */
-  key: string;
-  /** Named in messages: the file or manifest path. */
-  label: string;
-  /** Wait until the holder releases (or dies) instead of failing at once with code 'locked'. */
-  wait?: boolean;
-  signal?: AbortSignal;
-  /** Called once when the lock is busy and `wait` is set. */
-  onWait?: (holder: LockHolder) => void;
-}
+/** The content key of a file, or a manifest's path: the same keys as the file store's locks. */
+export type PgLockOptions = LockRequest;
 
 export interface PgLock extends Lock {
   /** Aborted if the lock's connection breaks while held: the lock is gone, another machine may take it. */
@@ -48,12 +40,14 @@ interface HolderRow {
   token: string | null;
 }
 
-export class PostgresLocks {
+export class PostgresLocks implements LockStore {
   private readonly db: Database;
   private readonly pid: number;
   private readonly host: string;
   private readonly clock: Clock;
   private readonly connections: LockConnections;
+  /** Tokens of the locks this process holds: another job of this run is waited for, not reported as busy. */
+  private readonly own = new Set<string>();
 
   constructor(db: Database, identity: { pid?: number; host?: string; clock?: Clock } = {}) {
     this.db = db;
@@ -106,8 +100,9 @@ export class PostgresLocks {
           taken = await this.tryTake(client, values); // released between our try and our look
           continue;
         }
-        if (!options.wait) throw lockedError(options.label, current);
-        if (!notified) options.onWait?.(current);
+        const sameProcess = this.own.has(current.token);
+        if (!options.wait && !sameProcess) throw lockedError(options.label, current);
+        if (!notified) options.onWait?.(current, sameProcess);
         notified = true;
         await this.waitFor(client, id, options.signal);
         await this.run(
@@ -232,6 +227,7 @@ export class PostgresLocks {
     client.on('error', onGone);
     client.on('end', onGone);
     let released = false;
+    this.own.add(holder.token);
     return {
       path: `${this.db.settings.display} advisory lock ${id}`,
       holder,
@@ -239,6 +235,7 @@ export class PostgresLocks {
       release: async () => {
         if (released) return;
         released = true;
+        this.own.delete(holder.token);
         client.off('error', onGone);
         client.off('end', onGone);
         if (lost.signal.aborted) return this.connections.end(client); // the server already dropped the lock

@@ -72,6 +72,20 @@ export const MIGRATIONS: readonly Migration[] = [
         backend_pid integer NOT NULL
       );`,
   },
+  {
+    version: 2,
+    name: "sessions kept as written; providers' own resume state (Youku)",
+    // json, not jsonb: jsonb reorders an object's keys, and resuming compares the saved metadata as text.
+    sql: (s) => `
+      ALTER TABLE ${s}.sessions ALTER COLUMN record TYPE json USING record::json;
+      CREATE TABLE ${s}.provider_state (
+        provider text NOT NULL,
+        key text NOT NULL,
+        record json NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (provider, key)
+      );`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -2,12 +2,12 @@
 import {
   type CheckRequest,
   DEFAULT_DAILY_BUDGET,
+  judgeQuota,
   pacificDay,
   type QuotaCheck,
   type QuotaDay,
 } from '../../unattended/quota.js';
 import { type Clock, systemClock } from '../../upload/clock.js';
-import { nextQuotaReset } from '../../youtube/errors.js';
 import type { Database } from './database.js';
 
 interface DayRow {
@@ -43,6 +43,20 @@ export class PostgresQuotaLedger {
     return dayOf(row);
   }
 
+  /** Every account the ledger knows, with today's usage (Pacific day of `now`), sorted by name: as the file's. */
+  async allToday(now = new Date(this.clock.now())): Promise<Array<{ account: string; day: QuotaDay }>> {
+    const rows = await this.db.query<{ account: string; spent: number | null; exhausted: boolean | null }>(
+      `SELECT a.account, q.spent, q.exhausted FROM (SELECT DISTINCT account FROM ${this.table}) a
+         LEFT JOIN ${this.table} q ON q.account = a.account AND q.day = $1
+        ORDER BY a.account COLLATE "C"`,
+      [pacificDay(now)],
+    );
+    return rows.map((row) => ({
+      account: row.account,
+      day: dayOf(row.spent === null ? undefined : { spent: row.spent, exhausted: row.exhausted === true }),
+    }));
+  }
+
   /** Adds `units` to today's total and returns the new total. */
   async spend(account: string, units: number): Promise<number> {
     const [row] = await this.db.query<DayRow>(
@@ -66,7 +80,7 @@ export class PostgresQuotaLedger {
   /** Whether `cost` more units fit in today's `budget` (read only). */
   async check(request: CheckRequest): Promise<QuotaCheck> {
     const now = request.now ?? new Date(this.clock.now());
-    return judge(await this.today(request.account, now), request, now);
+    return judgeQuota(await this.today(request.account, now), request, now);
   }
 
   /**
@@ -99,28 +113,11 @@ export class PostgresQuotaLedger {
       const before = taken.spent - request.cost;
       return { ok: true, spent: before, remaining: budget - before };
     }
-    return judge(await this.today(request.account, now), { ...request, budget }, now);
+    return judgeQuota(await this.today(request.account, now), { ...request, budget }, now);
   }
 }
 
 function dayOf(row: DayRow | undefined): QuotaDay {
   if (!row) return { spent: 0 };
   return row.exhausted ? { spent: row.spent, exhausted: true } : { spent: row.spent };
-}
-
-/** The file ledger's verdict for a day (kept identical, so both stores answer alike). */
-function judge(day: QuotaDay, request: CheckRequest, now: Date): QuotaCheck {
-  const budget = request.budget ?? DEFAULT_DAILY_BUDGET;
-  if (!day.exhausted && day.spent + request.cost <= budget) {
-    return { ok: true, spent: day.spent, remaining: budget - day.spent };
-  }
-  return {
-    ok: false,
-    exceeded: true,
-    spent: day.spent,
-    budget,
-    cost: request.cost,
-    exhausted: day.exhausted === true,
-    resetAt: nextQuotaReset(now),
-  };
 }

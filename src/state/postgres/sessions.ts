@@ -83,6 +83,19 @@ export class PostgresSessionStore implements SessionStore {
     );
   }
 
+  /**
+   * Moves the session saved under `from` to `to`, as `record` (another machine takes it over), in one transaction.
+   * False when `from` is gone already: someone else took it over first.
+   */
+  async takeOver(from: string, to: string, record: SessionRecord): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const gone = await tx.query(`DELETE FROM ${this.table} WHERE key = $1 RETURNING 1`, [from]);
+      if (gone.length === 0) return false;
+      await this.save(to, record, tx);
+      return true;
+    });
+  }
+
   /** Every saved session (for export), oldest first. */
   list(): Promise<KeptSession[]> {
     return this.kept('ORDER BY updated_at, key', []);

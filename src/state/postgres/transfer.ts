@@ -6,8 +6,10 @@ import { STEPS_FILE, type StepRecord } from '../../unattended/journal.js';
 import { LEDGER_FILE, parseLedger } from '../../unattended/quota.js';
 import { HISTORY_FILE } from '../../upload/journal.js';
 import { createFileSessionStore, type SessionRecord, sessionsDir } from '../../upload/session-store.js';
+import { fileProviderState } from '../provider-state-files.js';
 import type { Database } from './database.js';
 import type { JournalEntry, PostgresJournal } from './journal.js';
+import type { PostgresProviderState } from './provider-state.js';
 import type { PostgresQuotaLedger } from './quota.js';
 import type { PostgresSessionStore } from './sessions.js';
 
@@ -33,6 +35,7 @@ interface Stores {
   journal: PostgresJournal;
   sessions: PostgresSessionStore;
   quota: PostgresQuotaLedger;
+  providerState(provider: string): PostgresProviderState;
 }
 
 const counts = (): TransferCounts => ({ added: 0, present: 0, invalid: 0 });
@@ -94,7 +97,10 @@ export async function importJournal(
   return report;
 }
 
-/** `vupload state import`: history.jsonl, steps.jsonl, the saved sessions and quota.json of a state directory. */
+/**
+ * `vupload state import`: history.jsonl, steps.jsonl, the saved sessions (and Youku's resume state) and quota.json of
+ * a state directory.
+ */
 export async function importStateDir(stores: Stores, stateDir: string): Promise<TransferReport> {
   const [history, steps] = await Promise.all([
     readJournal(join(stateDir, HISTORY_FILE)),
@@ -103,13 +109,9 @@ export async function importStateDir(stores: Stores, stateDir: string): Promise<
   const journal = await importJournal(stores, { history, steps });
   const sessions = counts();
   const dir = sessionsDir(stateDir);
-  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [] as string[];
-    throw error;
-  });
+  const names = await namesIn(dir);
   const files = createFileSessionStore(dir);
-  for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
-    const key = name.slice(0, -'.json'.length);
+  for (const key of jsonKeys(names)) {
     const record = await files.load(key).catch(() => undefined);
     if (!record) sessions.invalid += 1;
     else if (await stores.sessions.load(key)) sessions.present += 1;
@@ -118,7 +120,36 @@ export async function importStateDir(stores: Stores, stateDir: string): Promise<
       sessions.added += 1;
     }
   }
+  for (const provider of PROVIDERS_WITH_STATE) {
+    const source = fileProviderState(join(stateDir, provider));
+    const target = stores.providerState(provider);
+    for (const key of jsonKeys(await namesIn(join(stateDir, provider)))) {
+      const record = await source.load(key).catch(() => undefined);
+      if (typeof record !== 'object' || record === null) sessions.invalid += 1;
+      else if ((await target.load(key)) !== undefined) sessions.present += 1;
+      else {
+        await target.save(key, record);
+        sessions.added += 1;
+      }
+    }
+  }
   return { ...journal, sessions, quotaDays: await importLedger(stores, stateDir) };
+}
+
+/** Providers whose resume state lives in `<state>/<provider>/` (Youku's upload token); counted as sessions. */
+const PROVIDERS_WITH_STATE = ['youku'];
+
+const jsonKeys = (names: string[]) =>
+  names
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => n.slice(0, -'.json'.length));
+
+async function namesIn(dir: string): Promise<string[]> {
+  return readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
 }
 
 /** The days of `<stateDir>/quota.json`, merged into the ledger table (a corrupt entry counts as invalid). */
@@ -173,17 +204,26 @@ export async function exportStateDir(stores: Stores, stateDir: string): Promise<
     }
   }
   const files = createFileSessionStore(sessionsDir(stateDir));
+  const exists = (file: string) =>
+    readFile(file).then(
+      () => true,
+      () => false,
+    );
   for (const { key, record } of await stores.sessions.list()) {
-    if (
-      await readFile(join(sessionsDir(stateDir), `${key}.json`)).then(
-        () => true,
-        () => false,
-      )
-    )
-      report.sessions.present += 1;
+    if (await exists(join(sessionsDir(stateDir), `${key}.json`))) report.sessions.present += 1;
     else {
       await files.save(key, record as SessionRecord);
       report.sessions.added += 1;
+    }
+  }
+  for (const provider of PROVIDERS_WITH_STATE) {
+    const target = fileProviderState(join(stateDir, provider));
+    for (const { key, record } of await stores.providerState(provider).list()) {
+      if (await exists(join(stateDir, provider, `${key}.json`))) report.sessions.present += 1;
+      else {
+        await target.save(key, record as object);
+        report.sessions.added += 1;
+      }
     }
   }
   return report;

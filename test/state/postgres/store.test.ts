@@ -211,6 +211,18 @@ describe('sessions', { timeout: 60_000 }, () => {
     assert.equal(await sessions.load('k1'), undefined);
   });
 
+  test('a session and a provider state come back with their keys in the order written (resuming compares them as text)', async () => {
+    const store = await openStore({ schema: freshSchema() });
+    const written = session({
+      metadata: { snippet: { title: 'A', categoryId: '22' }, status: { privacyStatus: 'private' } },
+    });
+    await store.sessions.save('k1', written);
+    assert.equal(JSON.stringify(await store.sessions.load('k1')), JSON.stringify(written));
+    const youku = { version: 1, uploadToken: 't', metadata: { title: 'A', tags: 'x', description: 'd' } };
+    await store.providerState('youku').save('k2', youku);
+    assert.equal(JSON.stringify(await store.providerState('youku').load('k2')), JSON.stringify(youku));
+  });
+
   test("another machine finds a dead machine's session of the same content under another path", async () => {
     const schema = freshSchema();
     const [a, b] = [await openStore({ schema }), await openStore({ schema })];

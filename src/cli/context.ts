@@ -25,6 +25,8 @@ export interface GlobalOptions {
   provider?: string;
   clientSecrets?: string;
   apiUrl?: string;
+  /** postgres://… : the journal, sessions, quota ledger and locks shared by several machines (cli/state.ts). */
+  stateUrl?: string;
   quiet?: boolean;
   json?: boolean;
   verbose?: boolean;

@@ -7,6 +7,7 @@ const G = {
   clientSecrets: 'clientSecrets',
   provider: 'provider',
   apiUrl: 'apiUrl',
+  stateUrl: 'stateUrl',
   quiet: 'quiet',
   json: 'json',
   verbose: 'verbose',
@@ -31,8 +32,11 @@ const HONOURED: Record<string, GlobalName[]> = {
   'playlist list': ACCOUNT,
   'playlist add': ACCOUNT,
   categories: ACCOUNT,
-  history: OUTPUT,
-  quota: [G.profile, ...OUTPUT],
+  history: [G.stateUrl, ...OUTPUT],
+  quota: [G.profile, G.stateUrl, ...OUTPUT],
+  'state migrate': [G.stateUrl, ...OUTPUT],
+  'state export': [G.stateUrl, ...OUTPUT],
+  'state import': [G.stateUrl, ...OUTPUT],
 };
 
 /** upload's (and batch's) options by topic, in the order a person looks for them. */

@@ -6,6 +6,7 @@ import { localFileError } from '../fs-errors.js';
 import type { CliContext } from './context.js';
 import { stopAllSpinners } from './output.js';
 import { buildProgram, commandToRun } from './program.js';
+import { closeStateStore } from './state.js';
 import { forTerminal, localeIsUtf8 } from './terminal.js';
 import { escapeVideoIds } from './video-id.js';
 
@@ -22,6 +23,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     return reportError(error, ctx, flags);
   } finally {
     process.exitCode = undefined;
+    await closeStateStore(ctx);
   }
 }
 

@@ -8,7 +8,7 @@ import { forTerminal, localeIsUtf8 } from './terminal.js';
 import { VERSION } from './version.js';
 
 /** Global options that take a value, so that their value is not mistaken for the command word. */
-const VALUE_OPTIONS = new Set(['--profile', '--client-secrets', '--api-url', '--provider']);
+const VALUE_OPTIONS = new Set(['--profile', '--client-secrets', '--api-url', '--provider', '--state-url']);
 const HELP_OR_VERSION = new Set(['-h', '--help', '-v', '-V', '--version']);
 
 /** Where the command word is in `argv` (after any global options); argv.length when there is none. */
@@ -55,6 +55,10 @@ export async function buildProgram(
     )
     .option('--provider <name>', 'youtube (default) or youku; a profile may set it in profiles.json')
     .option('--api-url <url>', 'API root instead of https://www.googleapis.com (also $VUPLOAD_API_URL)')
+    .option(
+      '--state-url <url>',
+      'keep the journal, sessions, quota ledger and locks in this PostgreSQL database, shared by several machines (also $VUPLOAD_STATE_URL)',
+    )
     .option('-q, --quiet', 'print only errors on stderr')
     .option('--json', 'print the result as JSON on stdout')
     .option('--verbose', 'print details and stack traces of errors')

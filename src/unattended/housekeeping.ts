@@ -16,6 +16,7 @@ import {
 } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
+import type { StateJournal } from '../state/store.js';
 import { escapeControlCharacters } from '../text.js';
 import { recordStep, Step } from './journal.js';
 
@@ -195,7 +196,9 @@ export interface HousekeepingResult {
 export async function afterUpload(input: {
   file: string;
   videoId: string;
-  stateDir: string;
+  /** The journal the step goes to: the state directory's steps.jsonl, or a state store's. */
+  stateDir?: string;
+  journal?: Pick<StateJournal, 'recordStep'>;
   complete: boolean;
   moveTo?: string;
   deleteAfter?: boolean;
@@ -205,7 +208,13 @@ export async function afterUpload(input: {
   if (input.moveTo !== undefined && input.deleteAfter) {
     throw usageError('--move-to and --delete-after cannot be used together.');
   }
-  const journal = { stateDir: input.stateDir, videoId: input.videoId, now: input.now };
+  const { stateDir } = input;
+  const record = async (step: Parameters<StateJournal['recordStep']>[0]): Promise<void> => {
+    if (input.journal) return input.journal.recordStep(step);
+    if (stateDir === undefined) throw new Error('afterUpload: give stateDir or journal');
+    return recordStep({ stateDir, ...step });
+  };
+  const journal = { videoId: input.videoId, now: input.now };
   if (!input.complete || (input.moveTo === undefined && !input.deleteAfter))
     return { action: 'kept', path: input.file };
   const step = input.moveTo !== undefined ? Step.moved : Step.deleted;
@@ -214,7 +223,7 @@ export async function afterUpload(input: {
   let placed: string | undefined;
   try {
     if (input.moveTo !== undefined) placed = await placeInDir(source, input.moveTo, ops);
-    await recordStep({ ...journal, step, ok: true, ...(placed ? { detail: placed } : {}) });
+    await record({ ...journal, step, ok: true, ...(placed ? { detail: placed } : {}) });
     if (placed !== source) await unlinkIfThere(source, ops);
     return placed ? { action: 'moved', path: placed } : { action: 'deleted', path: input.file };
   } catch (error) {
@@ -223,7 +232,7 @@ export async function afterUpload(input: {
     if (placed && placed !== source && (await sameInode(source, placed))) {
       await unlinkIfThere(placed, ops).catch(() => {});
     }
-    await recordStep({ ...journal, step, ok: false, reason: errno(error) ?? 'error' }).catch(() => {});
+    await record({ ...journal, step, ok: false, reason: errno(error) ?? 'error' }).catch(() => {});
     throw error;
   }
 }

@@ -1,6 +1,5 @@
-// This file is `vupload history`: past uploads from the local journal (ids, URLs, the steps done after them).
+// This file is `vupload history`: past uploads from the journal (ids, URLs, the steps done after them).
 import type { Command } from 'commander';
-import { stateDir } from '../../paths.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
 import { COMMANDS } from './index.js';
@@ -13,9 +12,9 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     .action(async (flags: { limit?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
-      const { listHistory } = await import('../../unattended/journal.js');
       const { parseIntegerOption } = await import('../options.js');
-      let items = await listHistory(stateDir(ctx.env));
+      const { stateStore } = await import('../state.js');
+      let items = await (await stateStore(ctx, globals)).journal.listHistory();
       if (flags.limit !== undefined)
         items = items.slice(-parseIntegerOption('--limit', flags.limit, 1, 1_000_000));
       if (globals.json) {

@@ -57,7 +57,7 @@ export const COMMANDS = {
     load: async () => (await import('./categories.js')).registerCategories,
   },
   history: {
-    summary: 'list past uploads (from the journal in the state directory)',
+    summary: 'list past uploads (from the journal in the state directory, or the --state-url database)',
     usage: '[options]',
     load: async () => (await import('./history.js')).registerHistory,
   },
@@ -65,6 +65,11 @@ export const COMMANDS = {
     summary: 'quota units spent and left today per profile, and when the quota resets',
     usage: '[options]',
     load: async () => (await import('./quota.js')).registerQuota,
+  },
+  state: {
+    summary: 'the state database several machines share (--state-url): migrate, import, export',
+    usage: '',
+    load: async () => (await import('./state.js')).registerState,
   },
   sandbox: {
     summary:

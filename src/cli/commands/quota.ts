@@ -1,6 +1,6 @@
-// This file is `vupload quota`: units spent and left today per profile (from the local ledger), and when they reset.
+// This file is `vupload quota`: units spent and left today per profile (from vupload's ledger), and when they reset.
 import type { Command } from 'commander';
-import { configDir, stateDir } from '../../paths.js';
+import { configDir } from '../../paths.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { formatDuration } from '../format.js';
 import { parseIntegerOption } from '../options.js';
@@ -37,7 +37,8 @@ export function registerQuota(program: Command, ctx: CliContext): void {
     .action(async (flags: { quota?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
-      const { QuotaLedger, pacificDay } = await import('../../unattended/quota.js');
+      const { pacificDay } = await import('../../unattended/quota.js');
+      const { stateStore } = await import('../state.js');
       const { nextQuotaReset } = await import('../../youtube/errors.js');
       const { listProfiles } = await import('../../auth/token-store.js');
       const raw = flags.quota ?? ctx.env.VUPLOAD_QUOTA ?? '10000';
@@ -48,7 +49,7 @@ export function registerQuota(program: Command, ctx: CliContext): void {
         1e12,
       );
       const now = new Date(ctx.now());
-      const ledger = QuotaLedger.inStateDir(stateDir(ctx.env), { now: ctx.now, sleep: ctx.sleep });
+      const ledger = (await stateStore(ctx, globals)).quota;
       const usage = new Map((await ledger.allToday(now)).map((u) => [u.account, u.day]));
       // --profile (or $VUPLOAD_PROFILE) names one profile; otherwise every profile with a login or a ledger entry.
       const named = cmd.getOptionValueSourceWithGlobals('profile') !== 'default';

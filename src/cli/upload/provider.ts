@@ -2,6 +2,8 @@
 // quota, locks, journal, steps and housekeeping, whichever service the bytes go to (issue 11, item 1).
 import { usageError } from '../../errors.js';
 import type { Env } from '../../paths.js';
+import type { ProviderStateStore } from '../../state/store.js';
+import type { SessionStore } from '../../upload/session-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import type { Provider } from '../providers/index.js';
@@ -23,6 +25,10 @@ export interface ProviderRun {
   beforeNew(): Promise<{ skip: unknown } | undefined>;
   /** Write-ahead: journals a finished upload before its kept session or state is removed. */
   record(upload: RecordedUpload): Promise<void>;
+  /** Where the engine keeps this upload's resumable session (the run's state store). */
+  sessions: SessionStore;
+  /** Where a provider keeps resume state of its own (Youku's upload token). */
+  providerState: ProviderStateStore;
 }
 
 /** A finished upload as the journal needs it (src/upload/journal.ts HistoryEntry, without time/account). */

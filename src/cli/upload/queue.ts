@@ -8,10 +8,10 @@ import {
   usageError,
   VuploadError,
 } from '../../errors.js';
-import { stateDir } from '../../paths.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
+import { stateStore } from '../state.js';
 import type { UploadFlags, UploadPlan } from './prepare.js';
 import type { UploadProvider } from './provider.js';
 import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
@@ -130,6 +130,8 @@ export async function runQueue(
     out.info('Dry run: nothing was sent.');
     return worstExitCode([...plans.map((p) => (isVuploadError(p) ? p.exitCode : ExitCode.ok)), ...codes]);
   }
+  // The state store is opened before the first job: a database that cannot be reached stops the run here (exit 5).
+  await stateStore(ctx, globals, out);
   const log = jobFlags.logFile
     ? await (await import('../../unattended/housekeeping.js')).LogFile.open(
         resolve(ctx.cwd, jobFlags.logFile),
@@ -195,7 +197,7 @@ export async function runManifest(
   provider: UploadProvider,
 ): Promise<number> {
   const { readManifest } = await import('../../unattended/manifest.js');
-  const { withLock } = await import('../../unattended/lock.js');
+  const { withLock } = await import('../../state/store.js');
   const path = resolve(ctx.cwd, manifest);
   const parsed = await readManifest(path, { allowOutside: Boolean(flags.allowOutside), env: ctx.env });
   const manifestErrors = parsed.errors.map((e) => usageError(`${manifest} line ${e.line}: ${e.message}`));
@@ -231,15 +233,14 @@ export async function runManifest(
     },
   }));
   if (items.length === 0 && manifestErrors.length === 0) throw usageError(`${manifest}: no entries.`);
+  const queue = () => runQueue(items, flags, globals, ctx, { single: false, provider, manifestErrors });
+  // A dry run changes nothing, so it needs no lock (nor a state database that answers).
+  if (flags.dryRun) return queue();
   // Two overlapping runs of the same manifest: the second waits (--wait-lock) or stops.
+  const store = await stateStore(ctx, globals);
   return withLock(
-    {
-      dir: resolve(stateDir(ctx.env), 'locks'),
-      key: `manifest:${path}`,
-      label: path,
-      wait: Boolean(flags.waitLock),
-      signal: ctx.signal,
-    },
-    () => runQueue(items, flags, globals, ctx, { single: false, provider, manifestErrors }),
+    store.locks,
+    { key: `manifest:${path}`, label: path, wait: Boolean(flags.waitLock), signal: ctx.signal },
+    queue,
   );
 }

@@ -1,13 +1,15 @@
 // This file performs one upload job for any provider: lock, kept session, "never twice", quota, upload, journal,
 // steps, housekeeping; each durable step is written before the side effect that depends on it (STYLE.md).
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { type ErrorJson, ExitCode, errorJson, isVuploadError, VuploadError } from '../../errors.js';
-import { stateDir } from '../../paths.js';
+import type { JobLock } from '../../state/job-lock.js';
+import type { StateStore } from '../../state/store.js';
 import type { ConfirmedPrevious, PreviousUpload } from '../../unattended/journal.js';
-import { HISTORY_FILE } from '../../upload/journal.js';
+import { CONTENT_HASH_ALGORITHM } from '../../upload/content-hash.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { openAuth } from '../session.js';
+import { stateStore } from '../state.js';
 import type { UploadPlan } from './prepare.js';
 import type { ProviderResult, RecordedUpload, UploadProvider } from './provider.js';
 import { runSteps, type StepOutcome } from './steps.js';
@@ -63,29 +65,37 @@ export async function runUploadJob(
   job: JobOptions,
 ): Promise<JobResult> {
   const { fingerprintFile } = await import('../../upload/index.js');
-  const { waitingText, withLock } = await import('../../unattended/lock.js');
+  const { waitingText } = await import('../../unattended/lock.js');
+  const { JobLock } = await import('../../state/job-lock.js');
+  const store = await stateStore(ctx, globals, out);
   const fingerprint = await fingerprintFile(plan.file);
-  // Two overlapping runs on the same content never upload it twice: the second waits or stops here.
-  return withLock(
-    {
-      dir: join(stateDir(ctx.env), 'locks'),
-      key: fingerprint,
-      label: plan.file,
-      wait: job.waitLock,
-      signal: ctx.signal,
-      clock: { now: ctx.now, sleep: ctx.sleep },
-      onWait: (holder, sameProcess) => out.info(waitingText(plan.file, holder, sameProcess)),
-    },
-    () => new Job(plan, provider, ctx, globals, out, job, fingerprint).run(),
-  );
+  // Two overlapping runs on the same content (on any machine sharing the store) never upload it twice: the second
+  // waits or stops here.
+  const lock = new JobLock(store.locks, {
+    key: fingerprint,
+    label: plan.file,
+    wait: job.waitLock,
+    signal: ctx.signal,
+    clock: { now: ctx.now, sleep: ctx.sleep },
+    onWait: (holder, sameProcess) => out.info(waitingText(plan.file, holder, sameProcess)),
+  });
+  await lock.take();
+  try {
+    return await new Job(plan, provider, ctx, globals, out, job, fingerprint, store, lock).run();
+  } finally {
+    await lock.release();
+  }
 }
 
 class Job {
-  private readonly state: string;
   private readonly account: string;
   private readonly label: string;
   private auth: Promise<Awaited<ReturnType<typeof openAuth>>> | undefined;
-  private ledger: import('../../unattended/quota.js').QuotaLedger | undefined;
+  private ledger: StateStore['quota'] | undefined;
+  /** The whole content's hash per algorithm, computed at most once each (journal check, a fleet's session). */
+  private readonly contentHashes = new Map<string, Promise<string>>();
+  /** The lock was lost and taken again: another machine may have done steps meanwhile, so they ask first. */
+  private relocked = false;
   /** What the journal said when a new upload was about to start. */
   private previous: ConfirmedPrevious = { kind: 'none' };
   private stepsReserved = false;
@@ -98,18 +108,15 @@ class Job {
     private readonly out: Output,
     private readonly job: JobOptions,
     private readonly fingerprint: string,
+    private readonly store: StateStore,
+    private readonly lock: JobLock,
   ) {
-    this.state = stateDir(ctx.env);
     this.account = globals.profile;
     this.label = basename(plan.file);
   }
 
   async run(): Promise<JobResult> {
-    const { QuotaLedger } = await import('../../unattended/quota.js');
-    if (this.provider.countsQuota)
-      this.ledger = QuotaLedger.inStateDir(this.state, { now: this.ctx.now, sleep: this.ctx.sleep }, (m) =>
-        this.out.warn(m),
-      );
+    if (this.provider.countsQuota) this.ledger = this.store.quota;
     let result: ProviderResult;
     try {
       result = await this.provider.upload({
@@ -120,6 +127,19 @@ class Job {
         login: () => this.login(),
         beforeNew: () => this.beforeNew(),
         record: (upload) => this.record(upload),
+        sessions: this.store.uploadSessions({
+          account: this.account,
+          file: this.plan.file,
+          size: this.plan.size,
+          fingerprint: this.fingerprint,
+          hash: (like) => this.hash(like),
+          onTakeOver: (kept) =>
+            this.out.info(
+              `Taking over the upload of ${this.label} that another machine started at ` +
+                `${new Date(kept.record.createdAt).toISOString()} (${kept.record.path}): same content.`,
+            ),
+        }),
+        providerState: this.store.providerState(this.provider.name),
       });
     } catch (error) {
       if (isVuploadError(error)) await this.noteQuotaAnswer(error);
@@ -150,7 +170,36 @@ class Job {
   /** YouTube's own quotaExceeded answer (not our ledger's refusal) marks the day as spent for later runs. */
   private async noteQuotaAnswer(error: VuploadError): Promise<void> {
     if (error.code === 'quotaExceeded' && error.http?.status !== undefined)
-      await this.ledger?.markExhausted(this.account);
+      await this.ledger?.markExhausted(this.account).catch((failure: unknown) => {
+        if (!this.store.isUnreachable(failure)) throw failure;
+        this.out.warn(`YouTube's quotaExceeded could not be noted: ${(failure as Error).message}`);
+      });
+  }
+
+  /**
+   * The whole file's hash, with the algorithm of `like` (a recorded hash) or else the current one, read from disk
+   * once per algorithm and job (`note` is said when it is computed now).
+   */
+  private hash(like?: string, note?: string): Promise<string> {
+    const algorithm = like?.includes(':') ? like.slice(0, like.indexOf(':')) : CONTENT_HASH_ALGORITHM;
+    let hashed = this.contentHashes.get(algorithm);
+    if (!hashed) {
+      if (note) this.out.info(note);
+      hashed = import('../../upload/index.js').then(({ hashFile }) =>
+        hashFile(this.plan.file, this.plan.size, like),
+      );
+      this.contentHashes.set(algorithm, hashed);
+    }
+    return hashed;
+  }
+
+  /** Before work only the lock's holder may do: the lock is held, or taken again (job-lock.ts). */
+  private async holdLock(): Promise<void> {
+    if (!(await this.lock.ensure())) return;
+    this.relocked = true;
+    this.out.info(
+      `The connection to ${this.store.description} broke meanwhile; the lock on ${this.label} is taken again.`,
+    );
   }
 
   private login() {
@@ -164,19 +213,14 @@ class Job {
    * missing login spends nothing.
    */
   private async beforeNew(): Promise<{ skip: unknown } | undefined> {
+    await this.holdLock();
     if (!this.job.force) {
-      const { findConfirmedUpload } = await import('../../unattended/journal.js');
-      const { hashFile } = await import('../../upload/index.js');
-      this.previous = await findConfirmedUpload({
-        stateDir: this.state,
+      this.previous = await this.store.journal.findConfirmedUpload({
         account: this.account,
         provider: this.provider.name,
         fingerprint: this.fingerprint,
         size: this.plan.size,
-        hash: (like) => {
-          this.out.info(`Checking whether ${this.label} is the content uploaded before…`);
-          return hashFile(this.plan.file, this.plan.size, like);
-        },
+        hash: (like) => this.hash(like, `Checking whether ${this.label} is the content uploaded before…`),
       });
       if (this.previous.kind !== 'none') return { skip: this.previous };
     }
@@ -191,18 +235,28 @@ class Job {
 
   /**
    * Journals a finished upload once: a run killed after the journal line but before dropping the session finds
-   * that session finished and records it again, which must not add a second line.
+   * that session finished and records it again, which must not add a second line. A store that cannot be reached
+   * (a database restarting) is asked again with backoff until it answers; meanwhile the session stays saved.
    */
   private async record(upload: RecordedUpload): Promise<void> {
-    const { appendHistory, readHistory } = await import('../../upload/index.js');
-    const history = await readHistory(this.state);
-    if (history.some((e) => e.videoId === upload.videoId && (e.provider ?? 'youtube') === this.provider.name))
-      return;
-    await appendHistory(this.state, {
+    const { untilReachable } = await import('../../state/retry.js');
+    const entry = {
       time: new Date(this.ctx.now()).toISOString(),
       account: this.account,
       provider: this.provider.name,
       ...upload,
+    };
+    await untilReachable(this.store, () => this.store.journal.appendUpload(entry), {
+      clock: { now: this.ctx.now, sleep: this.ctx.sleep },
+      signal: this.ctx.signal,
+      onWait: (error, attempt) => {
+        if (attempt > 1) return;
+        this.out.warn(
+          `${this.label} is uploaded as ${upload.videoId}, but ${this.store.description} does not answer ` +
+            `(${(error as Error).message}); recording it as soon as it does. If this run is stopped first, its ` +
+            'saved session lets the next run record it: nothing is uploaded again.',
+        );
+      },
     });
   }
 
@@ -280,12 +334,13 @@ class Job {
     const code = (cause as NodeJS.ErrnoException).code;
     const failure = new VuploadError(
       'notRecorded',
-      ExitCode.api,
-      `could not record it in ${join(this.state, HISTORY_FILE)} (${code ?? (cause as Error).message}).`,
+      // A database that did not answer (5) or an interruption (130/143) keeps its own exit code.
+      isVuploadError(cause) ? cause.exitCode : ExitCode.api,
+      `could not record it in ${this.store.journal.location} (${code ?? (cause as Error).message}).`,
       {
         hint:
-          'The upload session is kept: once the state directory can be written again, running the same command ' +
-          'records this video instead of uploading it again. No steps or housekeeping were done.',
+          `The upload session is kept: once ${this.store.description} can be written again, running the same ` +
+          'command records this video instead of uploading it again. No steps or housekeeping were done.',
         cause,
       },
     );
@@ -345,17 +400,17 @@ class Job {
   }
 
   private async steps(outcome: UploadOutcome, done: ReadonlySet<string>, fresh: boolean): Promise<void> {
-    const { recordStep } = await import('../../unattended/journal.js');
+    if (this.provider.wantedSteps(this.plan).some((s) => !done.has(s))) await this.holdLock();
     await runSteps(this.plan, outcome.id, outcome, {
       ctx: this.ctx,
       globals: this.globals,
       out: this.out,
       auth: async () => (await this.login()).client(),
       done,
-      fresh,
+      fresh: fresh && !this.relocked,
+      locks: this.store.locks,
       record: (step, ok, detail) =>
-        recordStep({
-          stateDir: this.state,
+        this.store.journal.recordStep({
           videoId: outcome.id,
           step,
           ok,
@@ -374,12 +429,11 @@ class Job {
     skipped: Exclude<ConfirmedPrevious, { kind: 'none' }> | undefined,
   ): Promise<void> {
     if (!this.job.moveTo && !this.job.deleteAfter) return;
-    const { isRecordedUpload } = await import('../../unattended/journal.js');
+    await this.holdLock();
     const contentHash = outcome.contentHash;
     const recorded =
       contentHash !== undefined &&
-      (await isRecordedUpload({
-        stateDir: this.state,
+      (await this.store.journal.isRecordedUpload({
         account: this.account,
         provider: this.provider.name,
         contentHash,
@@ -397,7 +451,7 @@ class Job {
     const kept = await afterUpload({
       file: this.plan.file,
       videoId: outcome.id,
-      stateDir: this.state,
+      journal: this.store.journal,
       complete: true,
       ...(this.job.moveTo ? { moveTo: this.job.moveTo } : {}),
       deleteAfter: Boolean(this.job.deleteAfter),

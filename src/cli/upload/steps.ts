@@ -1,7 +1,7 @@
 // This file runs the steps after an upload (thumbnail, playlists, captions, --wait), skipping those done before.
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { OAuth2Client } from 'google-auth-library';
-import { stateDir } from '../../paths.js';
+import { type LockStore, withLock } from '../../state/store.js';
 import { Step } from '../../unattended/journal.js';
 import type { Exclusive } from '../../youtube/playlists.js';
 import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
@@ -38,6 +38,8 @@ export interface StepContext {
    * never uploaded again, so only an "already uploaded" video can have steps an earlier run did but did not record.
    */
   fresh: boolean;
+  /** The run's locks (a playlist is created under one). */
+  locks: LockStore;
   /** Journals each step's result, so that a re-run finishes only what is left. */
   record(step: string, ok: boolean, detail?: string): Promise<void>;
 }
@@ -154,15 +156,14 @@ async function runApiSteps(
 }
 
 /**
- * Creating a playlist is serialised per profile and title (a lock file in the state directory), so concurrent jobs
- * and runs that all found no playlist called `title` create one, not one each (issue 11).
+ * Creating a playlist is serialised per profile and title (a lock in the state store), so concurrent jobs and runs
+ * (on every machine sharing the store) that all found no playlist called `title` create one, not one each (issue 11).
  */
 function playlistLock(title: string, s: StepContext): Exclusive {
-  return async (work) => {
-    const { withLock } = await import('../../unattended/lock.js');
-    return withLock(
+  return (work) =>
+    withLock(
+      s.locks,
       {
-        dir: join(stateDir(s.ctx.env), 'locks'),
         key: `playlist:${s.globals.profile}:${title}`,
         label: `the playlist "${title}"`,
         wait: true,
@@ -172,5 +173,4 @@ function playlistLock(title: string, s: StepContext): Exclusive {
       },
       work,
     );
-  };
 }

@@ -156,6 +156,7 @@ async function upload(run: ProviderRun): Promise<ProviderResult> {
       clientId: client.clientId,
       auth,
       stateDir: stateDir(ctx.env),
+      states: run.providerState,
       account: globals.profile,
       clock: ctx,
       random: ctx.random,

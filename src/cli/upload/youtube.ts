@@ -1,6 +1,5 @@
 // This file is the YouTube provider of the upload job: the resumable engine with progress, its dry run, its steps.
 import { basename } from 'node:path';
-import { stateDir } from '../../paths.js';
 import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { prepareUpload, type UploadPlan } from './prepare.js';
@@ -100,7 +99,7 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
         refresh: async () => (await session()).refresh(),
       },
       contentType: plan.contentType,
-      store: engine.createFileSessionStore(engine.sessionsDir(stateDir(ctx.env))),
+      store: run.sessions,
       chunkSize: plan.chunkSize,
       limitRate: plan.limitRate,
       retries: plan.retries,

@@ -17,6 +17,11 @@ export class JobLock {
     private readonly request: LockRequest,
   ) {}
 
+  /** Whether the lock was lost (its connection broke) and not taken again yet. */
+  get lost(): boolean {
+    return this.lock?.lost?.aborted === true;
+  }
+
   async take(): Promise<void> {
     this.lock = await this.locks.acquire(this.request);
   }
@@ -28,8 +33,8 @@ export class JobLock {
    * does not answer.
    */
   async ensure(): Promise<boolean> {
-    if (!this.lock?.lost?.aborted) return false;
     const lost = this.lock;
+    if (!lost?.lost?.aborted) return false;
     this.lock = undefined;
     await lost.release();
     try {

@@ -27,15 +27,18 @@ async function traced(args: string[], options: { env?: Record<string, string>; c
 }
 
 const GOOGLE_LIBRARIES = /googleapis|google-auth-library|gaxios/;
+/** The PostgreSQL driver: loaded only for a --state-url / VUPLOAD_STATE_URL database. */
+const PG_DRIVER = /node_modules\/(pg|pgpass|pg-[a-z-]+)\//;
 
 describe('start-up', () => {
   for (const args of [['--help'], ['--version'], ['upload', '--help']]) {
-    test(`vupload ${args.join(' ')} loads neither googleapis nor google-auth-library nor ora`, async () => {
+    test(`vupload ${args.join(' ')} loads neither googleapis nor google-auth-library nor ora nor pg`, async () => {
       const { code, stderr, loaded } = await traced(args);
       assert.equal(code, 0, stderr);
       assert.match(loaded, /commander/, 'the trace works');
       assert.doesNotMatch(loaded, GOOGLE_LIBRARIES);
       assert.doesNotMatch(loaded, /\/ora\//);
+      assert.doesNotMatch(loaded, PG_DRIVER);
     });
   }
 
@@ -74,6 +77,8 @@ describe('what an upload loads', () => {
     const loaded = await uploadTraced('cached');
     assert.match(loaded, /dist\/src\/upload\/engine\.js/, 'the trace works');
     assert.doesNotMatch(loaded, GOOGLE_LIBRARIES);
+    assert.match(loaded, /dist\/src\/state\/file-store\.js/, 'the state directory is the store');
+    assert.doesNotMatch(loaded, PG_DRIVER, 'without --state-url the PostgreSQL driver is not loaded');
     assert.equal(t.since(mark).filter((r) => r.kind === 'token').length, 0);
   });
 

@@ -70,7 +70,6 @@ export class PostgresLocks implements LockStore {
   /** Takes the lock for `options.key`, waiting if asked; throws lockedError (exit 1) naming the holder when busy. */
   async acquire(options: PgLockOptions): Promise<PgLock> {
     if (options.signal?.aborted) throw interruptedError(options.signal);
-    const id = this.lockId(options.key);
     const holder: LockHolder = {
       pid: this.pid,
       host: this.host,
@@ -78,6 +77,18 @@ export class PostgresLocks implements LockStore {
       label: options.label,
       token: randomUUID(),
     };
+    // Ours from the first try: another job of this process may see the holder row before this call returns.
+    this.own.add(holder.token);
+    try {
+      return await this.take(options, holder);
+    } catch (error) {
+      this.own.delete(holder.token);
+      throw error;
+    }
+  }
+
+  private async take(options: PgLockOptions, holder: LockHolder): Promise<PgLock> {
+    const id = this.lockId(options.key);
     const values = [options.key, id, holder.token, holder.pid, holder.host, holder.label, holder.startedAt];
     let { client, reused } = await this.connections.take();
     let taken: boolean;
@@ -227,7 +238,6 @@ export class PostgresLocks implements LockStore {
     client.on('error', onGone);
     client.on('end', onGone);
     let released = false;
-    this.own.add(holder.token);
     return {
       path: `${this.db.settings.display} advisory lock ${id}`,
       holder,

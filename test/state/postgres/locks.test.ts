@@ -7,6 +7,7 @@ import { afterEach, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { isVuploadError } from '../../../src/errors.js';
+import { JobLock } from '../../../src/state/job-lock.js';
 import type { LockHolder } from '../../../src/unattended/lock.js';
 import { adminQuery, freshSchema, storeFactory } from './helpers.js';
 import { usePostgres } from './server.js';
@@ -119,6 +120,56 @@ describe('fleet locks', { timeout: 60_000 }, () => {
     assert.ok(isVuploadError(lock.lost.reason));
     await (await b.locks.acquire({ key: 'k', label: '/a.mp4' })).release();
     await lock.release();
+  });
+
+  test('another job of the same process holding the lock is waited for (not reported), whatever --wait-lock says', async () => {
+    const a = await openStore({ schema: freshSchema() });
+    const first = await a.locks.acquire({ key: 'same-content', label: '/a.mp4' });
+    const waits: Array<[number, boolean]> = [];
+    const second = a.locks.acquire({
+      key: 'same-content',
+      label: '/copy-of-a.mp4',
+      onWait: (holder, sameProcess) => waits.push([holder.pid, sameProcess]),
+    });
+    await until('the second job to wait', someoneWaits);
+    assert.deepEqual(waits, [[process.pid, true]]);
+    await first.release();
+    await (await second).release();
+  });
+
+  test('a job whose lock was lost with its connection takes it again before going on, or stops if another has it', async () => {
+    const schema = freshSchema();
+    const a = await openStore({ schema });
+    const b = await openStore({ schema, host: 'machine-b' });
+    const backendOf = async () =>
+      (
+        await a.db.query<{ backend_pid: number }>(
+          `SELECT backend_pid FROM ${a.db.table('locks')} WHERE key = 'k'`,
+        )
+      )[0]!.backend_pid;
+    const job = new JobLock(a.locks, { key: 'k', label: '/a.mp4' });
+    await job.take();
+    assert.equal(await job.ensure(), false, 'held: nothing to do');
+    await adminQuery(server(), 'SELECT pg_terminate_backend($1)', [await backendOf()]);
+    await until('the job to see its lock lost', async () => job.lost);
+    assert.equal(await job.ensure(), true, 'taken again');
+    assert.equal((await a.locks.holder('k'))?.pid, process.pid);
+    await adminQuery(server(), 'SELECT pg_terminate_backend($1)', [await backendOf()]);
+    await until('the job to see its lock lost again', async () => job.lost);
+    await until('the lock to be free', async () => (await a.locks.holder('k')) === undefined);
+    const other = await b.locks.acquire({ key: 'k', label: '/b.mp4' });
+    await assert.rejects(job.ensure(), (e) => {
+      assert.ok(isVuploadError(e));
+      assert.equal(e.code, 'lockLost');
+      assert.equal(e.exitCode, 5);
+      assert.match(
+        e.message,
+        /was lost when the connection to the state database broke, and another vupload .* on machine-b/,
+      );
+      return true;
+    });
+    await other.release();
+    await job.release();
   });
 
   test('locks of two schemas in one database never block each other', async () => {

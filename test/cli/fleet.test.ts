@@ -1,0 +1,273 @@
+// This file runs real vupload processes as machines of a fleet sharing one PostgreSQL database (--state-url): one
+// upload per content fleet-wide, a shared quota, history moved between a state directory and the database.
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, readdir, readFile, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { spawnCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
+import { usePostgres } from '../state/postgres/server.js';
+import { playBrowser, youkuCliEnv } from './env.js';
+import { type Fleet, startedUploads, startFleet } from './fleet-env.js';
+import { makeVideo } from './video-file.js';
+
+const server = usePostgres();
+
+describe('a fleet of machines sharing one state database', { timeout: 120_000 }, () => {
+  let fleet: Fleet;
+  before(async () => {
+    fleet = await startFleet(server(), 3);
+  });
+  after(() => fleet.close());
+
+  // `vupload watch` is not on main yet: each machine stands for a watcher by uploading the folder's files one
+  // invocation after another, the two machines in opposite orders, at the same time.
+  test('two machines working through one folder upload each file exactly once and both print its id', async () => {
+    const [a, b] = fleet.machines;
+    const folder = join(fleet.dir, 'nas');
+    await mkdir(folder);
+    const names = ['1.mp4', '2.mp4', '3.mp4', '4.mp4'];
+    for (const name of names) await makeVideo(join(folder, name), 200_000);
+    // Machine B mounts the folder elsewhere: same files, other paths.
+    await symlink(folder, join(fleet.dir, 'nas-on-b'));
+    const mark = fleet.sb.requests.length;
+    const loop = async (machine: typeof a, dir: string, order: string[]) => {
+      const ids = new Map<string, string>();
+      for (const name of order) {
+        const result = await machine!.spawn(['upload', join(dir, name), '--wait-lock', '--quiet']);
+        assert.equal(result.code, 0, `${machine!.name} ${name}: ${result.stderr}`);
+        ids.set(name, result.stdout.trim());
+      }
+      return ids;
+    };
+    const [onA, onB] = await Promise.all([
+      loop(a, folder, names),
+      loop(b, join(fleet.dir, 'nas-on-b'), [...names].reverse()),
+    ]);
+    for (const name of names) assert.equal(onA.get(name), onB.get(name), `${name}: the same video on both`);
+    assert.equal(new Set(onA.values()).size, 4);
+    assert.equal(startedUploads(fleet, mark), 4, 'each file uploaded once, fleet-wide');
+    const rows = await fleet.query<{ n: string }>('SELECT count(*) AS n FROM vupload.uploads');
+    assert.equal(Number(rows[0]!.n), 4, 'one record per upload');
+  });
+
+  test('eight uploads started together against a budget of three: three start, the others exit 4 or wait', async () => {
+    await fleet.query('DELETE FROM vupload.quota'); // a new day for the ledger: the test above spent units
+    const mark = fleet.sb.requests.length;
+    const files = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => makeVideo(join(fleet.dir, `budget-${i}.mp4`), 100_000)),
+    );
+    // Eight machines: the three of the fleet, each running several uploads at once, all on one budget.
+    const runs = files.map((file, i) => {
+      const machine = fleet.machines[i % 3]!;
+      const onQuota = i < 6 ? 'fail' : 'wait';
+      const run = machine.spawn(['upload', file, '--quota', '4800', '--on-quota', onQuota]);
+      let stderr = '';
+      run.child.stderr?.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      return { run, onQuota, stderr: () => stderr, exited: false };
+    });
+    for (const r of runs) void r.run.then(() => (r.exited = true));
+    // Each either ends, or (--on-quota wait) says it waits for the reset.
+    await waitFor(
+      'every upload to end or wait for the quota reset',
+      () => runs.every((r) => r.exited || /waiting until it resets/.test(r.stderr())),
+      60_000,
+    );
+    const waiting = runs.filter((r) => !r.exited);
+    for (const r of waiting) r.run.child.kill('SIGTERM');
+    const results = await Promise.all(runs.map((r) => r.run));
+    assert.equal(startedUploads(fleet, mark), 3, 'exactly three uploads started');
+    assert.equal(results.filter((r) => r.code === 0).length, 3);
+    for (const [i, r] of results.entries()) {
+      if (r.code === 0) continue;
+      if (runs[i]!.onQuota === 'fail') {
+        assert.equal(r.code, 4, r.stderr);
+        assert.match(r.stderr, /has spent 4800 of today's budget of 4800/);
+      } else assert.equal(r.code, 143, `a waiting upload ends when it is stopped: ${r.stderr}`);
+    }
+    const [spent] = await fleet.query<{ spent: number }>('SELECT spent FROM vupload.quota');
+    assert.equal(spent!.spent, 4800, 'never overspent');
+  });
+
+  test("YouTube's quotaExceeded seen by one machine stops the others before they send anything", async () => {
+    const [a, b] = fleet.machines;
+    const [first, second] = await Promise.all([
+      makeVideo(join(fleet.dir, 'exceeded-a.mp4'), 50_000),
+      makeVideo(join(fleet.dir, 'exceeded-b.mp4'), 50_000),
+    ]);
+    fleet.sb.faults.add({ on: 'upload-init', status: 403, reason: 'quotaExceeded' });
+    const mark = fleet.sb.requests.length;
+    const seen = await a!.run(['upload', first]);
+    assert.equal(seen.code, 4, seen.stderr);
+    const stopped = await b!.run(['upload', second]);
+    assert.equal(stopped.code, 4, stopped.stderr);
+    assert.match(stopped.stderr, /YouTube answered quotaExceeded earlier today for default/);
+    const uploadRequests = fleet.since(mark).filter((r) => r.kind.startsWith('upload'));
+    assert.equal(uploadRequests.length, 1, 'only the first machine asked YouTube');
+    const quota = await b!.run(['quota', '--json']);
+    assert.equal((JSON.parse(quota.stdout.trim().split('\n')[0]!) as { exhausted: boolean }).exhausted, true);
+    await fleet.query("UPDATE vupload.quota SET exhausted = false WHERE account = 'default'");
+  });
+
+  test('a file store exported into the database keeps its history: no machine uploads that file again', async () => {
+    const [, , c] = fleet.machines;
+    const file = await makeVideo(join(fleet.dir, 'before-the-fleet.mp4'), 150_000);
+    // Machine C before the fleet: its own state directory, no database.
+    const alone = await c!.run(['upload', file, '--quiet'], { VUPLOAD_STATE_URL: '' });
+    assert.equal(alone.code, 0, alone.stderr);
+    const id = alone.stdout.trim();
+    const imported = await c!.run(['state', 'import', '--json']);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.deepEqual((JSON.parse(imported.stdout) as { uploads: unknown }).uploads, {
+      added: 1,
+      present: 0,
+      invalid: 0,
+    });
+    // Machine A sees the same recording under another name.
+    const [a] = fleet.machines;
+    const copy = join(fleet.dir, 'copy-on-a.mp4');
+    await copyFile(file, copy);
+    const mark = fleet.sb.requests.length;
+    const again = await a!.spawn(['upload', copy]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.trim(), id);
+    assert.match(again.stderr, /was already uploaded as/);
+    assert.equal(fleet.since(mark).length, 0, 'nothing sent');
+    // And back: exported into a new state directory, a machine without the database skips it too.
+    const back = join(fleet.dir, 'exported');
+    const exported = await a!.run(['state', 'export', back]);
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stderr, /Exported from postgres:\/\/vupload@127\.0\.0\.1:\d+\/fleet_\w+ into /);
+    const history = await readFile(join(back, 'history.jsonl'), 'utf8');
+    assert.ok(history.includes(`"videoId":"${id}"`), history);
+    const offline = await c!.run(['upload', copy, '--quiet'], {
+      VUPLOAD_STATE_URL: '',
+      VUPLOAD_STATE_DIR: back,
+    });
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.equal(offline.stdout.trim(), id);
+    assert.equal(fleet.since(mark).length, 0, 'nothing sent');
+  });
+});
+
+describe('the state database in the CLI', { timeout: 60_000 }, () => {
+  let fleet: Fleet;
+  before(async () => {
+    fleet = await startFleet(server(), 1);
+  });
+  after(() => fleet.close());
+
+  test('a database that cannot be reached: exit 5, the URL without its password, nothing uploaded', async () => {
+    const [a] = fleet.machines;
+    const file = await makeVideo(join(fleet.dir, 'unreachable.mp4'), 50_000);
+    const closed = fleet.url.replace(/:\d+\//, ':1/');
+    const mark = fleet.sb.requests.length;
+    for (const argv of [
+      ['--state-url', closed, 'upload', file, '--verbose'],
+      ['upload', file],
+    ]) {
+      const result = await a!.run(argv, { VUPLOAD_STATE_URL: closed });
+      assert.equal(result.code, 5, result.stderr);
+      assert.match(
+        result.stderr,
+        /Could not reach the state database at postgres:\/\/vupload@127\.0\.0\.1:1\//,
+      );
+      assert.ok(!result.stderr.includes(server().password), 'the password never appears');
+      assert.equal(result.stdout, '');
+    }
+    assert.equal(fleet.since(mark).length, 0, 'nothing was sent');
+  });
+
+  test('state migrate reports the schema; history and quota read the database; the password is never printed', async () => {
+    const [a] = fleet.machines;
+    const url = fleet.url.replace(/fleet_\w+$/, 'vupload');
+    const first = await a!.run(['state', 'migrate', '--json'], { VUPLOAD_STATE_URL: url });
+    assert.equal(first.code, 0, first.stderr);
+    const again = await a!.run(['--state-url', url, 'state', 'migrate', '--json']);
+    assert.deepEqual(JSON.parse(again.stdout), { from: 2, to: 2, applied: [] });
+    assert.match(again.stderr, /version 2, up to date/);
+    const file = await makeVideo(join(fleet.dir, 'listed.mp4'), 50_000);
+    const upload = await a!.run(['upload', file, '--quiet']);
+    assert.equal(upload.code, 0, upload.stderr);
+    const history = await a!.run(['history', '--json']);
+    const items = JSON.parse(history.stdout) as Array<{ id: string; file: string }>;
+    assert.deepEqual(
+      items.map((i) => i.id),
+      [upload.stdout.trim()],
+    );
+    const quota = await a!.run(['quota', '--json']);
+    assert.equal((JSON.parse(quota.stdout.trim()) as { spent: number }).spent, 1600);
+    const wrong = fleet.url.replace(/\/fleet_\w+$/, '/nowhere');
+    const missing = await a!.run(['history'], { VUPLOAD_STATE_URL: wrong });
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /does not exist/);
+    for (const r of [first, again, upload, history, quota, missing]) {
+      assert.ok(!`${r.stdout}${r.stderr}`.includes(server().password), 'the password never appears');
+    }
+  });
+
+  test('the same content twice in one run with --concurrency: one upload, and no other vupload is blamed', async () => {
+    const [a] = fleet.machines;
+    const one = await makeVideo(join(fleet.dir, 'twice-1.mp4'), 100_000);
+    const two = join(fleet.dir, 'twice-2.mp4');
+    await copyFile(one, two);
+    const mark = fleet.sb.requests.length;
+    const result = await a!.run(['upload', one, two, '--concurrency', '2']);
+    assert.equal(result.code, 0, result.stderr);
+    const [x, y] = result.stdout.trim().split('\n');
+    assert.equal(x, y);
+    assert.equal(startedUploads(fleet, mark), 1);
+    assert.match(result.stderr, /has the same content as .*twice-[12]\.mp4, which this run is uploading/);
+  });
+
+  test("Youku's resume state goes to the database: a run stopped after create is continued, not created again", async () => {
+    const youku = await youkuCliEnv();
+    try {
+      const env = { VUPLOAD_STATE_URL: fleet.url };
+      const login = await youku.run(['auth', 'login', '--provider', 'youku'], { env, openUrl: playBrowser });
+      assert.equal(login.code, 0, login.stderr);
+      const file = await makeVideo(join(youku.dir, 'clip.mp4'), 300_000);
+      const argv = ['--provider', 'youku', '--file', file, '--tags', 'a'];
+      youku.sb.faults.add({ on: 'commit', error: 120020001, httpStatus: 200 });
+      const failed = await youku.run(argv, { env });
+      assert.equal(failed.code, 1, failed.stderr);
+      const kept = await fleet.query("SELECT key FROM vupload.provider_state WHERE provider = 'youku'");
+      assert.equal(kept.length, 1, 'the upload token is kept in the database');
+      assert.equal(
+        await readdir(join(youku.env.VUPLOAD_STATE_DIR!, 'youku'))
+          .catch(() => [])
+          .then((f) => f.length),
+        0,
+      );
+      const again = await youku.run(argv, { env });
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(youku.sb.requests.filter((r) => r.kind === 'create').length, 1, 'created once');
+      assert.deepEqual(await fleet.query('SELECT key FROM vupload.provider_state'), []);
+      const [row] = await fleet.query<{ provider: string }>(
+        'SELECT provider FROM vupload.uploads WHERE video_id = $1',
+        [again.stdout.trim()],
+      );
+      assert.equal(row?.provider, 'youku');
+    } finally {
+      await youku.close();
+    }
+  });
+
+  test('without --state-url nothing touches the database (the state directory holds the journal)', async () => {
+    const [a] = fleet.machines;
+    const file = await makeVideo(join(fleet.dir, 'local.mp4'), 50_000);
+    const result = await spawnCli(['upload', file, '--quiet'], {
+      env: { ...a!.env, VUPLOAD_STATE_URL: '' },
+      cwd: a!.dir,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const history = await readFile(join(a!.env.VUPLOAD_STATE_DIR!, 'history.jsonl'), 'utf8');
+    assert.ok(history.includes(result.stdout.trim()));
+    const rows = await fleet.query('SELECT 1 FROM vupload.uploads WHERE video_id = $1', [
+      result.stdout.trim(),
+    ]);
+    assert.equal(rows.length, 0);
+  });
+});

@@ -18,6 +18,7 @@ import {
 } from './bench-run.mjs';
 import { startSink } from './bench-sink.mjs';
 import { benchFixedCost, benchStartup } from './bench-startup.mjs';
+import { benchState } from './bench-state.mjs';
 
 const quick = Boolean(process.env.BENCH_QUICK);
 const sizes = (process.env.BENCH_SIZES ?? (quick ? '256' : '1024,8192')).split(',').map(Number);
@@ -162,6 +163,8 @@ try {
   for (const r of await benchStartup(quick ? 7 : 21))
     console.log(`${r.name.padEnd(26)}${f(r.seconds, 3)} s  ×${r.ratio.toFixed(2)}`);
   console.log('Target on Node 20: --help and --version ≤ 1.3× node -e 0.');
+  console.log('\nState store (--state-url PostgreSQL against the state directory):');
+  for (const line of await benchState()) console.log(line);
 } finally {
   await sink.close();
   await sandbox.close();

@@ -74,10 +74,11 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: "sessions kept as written; providers' own resume state (Youku)",
+    name: "sessions kept as written; quota units as bigint; providers' own resume state (Youku)",
     // json, not jsonb: jsonb reorders an object's keys, and resuming compares the saved metadata as text.
     sql: (s) => `
       ALTER TABLE ${s}.sessions ALTER COLUMN record TYPE json USING record::json;
+      ALTER TABLE ${s}.quota ALTER COLUMN spent TYPE bigint;
       CREATE TABLE ${s}.provider_state (
         provider text NOT NULL,
         key text NOT NULL,

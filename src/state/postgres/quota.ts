@@ -10,6 +10,9 @@ import {
 import { type Clock, systemClock } from '../../upload/clock.js';
 import type { Database } from './database.js';
 
+/** Units are a bigint (--quota goes up to 10^12); read as float8, which pg gives as a number, exact below 2^53. */
+const SPENT = 'spent::float8 AS spent';
+
 interface DayRow {
   spent: number;
   exhausted: boolean;
@@ -37,7 +40,7 @@ export class PostgresQuotaLedger {
   /** Today's usage (Pacific day of `now`). */
   async today(account: string, now = new Date(this.clock.now())): Promise<QuotaDay> {
     const [row] = await this.db.query<DayRow>(
-      `SELECT spent, exhausted FROM ${this.table} WHERE account = $1 AND day = $2`,
+      `SELECT ${SPENT}, exhausted FROM ${this.table} WHERE account = $1 AND day = $2`,
       [account, pacificDay(now)],
     );
     return dayOf(row);
@@ -46,7 +49,7 @@ export class PostgresQuotaLedger {
   /** Every account the ledger knows, with today's usage (Pacific day of `now`), sorted by name: as the file's. */
   async allToday(now = new Date(this.clock.now())): Promise<Array<{ account: string; day: QuotaDay }>> {
     const rows = await this.db.query<{ account: string; spent: number | null; exhausted: boolean | null }>(
-      `SELECT a.account, q.spent, q.exhausted FROM (SELECT DISTINCT account FROM ${this.table}) a
+      `SELECT a.account, q.spent::float8 AS spent, q.exhausted FROM (SELECT DISTINCT account FROM ${this.table}) a
          LEFT JOIN ${this.table} q ON q.account = a.account AND q.day = $1
         ORDER BY a.account COLLATE "C"`,
       [pacificDay(now)],
@@ -62,7 +65,7 @@ export class PostgresQuotaLedger {
     const [row] = await this.db.query<DayRow>(
       `INSERT INTO ${this.table} AS q (account, day, spent) VALUES ($1, $2, $3)
        ON CONFLICT (account, day) DO UPDATE SET spent = q.spent + EXCLUDED.spent, updated_at = now()
-       RETURNING spent, exhausted`,
+       RETURNING ${SPENT}, exhausted`,
       [account, pacificDay(new Date(this.clock.now())), units],
     );
     return row!.spent;
@@ -103,10 +106,10 @@ export class PostgresQuotaLedger {
     const day = pacificDay(now);
     const [taken] = await this.db.query<DayRow>(
       `INSERT INTO ${this.table} AS q (account, day, spent)
-       SELECT $1::text, $2::date, $3::integer WHERE $3::integer <= $4::integer
+       SELECT $1::text, $2::date, $3::bigint WHERE $3::bigint <= $4::bigint
        ON CONFLICT (account, day) DO UPDATE SET spent = q.spent + EXCLUDED.spent, updated_at = now()
-         WHERE NOT q.exhausted AND q.spent + EXCLUDED.spent <= $4::integer
-       RETURNING spent, exhausted`,
+         WHERE NOT q.exhausted AND q.spent + EXCLUDED.spent <= $4::bigint
+       RETURNING ${SPENT}, exhausted`,
       [request.account, day, request.cost, budget],
     );
     if (taken) {

@@ -1,22 +1,15 @@
-// This file measures the PostgreSQL state store against the file store (not part of npm test).
-// Run after a build: node dist/test/state/postgres/bench.js [UPLOADS]
+// This file measures the PostgreSQL state store against the file store (for `npm run bench`, not part of npm test).
+// scripts/bench-state.mjs calls runStateBench(); `node dist/test/state/postgres/bench.js [UPLOADS]` runs it alone.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileStateStore } from '../../../src/state/file-store.js';
 import { PostgresStateStore } from '../../../src/state/postgres/index.js';
-import { recordStep, Step } from '../../../src/unattended/journal.js';
-import { acquireLock } from '../../../src/unattended/lock.js';
-import { QuotaLedger } from '../../../src/unattended/quota.js';
-import { appendHistory } from '../../../src/upload/journal.js';
-import {
-  createFileSessionStore,
-  type SessionRecord,
-  sessionsDir,
-} from '../../../src/upload/session-store.js';
+import type { StateStore } from '../../../src/state/store.js';
+import { Step } from '../../../src/unattended/journal.js';
+import type { SessionRecord } from '../../../src/upload/session-store.js';
 import { freshSchema } from './helpers.js';
 import { startPostgres } from './server.js';
-
-const uploads = Number(process.argv[2] ?? 200);
 
 const session = (i: number): SessionRecord => ({
   version: 1,
@@ -32,148 +25,137 @@ const session = (i: number): SessionRecord => ({
   createdAt: 1,
 });
 
-const entry = (i: number) => ({
-  time: new Date().toISOString(),
-  account: 'default',
-  provider: 'youtube',
-  file: `/rec/${i}.mp4`,
-  size: 1000 + i,
-  fingerprint: `fp-${i}`,
-  contentHash: `sha256:${i}`,
-  videoId: `vid-${i}`,
-  title: `Talk ${i}`,
-});
-
-/** The bookkeeping of one upload: lock, reserve, save session, record id, drop session, one step, unlock. */
-interface Bookkeeping {
-  lock(i: number): Promise<{ release(): Promise<void> }>;
-  reserve(): Promise<unknown>;
-  saveSession(i: number): Promise<void>;
-  record(i: number): Promise<unknown>;
-  removeSession(i: number): Promise<void>;
-  step(i: number): Promise<void>;
+/**
+ * The state-store work of one upload, in the order src/cli/upload/run.ts and the engine do it: the content's
+ * lock, the journal asked, the quota reserved, the session looked up and saved, the id recorded, the session
+ * removed, one step recorded, the lock released. Everything but the upload itself.
+ */
+async function bookkeeping(store: StateStore, i: number): Promise<void> {
+  const lock = await store.locks.acquire({ key: `sha256:${i}`, label: `/rec/${i}.mp4` });
+  const query = { account: 'default', provider: 'youtube', fingerprint: `fp-${i}`, size: 1000 + i };
+  await store.journal.findConfirmedUpload({ ...query, hash: async () => `sha256:${i}` });
+  await store.quota.reserve({ account: 'default', cost: 1600, budget: 1e12 });
+  const sessions = store.uploadSessions({
+    account: 'default',
+    file: `/rec/${i}.mp4`,
+    size: 1000 + i,
+    fingerprint: `fp-${i}`,
+    hash: async () => `sha256:${i}`,
+  });
+  await sessions.load(`k${i}`);
+  await sessions.save(`k${i}`, session(i));
+  await store.journal.appendUpload({
+    time: new Date().toISOString(),
+    ...query,
+    file: `/rec/${i}.mp4`,
+    contentHash: `sha256:${i}`,
+    videoId: `vid-${i}`,
+    title: `Talk ${i}`,
+  });
+  await sessions.remove(`k${i}`);
+  await store.journal.recordStep({ videoId: `vid-${i}`, step: Step.thumbnail, ok: true });
+  await lock.release();
 }
 
-async function measure(name: string, book: Bookkeeping): Promise<number[]> {
+interface Stats {
+  median: number;
+  p95: number;
+  mean: number;
+  n: number;
+}
+
+function stats(times: number[]): Stats {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return {
+    median: at(0.5),
+    p95: at(0.95),
+    mean: times.reduce((a, b) => a + b, 0) / times.length,
+    n: times.length,
+  };
+}
+
+const line = (name: string, s: Stats) =>
+  `${name.padEnd(40)} median ${s.median.toFixed(2)} ms  p95 ${s.p95.toFixed(2)} ms  mean ${s.mean.toFixed(2)} ms  (n=${s.n})`;
+
+async function perUpload(store: StateStore, uploads: number): Promise<Stats> {
   const times: number[] = [];
   for (let i = 0; i < uploads; i += 1) {
     const started = performance.now();
-    const lock = await book.lock(i);
-    await book.reserve();
-    await book.saveSession(i);
-    await book.record(i);
-    await book.removeSession(i);
-    await book.step(i);
-    await lock.release();
+    await bookkeeping(store, i);
     times.push(performance.now() - started);
   }
-  report(name, times);
-  return times;
+  return stats(times);
 }
 
-function report(name: string, times: number[]): void {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2);
-  const mean = (times.reduce((a, b) => a + b, 0) / times.length).toFixed(2);
-  console.log(
-    `${name.padEnd(34)} median ${at(0.5)} ms  p95 ${at(0.95)} ms  mean ${mean} ms  (n=${times.length})`,
-  );
+export interface StateBench {
+  lines: string[];
+  /** Median added cost per upload of the PostgreSQL store over the file store, in ms (target: < 20). */
+  addedMs: number;
+  /** Median time of 50 concurrent reservations against one ledger, in ms. */
+  reservationsMs: number;
 }
 
-// A durable server (fsync, synchronous commit), as a real one: the file store fsyncs each record too.
-const server = await startPostgres({ durable: true });
-const dir = await mkdtemp(join(tmpdir(), 'vupload-pg-bench-'));
-try {
-  console.log(`PostgreSQL test server: initdb + start ${server.startMs} ms`);
-  let started = performance.now();
-  const store = await PostgresStateStore.open({ url: server.url, schema: freshSchema() });
-  console.log(`open (load pg, connect, create schema): ${(performance.now() - started).toFixed(1)} ms`);
-  started = performance.now();
-  const again = await PostgresStateStore.open({ url: server.url, schema: store.db.schema });
-  console.log(`open again (schema current):             ${(performance.now() - started).toFixed(1)} ms`);
-  await again.close();
-
-  const files = createFileSessionStore(sessionsDir(dir));
-  const ledger = QuotaLedger.inStateDir(dir);
-  const fileTimes = await measure('file store, per upload', {
-    lock: (i) => acquireLock({ dir: join(dir, 'locks'), key: `sha256:${i}`, label: `/rec/${i}.mp4` }),
-    reserve: () => ledger.reserve({ account: 'default', cost: 1, budget: 1e9 }),
-    saveSession: (i) => files.save(`k${i}`, session(i)),
-    record: (i) => appendHistory(dir, entry(i)),
-    removeSession: (i) => files.remove(`k${i}`),
-    step: (i) => recordStep({ stateDir: dir, videoId: `vid-${i}`, step: Step.thumbnail, ok: true }),
-  });
-  const pgTimes = await measure('PostgreSQL store, per upload', {
-    lock: (i) => store.locks.acquire({ key: `sha256:${i}`, label: `/rec/${i}.mp4` }),
-    reserve: () => store.quota.reserve({ account: 'default', cost: 1, budget: 1e9 }),
-    saveSession: (i) => store.sessions.save(`k${i}`, session(i)),
-    record: (i) => store.journal.appendUpload(entry(i)),
-    removeSession: (i) => store.sessions.remove(`k${i}`),
-    step: (i) => store.journal.recordStep({ videoId: `vid-${i}`, step: Step.thumbnail, ok: true }),
-  });
-  const median = (t: number[]) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
-  console.log(`added cost per upload (median): ${(median(pgTimes) - median(fileTimes)).toFixed(2)} ms`);
-
-  const minimal = async (
-    name: string,
-    lock: Bookkeeping['lock'],
-    record: Bookkeeping['record'],
-    step: Bookkeeping['step'],
-  ) => {
-    const times: number[] = [];
-    for (let i = uploads; i < 2 * uploads; i += 1) {
-      const t = performance.now();
-      const held = await lock(i);
-      await record(i);
-      await step(i);
-      await held.release();
-      times.push(performance.now() - t);
-    }
-    report(name, times);
-  };
-  await minimal(
-    'file: lock + append + step',
-    (i) => acquireLock({ dir: join(dir, 'locks'), key: `sha256:${i}`, label: `/rec/${i}.mp4` }),
-    (i) => appendHistory(dir, entry(i)),
-    (i) => recordStep({ stateDir: dir, videoId: `vid-${i}`, step: Step.thumbnail, ok: true }),
-  );
-  await minimal(
-    'PostgreSQL: lock + append + step',
-    (i) => store.locks.acquire({ key: `sha256:${i}`, label: `/rec/${i}.mp4` }),
-    (i) => store.journal.appendUpload(entry(i)),
-    (i) => store.journal.recordStep({ videoId: `vid-${i}`, step: Step.thumbnail, ok: true }),
-  );
-
-  const lockTimes: number[] = [];
-  for (let i = 0; i < uploads; i += 1) {
-    const t = performance.now();
-    await (await store.locks.acquire({ key: `lock-${i}`, label: 'x' })).release();
-    lockTimes.push(performance.now() - t);
-  }
-  report('PostgreSQL lock take + release', lockTimes);
-  await store.close();
-
-  const schema = freshSchema();
-  const fleet = await Promise.all(
-    Array.from({ length: 50 }, () => PostgresStateStore.open({ url: server.url, schema, poolSize: 1 })),
-  );
-  const rounds: number[] = [];
-  for (let round = 0; round < 5; round += 1) {
-    const account = `acct-${round}`;
-    await Promise.all(fleet.map((s) => s.quota.today(account))); // every pool has its connection open
-    const t = performance.now();
-    const results = await Promise.all(
-      fleet.map((s) => s.quota.reserve({ account, cost: 300, budget: 10_000 })),
+/** Both stores through the StateStore interface, on a durable server (fsync, synchronous commit) as a real one. */
+export async function runStateBench(options: { uploads?: number } = {}): Promise<StateBench> {
+  const uploads = options.uploads ?? 200;
+  const lines: string[] = [];
+  const server = await startPostgres({ durable: true });
+  const dir = await mkdtemp(join(tmpdir(), 'vupload-state-bench-'));
+  try {
+    lines.push(`PostgreSQL test server: initdb + start ${server.startMs} ms (not counted below)`);
+    let started = performance.now();
+    const store = await PostgresStateStore.open({ url: server.url, schema: freshSchema() });
+    lines.push(
+      `open, first in a process (load pg, connect, migrate): ${(performance.now() - started).toFixed(1)} ms`,
     );
-    rounds.push(performance.now() - t);
-    const ok = results.filter((r) => r.ok).length;
-    const spent = (await fleet[0]!.quota.today(account)).spent;
-    if (ok !== 33 || spent !== 9900)
-      throw new Error(`overspent or underspent: ${ok} reservations, ${spent} units`);
+    started = performance.now();
+    const again = await PostgresStateStore.open({ url: server.url, schema: store.db.schema });
+    lines.push(
+      `open, schema current (what each run pays once):      ${(performance.now() - started).toFixed(1)} ms`,
+    );
+    await again.close();
+
+    const files = await perUpload(new FileStateStore(dir), uploads);
+    const database = await perUpload(store, uploads);
+    lines.push(line('file store, bookkeeping per upload', files));
+    lines.push(line('PostgreSQL store, bookkeeping per upload', database));
+    const addedMs = database.median - files.median;
+    lines.push(`added cost per upload (median): ${addedMs.toFixed(2)} ms (target: < 20 ms on loopback)`);
+    await store.close();
+
+    // 50 machines (a store of one connection each) reserving at once against one ledger.
+    const schema = freshSchema();
+    const fleet = await Promise.all(
+      Array.from({ length: 50 }, () => PostgresStateStore.open({ url: server.url, schema, poolSize: 1 })),
+    );
+    const rounds: number[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      const account = `acct-${round}`;
+      await Promise.all(fleet.map((s) => s.quota.today(account))); // every pool has its connection open
+      const t = performance.now();
+      const results = await Promise.all(
+        fleet.map((s) => s.quota.reserve({ account, cost: 300, budget: 10_000 })),
+      );
+      rounds.push(performance.now() - t);
+      const ok = results.filter((r) => r.ok).length;
+      const spent = (await fleet[0]!.quota.today(account)).spent;
+      if (ok !== 33 || spent !== 9900)
+        throw new Error(`overspent or underspent: ${ok} reservations, ${spent} units`);
+    }
+    const reservations = stats(rounds);
+    lines.push(
+      `${line('50 concurrent reservations, one ledger', reservations)}: 33 of 33 that fit, never more`,
+    );
+    await Promise.all(fleet.map((s) => s.close()));
+    return { lines, addedMs, reservationsMs: reservations.median };
+  } finally {
+    await server.destroy();
+    await rm(dir, { recursive: true, force: true });
   }
-  report('50 concurrent reservations', rounds);
-  await Promise.all(fleet.map((s) => s.close()));
-} finally {
-  await server.destroy();
-  await rm(dir, { recursive: true, force: true });
+}
+
+if (process.argv[1]?.endsWith('state/postgres/bench.js')) {
+  const result = await runStateBench({ uploads: Number(process.argv[2] ?? 200) });
+  for (const text of result.lines) console.log(text);
 }

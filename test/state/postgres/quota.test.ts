@@ -63,6 +63,23 @@ describe('the shared quota ledger', { timeout: 120_000 }, () => {
     );
   });
 
+  test('budgets and spends beyond 32 bits (--quota takes up to 10^12) are counted exactly, as numbers', async () => {
+    const [store] = await machines(1);
+    const request = { account: 'big', cost: 3_000_000_000, budget: 1_000_000_000_000 };
+    assert.deepEqual(await store!.quota.reserve(request), {
+      ok: true,
+      spent: 0,
+      remaining: 1_000_000_000_000,
+    });
+    assert.equal((await store!.quota.reserve(request)).ok, true);
+    assert.deepEqual(await store!.quota.today('big'), { spent: 6_000_000_000 });
+    assert.equal(await store!.quota.spend('big', 1), 6_000_000_001);
+    assert.deepEqual(
+      (await store!.quota.allToday()).find((u) => u.account === 'big'),
+      { account: 'big', day: { spent: 6_000_000_001 } },
+    );
+  });
+
   test('answers exactly as the file ledger does for the same sequence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vupload-pg-ledger-'));
     try {

@@ -208,6 +208,33 @@ describe('the state database in the CLI', { timeout: 60_000 }, () => {
     }
   });
 
+  test('PG* variables fill in what the URL leaves out, and sslmode is honoured', async () => {
+    const [a] = fleet.machines;
+    const url = new URL(fleet.url);
+    const pgEnv = {
+      VUPLOAD_STATE_URL: 'postgres://',
+      PGHOST: url.hostname,
+      PGPORT: url.port,
+      PGUSER: url.username,
+      PGPASSWORD: decodeURIComponent(url.password),
+      PGDATABASE: url.pathname.slice(1),
+    };
+    const history = await a!.run(['history', '--json'], pgEnv);
+    assert.equal(history.code, 0, history.stderr);
+    assert.ok(Array.isArray(JSON.parse(history.stdout)));
+    // The test server offers no TLS: sslmode=require (URL or PGSSLMODE) must not fall back to plain text.
+    const modes: Record<string, string>[] = [
+      { PGSSLMODE: 'require' },
+      { VUPLOAD_STATE_URL: `${fleet.url}?sslmode=require` },
+    ];
+    for (const env of modes) {
+      const refused = await a!.run(['history'], { ...pgEnv, ...env });
+      assert.equal(refused.code, 5, refused.stderr);
+      assert.match(refused.stderr, /does not support SSL/);
+      assert.ok(!refused.stderr.includes(server().password));
+    }
+  });
+
   test('the same content twice in one run with --concurrency: one upload, and no other vupload is blamed', async () => {
     const [a] = fleet.machines;
     const one = await makeVideo(join(fleet.dir, 'twice-1.mp4'), 100_000);

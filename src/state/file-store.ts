@@ -1,12 +1,12 @@
 // This file is the default state store: the files of the state directory (journal, sessions, quota.json, locks).
 import { join } from 'node:path';
+import { jsonRecordFiles } from '../json-records.js';
 import { findConfirmedUpload, isRecordedUpload, listHistory, recordStep } from '../unattended/journal.js';
 import { acquireLock } from '../unattended/lock.js';
 import { QuotaLedger } from '../unattended/quota.js';
 import type { Clock } from '../upload/clock.js';
 import { appendHistory, HISTORY_FILE, readHistory } from '../upload/journal.js';
 import { createFileSessionStore, type SessionStore, sessionsDir } from '../upload/session-store.js';
-import { fileProviderState } from './provider-state-files.js';
 import type { LockStore, ProviderStateStore, StateJournal, StateStore } from './store.js';
 
 /**
@@ -35,7 +35,7 @@ export class FileStateStore implements StateStore {
   }
 
   providerState(provider: string): ProviderStateStore {
-    return fileProviderState(join(this.dir, provider));
+    return jsonRecordFiles(join(this.dir, provider), 'state');
   }
 
   isUnreachable(): boolean {

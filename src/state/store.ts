@@ -1,8 +1,7 @@
 // This file is the state-store interface: journal, upload sessions, quota ledger and locks, in files or a database.
-import type { ConfirmedPrevious, HashLike, HistoryItem } from '../unattended/journal.js';
-import type { LockHolder } from '../unattended/lock.js';
+import type { ConfirmedPrevious, HashLike, HistoryItem, StepInput } from '../unattended/journal.js';
+import type { LockHolder, LockOptions } from '../unattended/lock.js';
 import type { CheckRequest, QuotaCheck, QuotaDay } from '../unattended/quota.js';
-import type { Clock } from '../upload/clock.js';
 import type { HistoryEntry } from '../upload/journal.js';
 import type { SessionStore } from '../upload/session-store.js';
 
@@ -37,14 +36,7 @@ export interface StateJournal {
     contentHash: string;
     videoId: string;
   }): Promise<boolean>;
-  recordStep(input: {
-    videoId: string;
-    step: string;
-    ok: boolean;
-    now?: () => number;
-    detail?: string;
-    reason?: string;
-  }): Promise<void>;
+  recordStep(input: StepInput): Promise<void>;
   /** Every upload with its steps, oldest first (`vupload history`). */
   listHistory(): Promise<HistoryItem[]>;
 }
@@ -58,20 +50,11 @@ export interface QuotaStore {
   allToday(now?: Date): Promise<Array<{ account: string; day: QuotaDay }>>;
 }
 
-export interface LockRequest {
-  /** The content fingerprint of a file, a manifest's path, a playlist title … */
-  key: string;
-  /** Named in messages. */
-  label: string;
-  /** Wait for the holder instead of failing at once with code 'locked'. */
-  wait?: boolean;
-  signal?: AbortSignal;
-  clock?: Clock;
-  /** How often a waiting file lock looks again (a database lock is granted the moment it is free). */
-  pollMs?: number;
-  /** Called once when the lock is busy and vupload waits (`sameProcess`: another job of this run holds it). */
-  onWait?: (holder: LockHolder, sameProcess: boolean) => void;
-}
+/** What a lock is asked for with: the content fingerprint of a file, a manifest's path, a playlist title … */
+export type LockRequest = Pick<
+  LockOptions,
+  'key' | 'label' | 'wait' | 'signal' | 'clock' | 'pollMs' | 'onWait'
+>;
 
 export interface HeldLock {
   readonly holder: LockHolder;

@@ -32,6 +32,16 @@ export interface StepRecord {
   reason?: string;
 }
 
+/** The outcome of one step to record; its time is `now()` (default: the system clock). */
+export interface StepInput {
+  videoId: string;
+  step: string;
+  ok: boolean;
+  now?: () => number;
+  detail?: string;
+  reason?: string;
+}
+
 export interface PreviousUpload {
   videoId: string;
   entry: HistoryEntry;
@@ -191,15 +201,7 @@ export async function isRecordedUpload(query: {
 }
 
 /** Records the outcome of one step after an upload (appended and fsynced before returning). */
-export async function recordStep(input: {
-  stateDir: string;
-  videoId: string;
-  step: string;
-  ok: boolean;
-  now?: () => number;
-  detail?: string;
-  reason?: string;
-}): Promise<void> {
+export async function recordStep(input: StepInput & { stateDir: string }): Promise<void> {
   const record: StepRecord = {
     type: 'step',
     videoId: input.videoId,

@@ -1,9 +1,8 @@
 // This file keeps upload sessions across process restarts: one private JSON file per (file, account, endpoint).
 import { createHash } from 'node:crypto';
-import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VuploadError } from '../errors.js';
-import { writePrivateJson } from '../fsutil.js';
+import { jsonRecordFiles } from '../json-records.js';
 import { fileChangedError } from './errors.js';
 
 /** Everything needed to resume an upload, and to know whether resuming is still the same upload. */
@@ -63,33 +62,15 @@ function endpointOf(url: string): string {
 
 /** Sessions as `<dir>/<key>.json`, written atomically with mode 0600 (e.g. dir = `<stateDir>/sessions`). */
 export function createFileSessionStore(dir: string): SessionStore {
-  const fileOf = (key: string): string => {
-    if (!/^[A-Za-z0-9_-]+$/.test(key)) throw new Error(`invalid session key ${JSON.stringify(key)}`);
-    return join(dir, `${key}.json`);
-  };
+  const files = jsonRecordFiles(dir, 'session');
   return {
     async load(key) {
-      let text: string;
-      try {
-        text = await readFile(fileOf(key), 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
       // A damaged record is treated as none: the worst outcome is a new session, never a wrong one.
-      try {
-        const record = JSON.parse(text) as SessionRecord;
-        return record.version === 1 && typeof record.sessionUri === 'string' ? record : undefined;
-      } catch {
-        return undefined;
-      }
+      const record = (await files.load(key)) as SessionRecord | undefined;
+      return record?.version === 1 && typeof record.sessionUri === 'string' ? record : undefined;
     },
-    save: (key, record) => writePrivateJson(fileOf(key), record),
-    async remove(key) {
-      await unlink(fileOf(key)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
-    },
+    save: (key, record) => files.save(key, record),
+    remove: (key) => files.remove(key),
   };
 }
 

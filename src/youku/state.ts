@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { fileProviderState } from '../state/provider-state-files.js';
+import { jsonRecordFiles } from '../json-records.js';
 import type { ProviderStateStore } from '../state/store.js';
 import { ContentHasher, type FileSnapshot, sessionKey } from '../upload/index.js';
 
@@ -47,7 +47,7 @@ export interface YoukuStates {
 
 /** `store` (default: the files of `<stateDir>/youku/`), with each record checked as it is read. */
 export function youkuStates(stateDir: string, store?: ProviderStateStore): YoukuStates {
-  const records = store ?? fileProviderState(youkuStateDir(stateDir));
+  const records = store ?? jsonRecordFiles(youkuStateDir(stateDir), 'state');
   return {
     load: async (key) => asYoukuState(await records.load(key)),
     save: (key, state) => records.save(key, state),

@@ -89,21 +89,34 @@ describe('failures in a fleet', { timeout: 120_000 }, () => {
     assert.deepEqual(await fleet.query('SELECT key FROM vupload.sessions'), [], 'no session left');
   });
 
-  test('the database stopped mid-upload: the upload finishes and is recorded once the database is back', async () => {
+  /**
+   * Machine A uploads a new file; once bytes are on the server the database is stopped, and once A says it waits for
+   * the database to record the finished upload, `meanwhile` runs; then the database is started again.
+   */
+  async function stopDatabaseMidUpload(
+    name: string,
+    meanwhile: (run: ReturnType<typeof spawnCli>) => Promise<void>,
+  ) {
     const [a] = fleet.machines;
-    const file = await makeVideo(join(fleet.dir, 'db-stops.mp4'), 2 * 1024 * KiB);
+    const file = await makeVideo(join(fleet.dir, name), 1024 * KiB);
     fleet.sb.faults.add({ on: 'upload-chunk', bytesPerSec: 1024 * KiB, times: 1000 });
     const mark = fleet.sb.requests.length;
     const run = a!.spawn(['upload', file, '--chunk-size', '256K']);
     const err = stderrOf(run);
     await waitFor('the upload to be under way', storedAtLeast(mark, CHUNK));
     await server().pause();
-    fleet.sb.faults.clear();
     try {
+      fleet.sb.faults.clear();
       await waitFor('the upload to wait for the database', () => /does not answer/.test(err()));
+      await meanwhile(run);
     } finally {
       await server().resume();
     }
+    return { a: a!, file, mark, run };
+  }
+
+  test('the database stopped mid-upload: the upload finishes and is recorded once the database is back', async () => {
+    const { file, mark, run } = await stopDatabaseMidUpload('db-stops.mp4', async () => {});
     const result = await run;
     assert.equal(result.code, 0, result.stderr);
     const id = result.stdout.trim();
@@ -115,23 +128,11 @@ describe('failures in a fleet', { timeout: 120_000 }, () => {
   });
 
   test('stopped while waiting for the database, the next run finds the finished upload and records it', async () => {
-    const [a] = fleet.machines;
-    const file = await makeVideo(join(fleet.dir, 'gives-up.mp4'), 1024 * KiB);
-    fleet.sb.faults.add({ on: 'upload-chunk', bytesPerSec: 1024 * KiB, times: 1000 });
-    const mark = fleet.sb.requests.length;
-    const run = a!.spawn(['upload', file, '--chunk-size', '256K']);
-    const err = stderrOf(run);
-    await waitFor('the upload to be under way', storedAtLeast(mark, CHUNK));
-    await server().pause();
-    let stopped: Awaited<typeof run>;
-    try {
-      fleet.sb.faults.clear();
-      await waitFor('the upload to wait for the database', () => /does not answer/.test(err()));
-      run.child.kill('SIGTERM');
-      stopped = await run;
-    } finally {
-      await server().resume();
-    }
+    const { a, file, mark, run } = await stopDatabaseMidUpload('gives-up.mp4', async (running) => {
+      running.child.kill('SIGTERM');
+      await running;
+    });
+    const stopped = await run;
     assert.equal(stopped.code, 143, stopped.stderr);
     const id = stopped.stdout.trim();
     assert.match(stopped.stderr, new RegExp(`the video ${id} was uploaded, but could not record it`));

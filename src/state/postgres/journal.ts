@@ -4,6 +4,7 @@ import type {
   HashLike,
   HistoryItem,
   PreviousUpload,
+  StepInput,
   StepRecord,
 } from '../../unattended/journal.js';
 import { confirmAmong, historyItems } from '../../unattended/journal.js';
@@ -207,14 +208,7 @@ export class PostgresJournal implements StateJournal {
   }
 
   /** Records the outcome of one step after an upload (the same record as steps.jsonl's). */
-  async recordStep(input: {
-    videoId: string;
-    step: string;
-    ok: boolean;
-    now?: () => number;
-    detail?: string;
-    reason?: string;
-  }): Promise<void> {
+  async recordStep(input: StepInput): Promise<void> {
     await this.appendStep({
       type: 'step',
       videoId: input.videoId,

@@ -2,11 +2,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendJournalLine, readJournal } from '../../journal-file.js';
+import { jsonRecordFiles } from '../../json-records.js';
 import { STEPS_FILE, type StepRecord } from '../../unattended/journal.js';
 import { LEDGER_FILE, parseLedger } from '../../unattended/quota.js';
 import { HISTORY_FILE } from '../../upload/journal.js';
 import { createFileSessionStore, type SessionRecord, sessionsDir } from '../../upload/session-store.js';
-import { fileProviderState } from '../provider-state-files.js';
 import type { Database } from './database.js';
 import type { JournalEntry, PostgresJournal } from './journal.js';
 import type { PostgresProviderState } from './provider-state.js';
@@ -121,7 +121,7 @@ export async function importStateDir(stores: Stores, stateDir: string): Promise<
     }
   }
   for (const provider of PROVIDERS_WITH_STATE) {
-    const source = fileProviderState(join(stateDir, provider));
+    const source = jsonRecordFiles(join(stateDir, provider), 'state');
     const target = stores.providerState(provider);
     for (const key of jsonKeys(await namesIn(join(stateDir, provider)))) {
       const record = await source.load(key).catch(() => undefined);
@@ -217,7 +217,7 @@ export async function exportStateDir(stores: Stores, stateDir: string): Promise<
     }
   }
   for (const provider of PROVIDERS_WITH_STATE) {
-    const target = fileProviderState(join(stateDir, provider));
+    const target = jsonRecordFiles(join(stateDir, provider), 'state');
     for (const { key, record } of await stores.providerState(provider).list()) {
       if (await exists(join(stateDir, provider, `${key}.json`))) report.sessions.present += 1;
       else {

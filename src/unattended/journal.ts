@@ -57,7 +57,7 @@ export interface HistoryItem {
   file: string;
   bytes: number;
   fingerprint: string;
-  /** The content hash (`xxh3-128:<hex>`, content-hash.ts) of the whole content; absent for uploads recorded by vupload 0.1. */
+  /** The content hash of the whole content (`xxh3-128:<hex>`, content-hash.ts); absent for uploads recorded by vupload 0.1. */
   contentHash?: string;
   id: string;
   /** https://youtu.be/ID for YouTube uploads. */

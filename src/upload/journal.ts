@@ -12,7 +12,7 @@ export interface HistoryEntry {
   size: number;
   /** fingerprintFile(): size and three 1 MiB samples, the cheap lookup key. */
   fingerprint: string;
-  /** The content hash (`xxh3-128:<hex>`, content-hash.ts) of the whole content (content-hash.ts): what "already uploaded" is confirmed by. */
+  /** The content hash of the whole content (`xxh3-128:<hex>`, content-hash.ts): what "already uploaded" is confirmed by. */
   contentHash?: string;
   /** The file's modification time when it was uploaded. */
   mtimeMs?: number;

@@ -84,7 +84,7 @@ export interface UploadResult {
   path: string;
   fingerprint: string;
   mtimeMs: number;
-  /** The content hash (`xxh3-128:<hex>`, content-hash.ts) of the whole content (content-hash.ts); absent only for `earlierContent`. */
+  /** The content hash of the whole content (`xxh3-128:<hex>`, content-hash.ts); absent only for `earlierContent`. */
   contentHash?: string;
   /** The metadata the session was started with (differs from the options' when `finishedEarlier`). */
   metadata: unknown;

@@ -76,7 +76,7 @@ export interface YoukuRecord {
   size: number;
   mtimeMs: number;
   fingerprint: string;
-  /** The content hash (`xxh3-128:<hex>`, content-hash.ts) of the whole content; absent for `earlierContent`. */
+  /** The content hash of the whole content (`xxh3-128:<hex>`, content-hash.ts); absent for `earlierContent`. */
   contentHash?: string;
   title?: string;
   earlierContent?: boolean;

@@ -37,7 +37,7 @@ export interface UploadOutcome extends StepOutcome {
   privacyStatus?: string;
   file: string;
   bytes: number;
-  /** The content hash (`xxh3-128:<hex>`, content-hash.ts) of the whole content, as journaled. */
+  /** The content hash of the whole content (`xxh3-128:<hex>`), as journaled. */
   contentHash?: string;
   seconds: number;
   resumed: boolean;

@@ -34,7 +34,11 @@ export function progressPercent(p: ProgressView): number {
 
 export function formatProgress(p: ProgressView): string {
   const done = Math.max(p.sent ?? 0, p.confirmed);
-  const parts = [`${progressPercent(p)}%`, `${formatBytes(done)} of ${formatBytes(p.total)}`];
+  // A total of 0 is unknown (a pipe): bytes and rate only.
+  const parts =
+    p.total > 0
+      ? [`${progressPercent(p)}%`, `${formatBytes(done)} of ${formatBytes(p.total)}`]
+      : [`${formatBytes(done)} sent`];
   if (p.rate > 0) parts.push(`${formatBytes(p.rate)}/s`);
   if (p.etaSeconds !== undefined && p.rate > 0 && done < p.total)
     parts.push(`ETA ${formatDuration(p.etaSeconds)}`);

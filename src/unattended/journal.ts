@@ -1,7 +1,7 @@
 // This file answers "was this file uploaded already, and which of its later steps are done?" from the journals.
 import { join } from 'node:path';
 import { appendJournalLine, readJournal } from '../journal-file.js';
-import { HISTORY_FILE, type HistoryEntry } from '../upload/journal.js';
+import { HISTORY_FILE, type HistoryEntry, STREAM_FINGERPRINT } from '../upload/journal.js';
 
 /**
  * The engine appends one record per finished upload to `<state>/history.jsonl` (src/upload/journal.ts). The steps
@@ -126,10 +126,13 @@ export async function findPreviousUpload(query: PreviousQuery): Promise<Previous
 
 async function previousUploads(query: PreviousQuery): Promise<PreviousUpload[]> {
   const provider = query.provider ?? 'youtube';
+  // An upload from a pipe has no samples: it and anything of its size are candidates, confirmed by the content hash.
+  const unsampled = query.fingerprint === STREAM_FINGERPRINT;
   const matches = (await readUploads(query.stateDir)).filter(
     (e) =>
       e.account === query.account &&
-      e.fingerprint === query.fingerprint &&
+      (e.fingerprint === query.fingerprint ||
+        ((unsampled || e.fingerprint === STREAM_FINGERPRINT) && e.contentHash !== undefined)) &&
       e.size === query.size &&
       (e.provider ?? 'youtube') === provider,
   );

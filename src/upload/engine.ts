@@ -1,6 +1,7 @@
 // This file is the resumable upload engine: it drives a session from initiation to the final answer, trusting only
 // the server's offset, retrying what can succeed, and keeping the session on disk so a re-run resumes it.
 import { usageError } from '../errors.js';
+import { Backoff } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { ContentHasher } from './content-hash.js';
 import {
@@ -14,24 +15,12 @@ import {
 } from './errors.js';
 import { assertUnchanged, type FileSnapshot, readSlice, snapshotFile } from './file-source.js';
 import { fingerprintFile } from './fingerprint.js';
-import {
-  DEFAULT_RETRIES,
-  DEFAULT_SESSION_MAX_AGE_MS,
-  DEFAULT_TIME_BUDGET_MS,
-  type UploadOptions,
-  type UploadResult,
-} from './options.js';
+import { DEFAULT_SESSION_MAX_AGE_MS, type UploadOptions, type UploadResult } from './options.js';
 import { ProgressTracker } from './progress.js';
 import { initiate, type ProtocolContext, queryStatus, sendSlice } from './protocol.js';
 import { parseRange } from './range.js';
 import { TokenBucket } from './rate-limit.js';
-import {
-  classifyStatus,
-  DEFAULT_MAX_DELAY_MS,
-  isRetryableNetworkError,
-  parseRetryAfter,
-  retryDelay,
-} from './retry.js';
+import { classifyStatus, isRetryableNetworkError, parseRetryAfter } from './retry.js';
 import {
   createMemorySessionStore,
   judgeKeptSession,
@@ -100,8 +89,7 @@ class Upload {
   private needQuery = false;
   private fromStore = false;
   private resumed = false;
-  private attempt = 0;
-  private retries = 0;
+  private readonly backoff: Backoff;
   private refreshed = false;
   private sessionRestarts = 0;
 
@@ -123,6 +111,7 @@ class Upload {
     this.initUrl = options.initUrl;
     if (options.limitRate) this.bucket = new TokenBucket(options.limitRate, this.clock);
     this.startedAt = this.clock.now();
+    this.backoff = new Backoff(options, this.clock, this.startedAt, () => this.progress);
   }
 
   async run(): Promise<UploadResult> {
@@ -157,7 +146,7 @@ class Upload {
         }
         if (step.kind === 'done') return await this.finish(step.response);
         if (step.kind === 'skip') return this.skipped(step.value);
-        if (step.kind === 'retry') await this.backoff(step.reason, step.afterMs);
+        if (step.kind === 'retry') await this.backoff.wait(step.reason, step.afterMs);
       }
     } catch (error) {
       if (this.options.signal?.aborted) throw interruptedError(this.options.signal.reason);
@@ -383,7 +372,7 @@ class Upload {
     }
     if (offset === size) throw protocolError('the server holds every byte but did not finish the upload');
     const moved = offset > this.confirmed;
-    if (moved) this.attempt = 0; // the counter resets whenever the offset moved forward (tus-js-client habit)
+    if (moved) this.backoff.moved();
     this.confirmed = offset;
     this.progress.setConfirmed(offset);
     this.needQuery = false;
@@ -429,24 +418,6 @@ class Upload {
     };
   }
 
-  private async backoff(reason: string, afterMs: number | undefined): Promise<void> {
-    this.attempt++;
-    const limit = this.options.retries ?? DEFAULT_RETRIES;
-    if (this.attempt > limit) throw networkError(`gave up after ${limit} retries: ${reason}`);
-    const random = this.options.random ?? Math.random;
-    const delayMs =
-      afterMs ?? retryDelay(this.attempt, random, this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS);
-    const budget = this.options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
-    if (this.clock.now() + delayMs - this.startedAt > budget) {
-      throw networkError(`gave up: the time budget of ${Math.round(budget / 1000)} s is spent (${reason})`);
-    }
-    this.retries++;
-    this.progress.retries = this.retries;
-    this.options.onRetry?.({ attempt: this.attempt, delayMs, reason });
-    this.progress.flush();
-    await this.clock.sleep(delayMs, this.options.signal);
-  }
-
   /**
    * Write-ahead: the finished upload is recorded (options.record) before its session is removed, so at every
    * instant one of the two exists (issue 11). A failed record keeps the session: the next run asks the server,
@@ -469,7 +440,7 @@ class Upload {
       mtimeMs: this.snapshot.mtimeMs,
       contentHash: this.hasher.digest(),
       metadata: this.sessionMetadata,
-      retries: this.retries,
+      retries: this.backoff.retries,
       resumed: this.resumed,
       finishedEarlier: this.finishedEarlier,
       sessionRestarts: this.sessionRestarts,
@@ -497,7 +468,7 @@ class Upload {
       fingerprint: this.fingerprint,
       mtimeMs: this.snapshot.mtimeMs,
       metadata: this.options.metadata ?? {},
-      retries: this.retries,
+      retries: this.backoff.retries,
       resumed: false,
       finishedEarlier: false,
       sessionRestarts: 0,
@@ -511,7 +482,8 @@ class Upload {
   }
 }
 
-function parseFinal(res: TransportResponse): unknown {
+/** The JSON of a final 200/201 answer ({} when empty). */
+export function parseFinal(res: TransportResponse): unknown {
   const text = res.body.toString('utf8');
   if (text.trim() === '') return {};
   try {
@@ -521,7 +493,8 @@ function parseFinal(res: TransportResponse): unknown {
   }
 }
 
-function describeNetworkError(error: unknown): string {
+/** `ECONNRESET (socket hang up)`-style text of a network failure, for retry messages. */
+export function describeNetworkError(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
   return code
     ? `${code}${message && !message.includes(code) ? ` (${message})` : ''}`

@@ -51,6 +51,12 @@ export {
 } from './session-store.js';
 export { alignChunkSize, CHUNK_GRANULARITY, formatBytes, parseSize } from './size.js';
 export {
+  PIPE_CHUNK_SIZE,
+  STREAM_FINGERPRINT,
+  type StreamUploadOptions,
+  uploadStream,
+} from './stream-engine.js';
+export {
   abortError,
   createHttpTransport,
   type HttpTransport,

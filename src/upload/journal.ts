@@ -26,6 +26,9 @@ export interface HistoryEntry {
 
 export const HISTORY_FILE = 'history.jsonl';
 
+/** The fingerprint of an upload from a stream (a pipe): no samples could be taken; it is found by size and hash. */
+export const STREAM_FINGERPRINT = 'unsampled';
+
 /**
  * Appends one line to `<stateDir>/history.jsonl` (mode 0600) and fsyncs it before returning. A line torn by an
  * earlier crash is closed first, so this record cannot be glued to it and lost.

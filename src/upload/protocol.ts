@@ -25,7 +25,7 @@ export async function initiate(
   ctx: ProtocolContext,
   initUrl: string,
   metadata: unknown,
-  size: number,
+  size: number | undefined,
   contentType: string,
 ): Promise<TransportResponse> {
   const body = Buffer.from(JSON.stringify(metadata ?? {}), 'utf8');
@@ -36,7 +36,8 @@ export async function initiate(
       ...(await ctx.auth.headers()),
       'Content-Type': 'application/json; charset=UTF-8',
       'Content-Length': String(body.length),
-      'X-Upload-Content-Length': String(size),
+      // A stream's size is not known in advance; the header is optional (porjo's client never sends it).
+      ...(size === undefined ? {} : { 'X-Upload-Content-Length': String(size) }),
       'X-Upload-Content-Type': contentType,
     },
     body,
@@ -44,14 +45,14 @@ export async function initiate(
   });
 }
 
-/** `PUT <session>` with bytes [start, end) of `total` (one request when start = 0 and end = total). */
+/** `PUT <session>` with bytes [start, end) of `total` (one request when start = 0 and end = total; `*`: not known yet). */
 export async function sendSlice(
   ctx: ProtocolContext,
   sessionUri: string,
   body: Readable,
   start: number,
   end: number,
-  total: number,
+  total: number | '*',
   contentType: string,
 ): Promise<TransportResponse> {
   return ctx.transport.request({
@@ -72,7 +73,7 @@ export async function sendSlice(
 export async function queryStatus(
   ctx: ProtocolContext,
   sessionUri: string,
-  total: number,
+  total: number | '*',
 ): Promise<TransportResponse> {
   return ctx.transport.request({
     method: 'PUT',

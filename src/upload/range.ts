@@ -19,12 +19,12 @@ export function parseRange(header: string | undefined | null): number {
   return last + 1;
 }
 
-/** `Content-Range` for the bytes [start, end) of a file of `total` bytes. */
-export function contentRange(start: number, end: number, total: number): string {
+/** `Content-Range` for the bytes [start, end) of `total` bytes (`*` while a stream's total is not known yet). */
+export function contentRange(start: number, end: number, total: number | '*'): string {
   return `bytes ${start}-${end - 1}/${total}`;
 }
 
-/** `Content-Range` of a status query: "how much do you hold?" (API-NOTES §1, "Status query"). */
-export function statusQueryRange(total: number): string {
+/** `Content-Range` of a status query: "how much do you hold?" (API-NOTES §1, "Status query"); total `*` for a stream. */
+export function statusQueryRange(total: number | '*'): string {
   return `bytes */${total}`;
 }

@@ -18,7 +18,7 @@ const onlyOnce = (value: string, previous?: string): string => {
   );
 };
 
-function addUploadOptions(command: Command): Command {
+export function addUploadOptions(command: Command): Command {
   return addMetadataOptions(command, 'upload')
     .option('--notify-subscribers', 'notify subscribers (YouTube default)')
     .option('--no-notify-subscribers', 'do not notify subscribers')
@@ -63,8 +63,11 @@ async function uploadProvider(globals: GlobalOptions, ctx: CliContext) {
 export function registerUpload(program: Command, ctx: CliContext): void {
   const upload = new Command('upload')
     .description(COMMANDS.upload.summary)
-    .argument('[files...]', 'video files (or --file); titles may use {name} {date} {index} {ext}')
-    .option('--file <file>', 'the video file (Google sample name)', onlyOnce);
+    .argument(
+      '[files...]',
+      'video files (or --file; - reads a pipe); titles may use {name} {date} {index} {ext}',
+    )
+    .option('--file <file>', 'the video file (Google sample name); - for standard input', onlyOnce);
   addUploadOptions(upload)
     .addHelpText(
       'after',
@@ -74,9 +77,13 @@ Examples:
   vupload upload talk.mp4 --tags "conf, talk" --thumbnail cover.jpg --playlist "Talks" --wait --json
   vupload upload talk.mp4 --metadata talk.json --publish-at 2030-01-01T09:00:00Z --dry-run
   vupload upload rec/*.mp4 --title "Recording {date} #{index}" --move-to done/
+  ffmpeg … -f mp4 -movflags frag_keyframe+empty_moov - | vupload upload - --title "Live {date}"
 
 stdout: the video id (one per file; or JSON with --json); progress and messages go to stderr.
-An interrupted upload resumes when the same command is run again; content uploaded before is not uploaded twice.`,
+An interrupted upload resumes when the same command is run again; content uploaded before is not uploaded twice.
+From a pipe (-): --title is required; sent in 8 MiB chunks (--chunk-size), each held in memory until the server
+has it. A pipe cannot be resumed: if vupload stops, run it again with the whole input. A pipe whose content was
+uploaded before is uploaded again (it cannot be known in advance); vupload says so afterwards.`,
     )
     .action(async (files: string[], flags: UploadFlags & JobFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
@@ -87,12 +94,15 @@ An interrupted upload resumes when the same command is run again; content upload
           'Example: vupload --file talk.mp4 --title "My talk"',
         );
       }
+      const { checkStdinUse } = await import('../upload/stdin.js');
+      const stdin = checkStdinUse(all, flags, ctx);
       const provider = await uploadProvider(globals, ctx);
       const { runQueue } = await import('../upload/queue.js');
       const items = all.map((file, index) => ({
         file,
         flags,
         flag: index === 0 && flags.file !== undefined ? '--file' : 'file',
+        ...(stdin ? { stdin } : {}),
       }));
       process.exitCode = await runQueue(items, flags, globals, ctx, { single: all.length === 1, provider });
     });

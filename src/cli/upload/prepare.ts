@@ -12,6 +12,7 @@ import type { VideoResource, WritablePart } from '../../youtube/resource.js';
 import { describeNonUtf8Name } from '../file-names.js';
 import { describeFsError, type MetadataFlags, metadataInputFromFlags } from '../metadata-flags.js';
 import { parseIntegerOption } from '../options.js';
+import { STDIN_ARG, STDIN_CHUNK_SIZE } from './stdin.js';
 
 export interface UploadFlags extends MetadataFlags {
   file?: string;
@@ -51,6 +52,8 @@ export interface UploadPlan {
   restart: boolean;
   /** Notes for stderr (e.g. the chunk size was rounded). */
   notes: string[];
+  /** The video comes from standard input: size unknown (0), read once, nothing to lock, resume or move. */
+  stdin?: boolean;
 }
 
 const VIDEO_TYPES: Record<string, string> = {
@@ -91,12 +94,15 @@ export async function checkVideoFile(flag: string, file: string, env: Env): Prom
 export async function prepareUpload(
   fileArg: string,
   flags: UploadFlags,
-  options: { cwd: string; now: number; flag: string; env: Env },
+  options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
 ): Promise<UploadPlan> {
-  const file = resolve(options.cwd, fileArg);
-  const size = await checkVideoFile(options.flag, file, options.env);
+  const stdin = options.stdin === true;
+  const file = stdin ? STDIN_ARG : resolve(options.cwd, fileArg);
+  const size = stdin ? 0 : await checkVideoFile(options.flag, file, options.env);
   const input = await metadataInputFromFlags(flags, options.cwd, options.env);
-  const { resource, parts, flagNames } = buildInsertResource(input, { fileName: basename(file) });
+  const { resource, parts, flagNames } = buildInsertResource(input, {
+    fileName: stdin ? 'stdin' : basename(file),
+  });
   validateResource(resource, { now: options.now, flagNames });
   const notes: string[] = [];
   const plan: UploadPlan = {
@@ -112,6 +118,7 @@ export async function prepareUpload(
     open: Boolean(flags.open),
     restart: Boolean(flags.restart),
     notes,
+    ...(stdin ? { stdin, chunkSize: STDIN_CHUNK_SIZE } : {}),
   };
   if (flags.notifySubscribers !== undefined) plan.notifySubscribers = flags.notifySubscribers;
   if (flags.thumbnail !== undefined) {

@@ -37,7 +37,8 @@ export interface RecordedUpload {
   file: string;
   size: number;
   fingerprint: string;
-  mtimeMs: number;
+  /** Absent for standard input. */
+  mtimeMs?: number;
   /** Absent only for an earlier content of the file found finished (it cannot be hashed any more). */
   contentHash?: string;
   title?: string;
@@ -79,7 +80,7 @@ export interface UploadProvider {
   prepare(
     fileArg: string,
     flags: UploadFlags,
-    options: { cwd: string; now: number; flag: string; env: Env },
+    options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
   ): Promise<UploadPlan>;
   /** The requests a real run would send, secrets redacted. */
   dryRun(plan: UploadPlan, globals: GlobalOptions, ctx: CliContext): Promise<unknown[]>;

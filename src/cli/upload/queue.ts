@@ -34,9 +34,11 @@ export interface QueueItem {
   flags: UploadFlags;
   /** How the file was named, for messages: '--file', 'file' or 'manifest line N'. */
   flag: string;
+  /** `-` on the command line: the video comes from standard input. */
+  stdin?: boolean;
 }
 
-function jobOptions(flags: JobFlags, ctx: CliContext): JobOptions {
+export function jobOptions(flags: JobFlags, ctx: CliContext): JobOptions {
   const onQuota = flags.onQuota ?? 'fail';
   if (onQuota !== 'fail' && onQuota !== 'wait') {
     throw usageError(`--on-quota: "${onQuota}" is not one of fail, wait.`);
@@ -67,14 +69,21 @@ function located(error: VuploadError, item: QueueItem, cwd: string): VuploadErro
   });
 }
 
-/** Title and description templates ({name} {date} {index} {ext}) are filled in per file. */
-async function applyTemplates(flags: UploadFlags, file: string, index: number): Promise<UploadFlags> {
+/** Title and description templates ({name} {date} {index} {ext}) are filled in per file (`stdin`: no file). */
+export async function applyTemplates(
+  flags: UploadFlags,
+  file: string,
+  index: number,
+  stdin?: { now: number },
+): Promise<UploadFlags> {
   const { isTemplate, renderTemplate, templateValuesFor } = await import('../../unattended/template.js');
   const templated = (['title', 'description'] as const).filter(
     (k) => flags[k] !== undefined && isTemplate(flags[k]!),
   );
   if (templated.length === 0) return flags;
-  const values = await templateValuesFor(file, index + 1);
+  const values = stdin
+    ? await (await import('./stdin.js')).stdinTemplateValues(stdin.now, index + 1)
+    : await templateValuesFor(file, index + 1);
   const result = { ...flags };
   for (const key of templated) result[key] = renderTemplate(flags[key]!, values, `--${key}`);
   return result;
@@ -99,13 +108,22 @@ export async function runQueue(
   for (const [index, item] of items.entries()) {
     try {
       // A file that cannot be read for {date} is left to prepareUpload, whose message names the flag.
-      const flags = await applyTemplates(item.flags, resolve(ctx.cwd, item.file), index).catch((error) => {
-        if (isVuploadError(error)) throw error;
-        return item.flags;
-      });
-      const where = { cwd: ctx.cwd, now: ctx.now(), flag: item.flag, env: ctx.env };
+      const stdin = item.stdin ? { now: ctx.now() } : undefined;
+      const flags = await applyTemplates(item.flags, resolve(ctx.cwd, item.file), index, stdin).catch(
+        (error) => {
+          if (isVuploadError(error)) throw error;
+          return item.flags;
+        },
+      );
+      const where = {
+        cwd: ctx.cwd,
+        now: ctx.now(),
+        flag: item.flag,
+        env: ctx.env,
+        ...(item.stdin ? { stdin: true } : {}),
+      };
       const plan = await provider.prepare(item.file, flags, where);
-      await checkHousekeeping(plan.file);
+      if (!plan.stdin) await checkHousekeeping(plan.file);
       plans.push(plan);
     } catch (error) {
       if (options.single || !isVuploadError(error)) throw error;

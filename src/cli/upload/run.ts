@@ -12,6 +12,7 @@ import { openAuth } from '../session.js';
 import { stateStore } from '../state.js';
 import type { UploadPlan } from './prepare.js';
 import type { ProviderResult, RecordedUpload, UploadProvider } from './provider.js';
+import { STDIN_LABEL } from './stdin.js';
 import { runSteps, type StepOutcome } from './steps.js';
 
 export interface JobOptions {
@@ -68,6 +69,11 @@ export async function runUploadJob(
   const { waitingText } = await import('../../unattended/lock.js');
   const { JobLock } = await import('../../state/job-lock.js');
   const store = await stateStore(ctx, globals, out);
+  // A pipe is this process's alone: nothing to lock, and nothing to sample before its bytes pass.
+  if (plan.stdin) {
+    const { STREAM_FINGERPRINT } = await import('../../upload/index.js');
+    return new Job(plan, provider, ctx, globals, out, job, STREAM_FINGERPRINT, store).run();
+  }
   const fingerprint = await fingerprintFile(plan.file);
   // Two overlapping runs on the same content (on any machine sharing the store) never upload it twice: the second
   // waits or stops here.
@@ -99,6 +105,8 @@ class Job {
   /** What the journal said when a new upload was about to start. */
   private previous: ConfirmedPrevious = { kind: 'none' };
   private stepsReserved = false;
+  /** For a pipe: earlier uploads of the same content, found when its upload was recorded. */
+  private sameContent: import('../../upload/journal.js').HistoryEntry[] = [];
 
   constructor(
     private readonly plan: UploadPlan,
@@ -109,10 +117,11 @@ class Job {
     private readonly job: JobOptions,
     private readonly fingerprint: string,
     private readonly store: StateStore,
-    private readonly lock: JobLock,
+    /** None for a pipe. */
+    private readonly lock?: JobLock,
   ) {
     this.account = globals.profile;
-    this.label = basename(plan.file);
+    this.label = plan.stdin ? STDIN_LABEL : basename(plan.file);
   }
 
   async run(): Promise<JobResult> {
@@ -193,9 +202,32 @@ class Job {
     return hashed;
   }
 
+  /**
+   * For a pipe, after its bytes have passed: an earlier upload of the same content by this account (by size and
+   * hash; src/unattended/journal.ts), said afterwards in uploaded(). Not finding one never stops the record.
+   */
+  private async findSameContent(upload: RecordedUpload): Promise<void> {
+    const { contentHash } = upload;
+    if (!contentHash) return;
+    const { STREAM_FINGERPRINT } = await import('../../upload/index.js');
+    const tag = contentHash.slice(0, contentHash.indexOf(':') + 1);
+    const found = await this.store.journal
+      .findConfirmedUpload({
+        account: this.account,
+        provider: this.provider.name,
+        fingerprint: STREAM_FINGERPRINT,
+        size: upload.size,
+        // Only hashes of the same algorithm can be compared: the bytes are gone.
+        hash: async (like: string) => (like.startsWith(tag) ? contentHash : ''),
+      })
+      .catch(() => undefined);
+    if (found?.kind === 'confirmed' && found.previous.videoId !== upload.videoId)
+      this.sameContent = [found.previous.entry];
+  }
+
   /** Before work only the lock's holder may do: the lock is held, or taken again (job-lock.ts). */
   private async holdLock(): Promise<void> {
-    if (!(await this.lock.ensure())) return;
+    if (!this.lock || !(await this.lock.ensure())) return;
     this.relocked = true;
     this.out.info(
       `The connection to ${this.store.description} broke meanwhile; the lock on ${this.label} is taken again.`,
@@ -214,7 +246,8 @@ class Job {
    */
   private async beforeNew(): Promise<{ skip: unknown } | undefined> {
     await this.holdLock();
-    if (!this.job.force) {
+    // A pipe's content is known only once it has passed: it is compared afterwards (record).
+    if (!this.job.force && !this.plan.stdin) {
       this.previous = await this.store.journal.findConfirmedUpload({
         account: this.account,
         provider: this.provider.name,
@@ -240,6 +273,7 @@ class Job {
    */
   private async record(upload: RecordedUpload): Promise<void> {
     const { untilReachable } = await import('../../state/retry.js');
+    if (this.plan.stdin) await this.findSameContent(upload);
     const entry = {
       time: new Date(this.ctx.now()).toISOString(),
       account: this.account,
@@ -261,6 +295,13 @@ class Job {
   }
 
   private uploaded(result: ProviderResult): UploadOutcome {
+    const earlier = this.sameContent.at(-1);
+    if (earlier) {
+      this.out.warn(
+        `${this.label} had the same content as ${earlier.videoId}, uploaded on ${earlier.time} from ${earlier.file === '-' ? STDIN_LABEL : earlier.file}; ` +
+          `${result.id} is a second copy (a pipe cannot be compared before it has been read).`,
+      );
+    }
     if (result.finishedEarlier) {
       this.out.info(
         `An earlier run uploaded ${this.label} completely but was stopped before recording it; recorded now, nothing sent again.`,

@@ -41,10 +41,16 @@ const youkuFields = (plan: UploadPlan): YoukuFields => {
 async function prepare(
   fileArg: string,
   flags: UploadFlags,
-  options: { cwd: string; now: number; flag: string; env: Env },
+  options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
 ): Promise<UploadPlan> {
   const where = options.flag.includes(' line ') ? options.flag : undefined;
   refuseUnsupported(flags, YOUKU_FLAGS, 'youku', where);
+  if (options.stdin) {
+    throw usageError(
+      '-: Youku needs the size and MD5 of the whole video before the first byte, so it cannot upload from a pipe.',
+      'Write the stream to a file first, or upload it with --provider youtube.',
+    );
+  }
   const file = resolve(options.cwd, fileArg);
   const size = await checkVideoFile(options.flag, file, options.env);
   const input = await metadataInputFromFlags(flags, options.cwd, options.env);

@@ -4,6 +4,7 @@ import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { prepareUpload, type UploadPlan } from './prepare.js';
 import type { ProviderResult, ProviderRun, UploadProvider } from './provider.js';
+import { STDIN_LABEL } from './stdin.js';
 import { wantedSteps } from './steps.js';
 
 /** `…/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status[&notifySubscribers=false]`. */
@@ -26,27 +27,36 @@ export function dryRunRequests(apiRoot: string, plan: UploadPlan): unknown[] {
       headers: {
         ...auth,
         'Content-Type': 'application/json; charset=UTF-8',
-        'X-Upload-Content-Length': String(plan.size),
+        ...(plan.stdin ? {} : { 'X-Upload-Content-Length': String(plan.size) }),
         'X-Upload-Content-Type': plan.contentType,
       },
       body: plan.resource,
     },
-    plan.chunkSize && plan.chunkSize < plan.size
+    plan.stdin
       ? {
           method: 'PUT',
           url: '<session URI>',
-          chunks: Math.ceil(plan.size / plan.chunkSize),
           chunkSize: plan.chunkSize,
-          file: plan.file,
+          headers: { 'Content-Range': `bytes A-B/* (the last chunk: bytes A-B/TOTAL)` },
+          file: STDIN_LABEL,
           ...(plan.limitRate ? { limitRate: plan.limitRate } : {}),
         }
-      : {
-          method: 'PUT',
-          url: '<session URI>',
-          headers: { 'Content-Length': String(plan.size) },
-          file: plan.file,
-          ...(plan.limitRate ? { limitRate: plan.limitRate } : {}),
-        },
+      : plan.chunkSize && plan.chunkSize < plan.size
+        ? {
+            method: 'PUT',
+            url: '<session URI>',
+            chunks: Math.ceil(plan.size / plan.chunkSize),
+            chunkSize: plan.chunkSize,
+            file: plan.file,
+            ...(plan.limitRate ? { limitRate: plan.limitRate } : {}),
+          }
+        : {
+            method: 'PUT',
+            url: '<session URI>',
+            headers: { 'Content-Length': String(plan.size) },
+            file: plan.file,
+            ...(plan.limitRate ? { limitRate: plan.limitRate } : {}),
+          },
   ];
   if (plan.thumbnail) {
     requests.push({
@@ -81,15 +91,14 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
   const { plan, ctx, globals, out } = run;
   const engine = await import('../../upload/index.js');
   const { mapApiError } = await import('../../youtube/errors.js');
-  const label = basename(plan.file);
+  const label = plan.stdin ? STDIN_LABEL : basename(plan.file);
   // Opened on the first request: a run that finds its content uploaded already needs no login.
   const session = () => run.login();
   for (const note of plan.notes) out.info(note);
-  out.startSpinner(`Connecting to upload ${label} (${formatBytes(plan.size)})…`);
+  out.startSpinner(`Connecting to upload ${label}${plan.stdin ? '' : ` (${formatBytes(plan.size)})`}…`);
   let result: Awaited<ReturnType<typeof engine.uploadResumable>>;
   try {
-    result = await engine.uploadResumable({
-      file: plan.file,
+    const common = {
       initUrl: initUrl(apiUrl(globals, ctx.env), plan),
       sessionUrlAllowed: (await import('../../credential-url.js')).sessionUrlRule(apiUrl(globals, ctx.env)),
       metadata: plan.resource,
@@ -99,45 +108,57 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
         refresh: async () => (await session()).refresh(),
       },
       contentType: plan.contentType,
-      store: run.sessions,
-      chunkSize: plan.chunkSize,
       limitRate: plan.limitRate,
       retries: plan.retries,
       timeBudgetMs: plan.timeBudgetMs,
-      restart: plan.restart,
       random: ctx.random,
       clock: { now: ctx.now, sleep: ctx.sleep },
       signal: ctx.signal,
       beforeNewSession: () => run.beforeNew(),
-      record: (r) => {
+      record: (r: Awaited<ReturnType<typeof engine.uploadResumable>>) => {
         const video = r.response as { id?: string; snippet?: { title?: string } };
         return run.record({
           videoId: video.id ?? '',
           file: r.path,
           size: r.size,
           fingerprint: r.fingerprint,
-          mtimeMs: r.mtimeMs,
+          ...(plan.stdin ? {} : { mtimeMs: r.mtimeMs }),
           ...(r.contentHash ? { contentHash: r.contentHash } : {}),
           title: video.snippet?.title ?? (r.metadata as UploadPlan['resource']).snippet?.title,
         });
       },
-      onProgress: (p) => out.progress(`Uploading ${label}:`, p),
-      onRetry: (e) => out.retry(e),
-      onResumed: (e) => {
-        if (e.persisted) out.info(`Resuming the interrupted upload of ${label} at ${formatBytes(e.offset)}.`);
-      },
-      onSessionExpired: (e) =>
+      onProgress: (p: Parameters<typeof out.progress>[1]) => out.progress(`Uploading ${label}:`, p),
+      onRetry: (e: Parameters<typeof out.retry>[0]) => out.retry(e),
+      onSessionExpired: (e: { count: number }) =>
         out.warn(`the upload session expired on the server; starting again from byte 0 (${e.count}).`),
-      onSessionDiscarded: (e) => {
-        const why = {
-          restart: '--restart was given',
-          stale: 'it is older than the server keeps sessions',
-          metadataChanged: 'the metadata differs from that run',
-          fileChanged: 'the file changed since that run',
-        }[e.reason];
-        out.info(`Not resuming the earlier interrupted upload of ${label}: ${why}.`);
-      },
-    });
+    };
+    result = plan.stdin
+      ? await engine.uploadStream({
+          ...common,
+          stream: ctx.stdin,
+          chunkSize: plan.chunkSize,
+          name: plan.file,
+        })
+      : await engine.uploadResumable({
+          ...common,
+          file: plan.file,
+          store: run.sessions,
+          chunkSize: plan.chunkSize,
+          restart: plan.restart,
+          onResumed: (e) => {
+            if (e.persisted)
+              out.info(`Resuming the interrupted upload of ${label} at ${formatBytes(e.offset)}.`);
+          },
+          onSessionDiscarded: (e) => {
+            const why = {
+              restart: '--restart was given',
+              stale: 'it is older than the server keeps sessions',
+              metadataChanged: 'the metadata differs from that run',
+              fileChanged: 'the file changed since that run',
+            }[e.reason];
+            out.info(`Not resuming the earlier interrupted upload of ${label}: ${why}.`);
+          },
+        });
   } catch (error) {
     out.stopSpinner();
     throw mapApiError(error, { operation: 'videos.insert', action: `upload ${label}` });

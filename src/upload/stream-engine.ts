@@ -1,0 +1,320 @@
+// This file uploads a stream of unknown length (a pipe) with Google's resumable protocol: `bytes A-B/*` on every
+// chunk until the last one carries the total (API-NOTES §1), each chunk held in memory until the server has it.
+import { Readable } from 'node:stream';
+import { ExitCode, usageError, VuploadError } from '../errors.js';
+import { Backoff } from './backoff.js';
+import { type Clock, systemClock } from './clock.js';
+import { describeNetworkError, parseFinal } from './engine.js';
+import { HttpError, interruptedError, parseGoogleError, protocolError } from './errors.js';
+import { STREAM_FINGERPRINT } from './journal.js';
+import type { UploadOptions, UploadResult } from './options.js';
+import { ProgressTracker } from './progress.js';
+import { initiate, type ProtocolContext, queryStatus, sendSlice } from './protocol.js';
+import { parseRange } from './range.js';
+import { TokenBucket } from './rate-limit.js';
+import { classifyStatus, isRetryableNetworkError, parseRetryAfter } from './retry.js';
+import { CHUNK_GRANULARITY } from './size.js';
+import { StreamChunks } from './stream-source.js';
+
+export { STREAM_FINGERPRINT };
+
+import { createHttpTransport, type Transport, type TransportResponse } from './transport.js';
+
+/** Default chunk of a pipe: the memory it takes, and a request every 8 MiB (a 308 round trip each). */
+export const PIPE_CHUNK_SIZE = 8 * 1024 * 1024;
+
+/** Bytes handed to the socket at a time (and the rate limiter's unit), so progress moves within a chunk. */
+const PIECE = 1024 * 1024;
+
+export interface StreamUploadOptions
+  extends Omit<
+    UploadOptions,
+    'file' | 'store' | 'restart' | 'sessionMaxAgeMs' | 'onResumed' | 'onSessionDiscarded' | 'chunkSize'
+  > {
+  stream: Readable;
+  /** Bytes per request and in memory, a multiple of 256 KiB (default PIPE_CHUNK_SIZE). */
+  chunkSize?: number;
+  /** Stands for the path in the result and the journal (default `-`). */
+  name?: string;
+}
+
+type Step =
+  | { kind: 'done'; response: unknown }
+  | { kind: 'next' }
+  | { kind: 'retry'; reason: string; afterMs?: number };
+
+/**
+ * Uploads `options.stream` to the end. Nothing is saved for a later run: a process that stops cannot read the
+ * pipe again, so there is no session a re-run could resume. `record` is still awaited before the result is given.
+ */
+export async function uploadStream(options: StreamUploadOptions): Promise<UploadResult> {
+  const ownTransport = options.transport ? undefined : createHttpTransport();
+  try {
+    return await new StreamUpload(options, options.transport ?? ownTransport!).run();
+  } finally {
+    ownTransport?.close();
+  }
+}
+
+class StreamUpload {
+  private readonly clock: Clock;
+  private readonly ctx: ProtocolContext;
+  private readonly contentType: string;
+  private readonly chunks: StreamChunks;
+  private readonly bucket?: TokenBucket;
+  private readonly startedAt: number;
+  private readonly progress: ProgressTracker;
+  private readonly backoff: Backoff;
+  private uri: string | undefined;
+  private confirmed = 0;
+  private needQuery = false;
+  private refreshed = false;
+  private sessionRestarts = 0;
+
+  constructor(
+    private readonly options: StreamUploadOptions,
+    transport: Transport,
+  ) {
+    const chunk = options.chunkSize ?? PIPE_CHUNK_SIZE;
+    if (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk % CHUNK_GRANULARITY !== 0) {
+      throw usageError(`chunk size ${chunk} is not a multiple of 256 KiB`, 'round it with alignChunkSize()');
+    }
+    this.clock = options.clock ?? systemClock;
+    this.ctx = { transport, auth: options.auth, signal: options.signal };
+    this.contentType = options.contentType ?? 'application/octet-stream';
+    this.chunks = new StreamChunks(options.stream, chunk, options.signal);
+    if (options.limitRate) this.bucket = new TokenBucket(options.limitRate, this.clock);
+    this.startedAt = this.clock.now();
+    // The total is unknown: progress shows bytes and rate only.
+    this.progress = new ProgressTracker(0, this.clock, options.progressIntervalMs ?? 100, options.onProgress);
+    this.backoff = new Backoff(options, this.clock, this.startedAt, () => this.progress);
+  }
+
+  async run(): Promise<UploadResult> {
+    try {
+      // The first chunk is read before anything is sent, so an empty stream creates no video.
+      await this.chunks.fill();
+      if (this.chunks.length === 0) throw usageError(`${this.name} was empty: nothing to upload.`);
+      const verdict = await this.options.beforeNewSession?.();
+      if (verdict) return this.result(undefined, { skipped: verdict.skip });
+      for (;;) {
+        this.throwIfAborted();
+        let step: Step;
+        try {
+          step = await this.step();
+        } catch (error) {
+          if (this.options.signal?.aborted || !isRetryableNetworkError(error)) throw error;
+          if (this.uri) this.needQuery = true;
+          step = { kind: 'retry', reason: describeNetworkError(error) };
+        }
+        if (step.kind === 'done') return await this.finish(step.response);
+        if (step.kind === 'retry') await this.backoff.wait(step.reason, step.afterMs);
+      }
+    } catch (error) {
+      if (this.options.signal?.aborted) throw streamInterrupted(this.options.signal.reason, this.confirmed);
+      throw error;
+    }
+  }
+
+  private get name(): string {
+    return this.options.name ?? '-';
+  }
+
+  /** `*` until the chunk that holds the stream's last byte has been read. */
+  private get total(): number | '*' {
+    return this.chunks.final ? this.chunks.end : '*';
+  }
+
+  private async step(): Promise<Step> {
+    if (!this.uri) return this.createSession();
+    if (this.needQuery) return this.answer(await queryStatus(this.ctx, this.uri, this.total), 'query');
+    return this.send(this.uri);
+  }
+
+  private async createSession(): Promise<Step> {
+    const { initUrl } = this.options;
+    const res = await initiate(this.ctx, initUrl, this.options.metadata, undefined, this.contentType);
+    const kind = classifyStatus(res.status);
+    if (kind === 'unauthorized') return this.unauthorized('POST', initUrl, res);
+    this.refreshed = false;
+    if (kind === 'retry') return retryStep(res, this.clock.now());
+    if (kind !== 'done')
+      throw new HttpError('POST', initUrl, res.status, res.headers, res.body.toString('utf8'));
+    const location = res.headers.location;
+    if (!location) throw protocolError('the server started no upload session (no Location header)');
+    this.uri = new URL(location, initUrl).href;
+    this.confirmed = 0;
+    this.needQuery = false;
+    this.progress.setConfirmed(0);
+    this.options.onSessionCreated?.({ uri: this.uri });
+    return { kind: 'next' };
+  }
+
+  /** Sends every byte held, from the server's offset: a full chunk (`/*`), or the last one with the total. */
+  private async send(uri: string): Promise<Step> {
+    const start = this.confirmed;
+    const end = this.chunks.end;
+    const body = Readable.from(this.pieces(this.chunks.bytes(start)), { objectMode: false });
+    try {
+      const res = await sendSlice(this.ctx, uri, body, start, end, this.total, this.contentType);
+      return await this.answer(res, 'data');
+    } finally {
+      this.progress.flush();
+    }
+  }
+
+  private async *pieces(bytes: Buffer): AsyncGenerator<Buffer> {
+    const size = this.bucket ? Math.min(PIECE, this.bucket.capacity) : PIECE;
+    for (let at = 0; at < bytes.length; at += size) {
+      const piece = bytes.subarray(at, Math.min(bytes.length, at + size));
+      await this.bucket?.take(piece.length, this.options.signal);
+      this.progress.addSent(piece.length);
+      yield piece;
+    }
+  }
+
+  private async answer(res: TransportResponse, request: 'query' | 'data'): Promise<Step> {
+    const uri = this.uri!;
+    const kind = classifyStatus(res.status, res.headers['x-http-status-code-override']);
+    if (kind === 'unauthorized') {
+      this.needQuery = true;
+      return this.unauthorized('PUT', uri, res);
+    }
+    this.refreshed = false;
+    switch (kind) {
+      case 'done':
+        // Only the last chunk (or a query after it) can finish: the server cannot know the total earlier.
+        return { kind: 'done', response: parseFinal(res) };
+      case 'incomplete':
+        return this.incomplete(res, request);
+      case 'expired':
+        return this.sessionExpired();
+      case 'retry':
+        this.needQuery = true;
+        return retryStep(res, this.clock.now());
+      default:
+        throw new HttpError('PUT', uri, res.status, res.headers, res.body.toString('utf8'));
+    }
+  }
+
+  /**
+   * A 308: `Range` says how much the server holds (API-NOTES §1). What it kept is dropped from memory; the rest of
+   * the chunk stays, topped up from the stream to a full chunk, and is sent next. The server may keep any part of
+   * a chunk (only a 256 KiB multiple of a non-final one, or any prefix of a request that was cut off).
+   */
+  private async incomplete(res: TransportResponse, request: 'query' | 'data'): Promise<Step> {
+    const offset = parseRange(res.headers.range);
+    if (offset > this.chunks.end) {
+      throw protocolError(`the server claims to hold ${offset} bytes, but only ${this.chunks.end} were sent`);
+    }
+    if (offset < this.confirmed) {
+      throw protocolError(
+        `the server now holds ${offset} bytes after confirming ${this.confirmed}; those bytes of ${this.name} are gone`,
+      );
+    }
+    const moved = offset > this.confirmed;
+    if (moved) this.backoff.moved();
+    this.confirmed = offset;
+    this.progress.setConfirmed(offset);
+    this.needQuery = false;
+    this.chunks.release(offset);
+    if (this.chunks.final && offset === this.chunks.end) {
+      throw protocolError('the server holds every byte but did not finish the upload');
+    }
+    if (!this.chunks.final) await this.chunks.fill();
+    const afterMs = parseRetryAfter(res.headers['retry-after'], this.clock.now());
+    if (request === 'data' && !moved)
+      return { kind: 'retry', reason: 'the server stored none of the last request', afterMs };
+    if (afterMs) await this.clock.sleep(afterMs, this.options.signal);
+    return { kind: 'next' };
+  }
+
+  /** 404/410: a new session can start only while every byte since the first is still in memory. */
+  private sessionExpired(): Step {
+    this.sessionRestarts++;
+    if (this.chunks.start > 0) {
+      throw new VuploadError(
+        'sessionLost',
+        ExitCode.network,
+        `the upload session expired after ${this.chunks.start} bytes of ${this.name}; they cannot be read again, so nothing was uploaded`,
+        { hint: 'Run the command again with the same input.' },
+      );
+    }
+    if (this.sessionRestarts > (this.options.maxSessionRestarts ?? 5)) {
+      throw new VuploadError(
+        'network',
+        ExitCode.network,
+        `the upload session expired ${this.sessionRestarts} times`,
+      );
+    }
+    this.uri = undefined;
+    this.confirmed = 0;
+    this.needQuery = false;
+    this.progress.setConfirmed(0);
+    this.options.onSessionExpired?.({ count: this.sessionRestarts });
+    return { kind: 'next' };
+  }
+
+  private async unauthorized(method: string, url: string, res: TransportResponse): Promise<Step> {
+    if (this.refreshed) throw new HttpError(method, url, res.status, res.headers, res.body.toString('utf8'));
+    this.refreshed = true;
+    await this.options.auth.refresh();
+    return { kind: 'next' };
+  }
+
+  /** Write-ahead as for files: the journal has the id before the result is given (nothing else is kept). */
+  private async finish(response: unknown): Promise<UploadResult> {
+    this.progress.setConfirmed(this.chunks.end);
+    this.progress.flush();
+    const result = this.result(response, { contentHash: await this.chunks.digest() });
+    try {
+      await this.options.record?.(result);
+    } catch (error) {
+      result.recordError = error;
+    }
+    return result;
+  }
+
+  private result(response: unknown, extra: Partial<UploadResult>): UploadResult {
+    return {
+      response,
+      sessionUri: this.uri ?? '',
+      bytesSent: this.progress.bytesOnWire,
+      size: this.chunks.end,
+      path: this.name,
+      fingerprint: STREAM_FINGERPRINT,
+      mtimeMs: 0,
+      metadata: this.options.metadata ?? {},
+      retries: this.backoff.retries,
+      resumed: false,
+      finishedEarlier: false,
+      sessionRestarts: this.sessionRestarts,
+      elapsedMs: this.clock.now() - this.startedAt,
+      ...extra,
+    };
+  }
+
+  private throwIfAborted(): void {
+    if (this.options.signal?.aborted) throw streamInterrupted(this.options.signal.reason, this.confirmed);
+  }
+}
+
+function retryStep(res: TransportResponse, now: number): Step {
+  const { reason } = parseGoogleError(res.body.toString('utf8'));
+  return {
+    kind: 'retry',
+    reason: reason ? `HTTP ${res.status} ${reason}` : `HTTP ${res.status}`,
+    afterMs: parseRetryAfter(res.headers['retry-after'], now),
+  };
+}
+
+/** Interrupted (exit 130/143) without the file engine's promise: a pipe cannot be resumed. */
+function streamInterrupted(reason: unknown, confirmed: number): VuploadError {
+  const base = interruptedError(reason);
+  return new VuploadError(
+    base.code,
+    base.exitCode,
+    `upload interrupted after ${confirmed} bytes; an upload from a pipe cannot be resumed`,
+    { hint: 'Run the command again with the whole input.' },
+  );
+}

@@ -1,0 +1,138 @@
+// This file pipes a real generator process into a real vupload process (`vupload upload - --title T`), with faults
+// injected mid-stream, and checks what the sandbox stored, what the journal says and what is refused.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { CliResult } from '../helpers/cli.js';
+import { repoRoot, vuploadBin } from '../helpers/paths.js';
+import { generateBytes, sha256Of } from '../helpers/pipe-generator.js';
+import { type CliEnv, cliEnv } from './env.js';
+
+const generator = join(repoRoot, 'dist/test/helpers/pipe-generator.js');
+const MiB = 1024 * 1024;
+let t: CliEnv;
+before(async () => {
+  t = await cliEnv();
+  await t.login();
+});
+after(() => t.close());
+
+function collect(child: ChildProcess): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
+}
+
+/** `node pipe-generator.js SIZE SEED | vupload ARGV`: an OS pipe between two real processes. */
+function pipeInto(argv: string[], size: number, seed: number): Promise<CliResult> {
+  const gen = spawn(process.execPath, [generator, String(size), String(seed)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const child = spawn(process.execPath, [vuploadBin, ...argv], {
+    cwd: t.dir,
+    env: { PATH: process.env.PATH ?? '', ...t.env },
+    stdio: [gen.stdout!, 'pipe', 'pipe'],
+  });
+  return collect(child);
+}
+
+async function journal(): Promise<Array<Record<string, unknown>>> {
+  const text = await readFile(join(t.env.VUPLOAD_STATE_DIR, 'history.jsonl'), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('vupload upload - (a pipe)', () => {
+  test('a generator piped in, with a cut, a partial store and a 503 mid-stream: the stored sha256 is the generated one', async () => {
+    const size = 2 * MiB + 123_457;
+    const mark = t.sb.requests.length;
+    t.sb.faults.add({ on: 'upload-chunk', cutAfterBytes: 300_000 });
+    t.sb.faults.add({ on: 'upload-chunk', storePartial: 100_000 });
+    t.sb.faults.add({ on: 'upload-chunk', status: 503 });
+    const result = await pipeInto(['upload', '-', '--title', 'Live', '--chunk-size', '1M'], size, 3);
+    assert.equal(result.code, 0, result.stderr);
+    const id = result.stdout.trim();
+    assert.deepEqual(t.sb.media(id), { size, sha256: sha256Of(size, 3) });
+    const session = t.since(mark).filter((r) => r.kind === 'upload-chunk' || r.kind === 'upload-status');
+    const ranges = session.map((r) => r.headers['content-range'] ?? '');
+    assert.ok(
+      ranges.includes('bytes */*'),
+      `a status query before the total is known: ${ranges.join(' | ')}`,
+    );
+    const data = session.filter((r) => r.kind === 'upload-chunk').map((r) => r.headers['content-range']!);
+    assert.match(data.at(-1)!, new RegExp(`/${size}$`), 'the last chunk carries the total');
+    for (const range of data.slice(0, -1)) assert.match(range, /\/\*$/, 'earlier chunks do not');
+    const init = t.since(mark).find((r) => r.kind === 'upload-init');
+    assert.equal(init?.headers['x-upload-content-length'], undefined);
+    const line = (await journal()).find((e) => e.videoId === id);
+    assert.equal(line?.file, '-');
+    assert.equal(line?.size, size);
+    assert.equal(line?.contentHash, `sha256:${sha256Of(size, 3)}`);
+    assert.equal(line?.fingerprint, 'unsampled');
+  });
+
+  test('content piped twice is uploaded twice and the second run says so; a file with that content is not uploaded', async () => {
+    const size = 400_000;
+    const first = await pipeInto(['upload', '-', '--title', 'Once'], size, 11);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await pipeInto(['upload', '-', '--title', 'Twice'], size, 11);
+    assert.equal(second.code, 0, second.stderr);
+    const [a, b] = [first.stdout.trim(), second.stdout.trim()];
+    assert.notEqual(a, b);
+    assert.match(second.stderr, new RegExp(`same content as ${a}.*${b} is a second copy`));
+    assert.doesNotMatch(first.stderr, /same content/);
+
+    const file = join(t.dir, 'recorded.mp4');
+    await writeFile(file, Buffer.concat([...generateBytes(size, 11)]));
+    const mark = t.sb.requests.length;
+    const again = await t.run(['upload', file]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok([a, b].includes(again.stdout.trim()), again.stdout);
+    assert.match(again.stderr, /already uploaded/);
+    assert.equal(t.since(mark).filter((r) => r.kind === 'upload-init').length, 0);
+  });
+
+  test('--dry-run with - reads nothing: it ends while the pipe is still open, and sends nothing', async () => {
+    const mark = t.sb.requests.length;
+    const child = spawn(process.execPath, [vuploadBin, '--file', '-', '--title', 'T', '--dry-run'], {
+      cwd: t.dir,
+      env: { PATH: process.env.PATH ?? '', ...t.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const result = await collect(child); // stdin is never written to nor closed
+    child.stdin?.destroy();
+    assert.equal(result.code, 0, result.stderr);
+    const [init, put] = JSON.parse(result.stdout).requests;
+    assert.equal(init.headers['X-Upload-Content-Length'], undefined);
+    assert.match(put.headers['Content-Range'], /bytes A-B\/\*/);
+    assert.equal(put.chunkSize, 8 * MiB, 'the documented default chunk of a pipe');
+    assert.equal(t.since(mark).length, 0);
+  });
+
+  test('refused before anything is read or sent: no --title, - with other files, --move-to, Youku, a terminal', async () => {
+    const cases: Array<[string[], RegExp, boolean?]> = [
+      [['upload', '-'], /--title is required/],
+      [['upload', '-', 'other.mp4', '--title', 'T'], /cannot be combined/],
+      [['upload', '-', '--title', 'T', '--move-to', 'done'], /--move-to: there is no file/],
+      [['upload', '-', '--title', 'T', '--tags', 'a', '--provider', 'youku'], /cannot upload from a pipe/],
+      [['upload', '-', '--title', 'T'], /standard input is a terminal/, true],
+    ];
+    const mark = t.sb.requests.length;
+    for (const [argv, message, tty] of cases) {
+      const result = await t.run(argv, { tty: Boolean(tty) });
+      assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+    }
+    assert.equal(t.since(mark).length, 0);
+  });
+});

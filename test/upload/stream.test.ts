@@ -1,0 +1,263 @@
+// This file runs the stream engine (uploads from a pipe, size unknown) against the sandbox and a scripted server.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import {
+  createHttpTransport,
+  type StreamUploadOptions,
+  type UploadResult,
+  uploadStream,
+} from '../../src/upload/index.js';
+import { StreamChunks } from '../../src/upload/stream-source.js';
+import { generateBytes } from '../helpers/pipe-generator.js';
+import { waitFor } from '../helpers/wait.js';
+import { FakeAuth, FakeClock, ScriptedTransport } from './fake-transport.js';
+
+const KiB256 = 262_144;
+const CHUNK = 4 * KiB256;
+let sb: Sandbox;
+const transport = createHttpTransport({ idleTimeoutMs: 10_000 });
+
+before(async () => {
+  sb = await startSandbox({ dailyQuota: 1_000_000 });
+});
+after(async () => {
+  transport.close();
+  await sb.close();
+});
+afterEach(() => {
+  sb.faults.clear();
+  sb.clearRequests();
+});
+
+function bytesOf(size: number, seed = 7): Buffer {
+  return Buffer.concat([...generateBytes(size, seed)]);
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+function upload(stream: Readable, extra: Partial<StreamUploadOptions> = {}): Promise<UploadResult> {
+  let token = sb.mintToken().access_token;
+  return uploadStream({
+    stream,
+    initUrl: `${sb.url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`,
+    metadata: { snippet: { title: 'Pipe', categoryId: '22' }, status: { privacyStatus: 'private' } },
+    account: 'sandbox-user',
+    auth: {
+      headers: () => ({ Authorization: `Bearer ${token}` }),
+      refresh: async () => {
+        token = sb.mintToken().access_token;
+      },
+    },
+    transport,
+    chunkSize: CHUNK,
+    clock: new FakeClock(),
+    random: () => 0.5,
+    ...extra,
+  });
+}
+
+/** The session's requests as `METHOD Content-Range` lines. */
+function conversation(): string[] {
+  return sb.requests
+    .filter((r) => r.kind === 'upload-chunk' || r.kind === 'upload-status' || r.kind === 'upload-init')
+    .map((r) => [r.kind, r.headers['content-range'], `-> ${r.status}`].filter(Boolean).join(' '));
+}
+
+function assertWhole(result: UploadResult, data: Buffer): void {
+  const id = (result.response as { id: string }).id;
+  assert.deepEqual(sb.media(id), { size: data.length, sha256: sha256(data) });
+  assert.equal(result.contentHash, `sha256:${sha256(data)}`);
+  assert.equal(result.size, data.length);
+}
+
+describe('uploads from a stream of unknown size', () => {
+  test('every chunk says bytes A-B/*, only the last carries the total, and no size is declared up front', async () => {
+    const data = bytesOf(2 * CHUNK + 1000);
+    const result = await upload(Readable.from([data]));
+    assertWhole(result, data);
+    const init = sb.requests.find((r) => r.kind === 'upload-init');
+    assert.equal(init?.headers['x-upload-content-length'], undefined);
+    assert.deepEqual(conversation(), [
+      'upload-init -> 200',
+      `upload-chunk bytes 0-${CHUNK - 1}/* -> 308`,
+      `upload-chunk bytes ${CHUNK}-${2 * CHUNK - 1}/* -> 308`,
+      `upload-chunk bytes ${2 * CHUNK}-${data.length - 1}/${data.length} -> 200`,
+    ]);
+  });
+
+  test('a stream that ends on a chunk boundary: the look-ahead makes the last full chunk carry the total', async () => {
+    const data = bytesOf(2 * CHUNK);
+    const result = await upload(Readable.from([data.subarray(0, CHUNK), data.subarray(CHUNK)]));
+    assertWhole(result, data);
+    assert.deepEqual(conversation().slice(1), [
+      `upload-chunk bytes 0-${CHUNK - 1}/* -> 308`,
+      `upload-chunk bytes ${CHUNK}-${2 * CHUNK - 1}/${2 * CHUNK} -> 200`,
+    ]);
+  });
+
+  test('a chunk the server kept only in part: the rest of it is resent from memory, topped up to a full chunk', async () => {
+    const data = bytesOf(3 * CHUNK + 5);
+    const stream = new PassThrough();
+    const running = upload(stream);
+    stream.write(data.subarray(0, 2 * CHUNK));
+    // The second chunk is read only once the first has been answered: its fault lands on it.
+    await waitFor('the first chunk', () => sb.requests.some((r) => r.kind === 'upload-chunk'));
+    sb.faults.add({ on: 'upload-chunk', storePartial: 100_000 });
+    stream.end(data.subarray(2 * CHUNK));
+    const result = await running;
+    assertWhole(result, data);
+    const chunks = sb.requests.filter((r) => r.kind === 'upload-chunk');
+    assert.equal(chunks[1]?.firstByte, CHUNK);
+    assert.equal(chunks[2]?.firstByte, CHUNK + 100_000, 'resent from the offset the server kept');
+    assert.equal(
+      chunks[2]?.headers['content-range'],
+      `bytes ${CHUNK + 100_000}-${2 * CHUNK + 100_000 - 1}/*`,
+    );
+  });
+
+  test('after a cut the status query asks with bytes */*; after a cut of the last chunk, with the total', async () => {
+    const data = bytesOf(CHUNK + 3000);
+    sb.faults.add({ on: 'upload-chunk', cutAfterBytes: 70_000 });
+    const first = await upload(Readable.from([data]));
+    assertWhole(first, data);
+    const queries = sb.requests
+      .filter((r) => r.kind === 'upload-status')
+      .map((r) => r.headers['content-range']);
+    assert.deepEqual(queries, ['bytes */*']);
+
+    sb.clearRequests();
+    const small = bytesOf(3000, 9);
+    sb.faults.add({ on: 'upload-chunk', cutAfterBytes: 1000 });
+    const second = await upload(Readable.from([small]));
+    assertWhole(second, small);
+    const last = sb.requests.filter((r) => r.kind === 'upload-status').map((r) => r.headers['content-range']);
+    assert.deepEqual(last, [`bytes */${small.length}`]);
+  });
+
+  test('503, then a 401: retried from memory with a refreshed token; the video is whole', async () => {
+    const data = bytesOf(2 * CHUNK + 77);
+    sb.faults.add({ on: 'upload-chunk', status: 503 });
+    sb.faults.add({ on: 'upload-chunk', status: 401 });
+    const result = await upload(Readable.from([data]));
+    assertWhole(result, data);
+    assert.equal(result.retries, 1);
+  });
+
+  test('an empty stream creates no video and sends nothing', async () => {
+    await assert.rejects(upload(Readable.from([])), (e: Error & { exitCode?: number }) => {
+      assert.equal(e.exitCode, 2);
+      assert.match(e.message, /was empty/);
+      return true;
+    });
+    assert.equal(sb.requests.length, 0);
+  });
+
+  test('a session that expires while the stream is still whole in memory starts again; later it cannot', async () => {
+    const data = bytesOf(CHUNK - 10);
+    sb.faults.add({ on: 'upload-chunk', expireSession: true });
+    const result = await upload(Readable.from([data]));
+    assertWhole(result, data);
+    assert.equal(result.sessionRestarts, 1);
+
+    const long = bytesOf(2 * CHUNK + 10);
+    const stream = new PassThrough();
+    const running = upload(stream);
+    stream.write(long.subarray(0, 2 * CHUNK));
+    await waitFor('the first chunk', () =>
+      sb.requests.some((r) => r.kind === 'upload-chunk' && r.status === 308),
+    );
+    sb.faults.add({ on: 'upload-chunk', expireSession: true });
+    stream.end(long.subarray(2 * CHUNK));
+    await assert.rejects(running, (e: Error & { code?: string; exitCode?: number }) => {
+      assert.equal(e.code, 'sessionLost');
+      assert.equal(e.exitCode, 5);
+      return true;
+    });
+  });
+
+  test('interrupted while waiting for the stream: exit 130 at once, saying that a pipe cannot be resumed', async () => {
+    const controller = new AbortController();
+    const stream = new PassThrough();
+    const running = upload(stream, { signal: controller.signal });
+    stream.write(bytesOf(CHUNK + 1));
+    // After the first chunk the engine waits for bytes that never come (a silent live pipe).
+    await waitFor('the first chunk', () =>
+      sb.requests.some((r) => r.kind === 'upload-chunk' && r.status === 308),
+    );
+    controller.abort('SIGINT');
+    await assert.rejects(running, (e: Error & { exitCode?: number }) => {
+      assert.equal(e.exitCode, 130);
+      assert.match(e.message, /cannot be resumed/);
+      return true;
+    });
+  });
+
+  test('a scripted server that keeps an odd prefix of a non-final chunk gets the rest, still in 256 KiB multiples', async () => {
+    const data = bytesOf(2 * CHUNK);
+    const t = new ScriptedTransport();
+    const range = (last: number) => ({ status: 308, headers: { range: `bytes=0-${last}` } });
+    t.expect('init', () => {}, { status: 200, headers: { location: 'http://upload.test/s' } })
+      .expect(
+        'chunk 1',
+        (r) => assert.equal(r.headers['content-range'], `bytes 0-${CHUNK - 1}/*`),
+        range(KiB256 + 9),
+      )
+      .expect(
+        'rest of chunk 1, topped up',
+        (r) => {
+          assert.equal(r.headers['content-range'], `bytes ${KiB256 + 10}-${KiB256 + 10 + CHUNK - 1}/*`);
+          assert.deepEqual(r.body, data.subarray(KiB256 + 10, KiB256 + 10 + CHUNK));
+        },
+        range(KiB256 + 10 + CHUNK - 1),
+      )
+      .expect(
+        'the last bytes with the total',
+        (r) => {
+          assert.equal(
+            r.headers['content-range'],
+            `bytes ${KiB256 + 10 + CHUNK}-${2 * CHUNK - 1}/${2 * CHUNK}`,
+          );
+          assert.deepEqual(r.body, data.subarray(KiB256 + 10 + CHUNK));
+        },
+        { status: 201, body: { id: 'vid' } },
+      );
+    const result = await uploadStream({
+      stream: Readable.from([data]),
+      initUrl: 'http://upload.test/init',
+      metadata: {},
+      account: 'a',
+      auth: new FakeAuth(),
+      transport: t,
+      chunkSize: CHUNK,
+      clock: new FakeClock(),
+    });
+    t.assertDone();
+    assert.equal(result.contentHash, `sha256:${sha256(data)}`);
+  });
+});
+
+describe('StreamChunks', () => {
+  test('holds one chunk plus at most one piece of look-ahead, whatever the stream length', async () => {
+    let pulled = 0;
+    const piece = 64 * 1024;
+    const stream = Readable.from(
+      (function* () {
+        for (let i = 0; i < 1000; i++) {
+          pulled += piece;
+          yield Buffer.alloc(piece, i & 0xff);
+        }
+      })(),
+      { objectMode: false, highWaterMark: 1 },
+    );
+    const chunks = new StreamChunks(stream, CHUNK);
+    assert.equal(await chunks.fill(), false);
+    assert.equal(chunks.length, CHUNK);
+    assert.ok(pulled <= CHUNK + 2 * piece, `pulled ${pulled} bytes for a ${CHUNK}-byte chunk`);
+    chunks.release(chunks.end);
+    await chunks.fill();
+    assert.ok(pulled <= 2 * CHUNK + 2 * piece, `pulled ${pulled} bytes after two chunks`);
+  });
+});

@@ -5,7 +5,13 @@ import { ExitCode, usageError, VuploadError } from '../errors.js';
 import { Backoff } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { describeNetworkError, parseFinal } from './engine.js';
-import { HttpError, interruptedError, parseGoogleError, protocolError } from './errors.js';
+import {
+  HttpError,
+  interruptedError,
+  parseGoogleError,
+  protocolError,
+  untrustedSessionError,
+} from './errors.js';
 import { STREAM_FINGERPRINT } from './journal.js';
 import type { UploadOptions, UploadResult } from './options.js';
 import { ProgressTracker } from './progress.js';
@@ -127,6 +133,7 @@ class StreamUpload {
 
   private async step(): Promise<Step> {
     if (!this.uri) return this.createSession();
+    if (this.options.sessionUrlAllowed?.(this.uri) === false) throw untrustedSessionError(this.uri);
     if (this.needQuery) return this.answer(await queryStatus(this.ctx, this.uri, this.total), 'query');
     return this.send(this.uri);
   }
@@ -142,7 +149,10 @@ class StreamUpload {
       throw new HttpError('POST', initUrl, res.status, res.headers, res.body.toString('utf8'));
     const location = res.headers.location;
     if (!location) throw protocolError('the server started no upload session (no Location header)');
-    this.uri = new URL(location, initUrl).href;
+    const uri = new URL(location, initUrl).href;
+    // The auth headers go with every request on the session: a URL the caller does not allow is never used.
+    if (this.options.sessionUrlAllowed?.(uri) === false) throw untrustedSessionError(uri);
+    this.uri = uri;
     this.confirmed = 0;
     this.needQuery = false;
     this.progress.setConfirmed(0);

@@ -239,6 +239,24 @@ describe('uploads from a stream of unknown size', () => {
   });
 });
 
+test('a session URL on another host than allowed is never sent a byte', async () => {
+  const t = new ScriptedTransport();
+  t.expect('init', () => {}, { status: 200, headers: { location: 'http://elsewhere.test/s' } });
+  await assert.rejects(
+    uploadStream({
+      stream: Readable.from([bytesOf(1000)]),
+      initUrl: 'http://upload.test/init',
+      metadata: {},
+      account: 'a',
+      auth: new FakeAuth(),
+      transport: t,
+      sessionUrlAllowed: (url) => new URL(url).host === 'upload.test',
+    }),
+    /elsewhere\.test/,
+  );
+  t.assertDone();
+});
+
 describe('StreamChunks', () => {
   test('holds one chunk plus at most one piece of look-ahead, whatever the stream length', async () => {
     let pulled = 0;

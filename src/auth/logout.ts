@@ -80,7 +80,8 @@ export async function logout(options: LogoutOptions): Promise<LogoutResult> {
         : revokeUriFor(stored.token_uri);
     // The refresh token goes there: refused (exit 2) before anything is sent or removed.
     checkCredentialUrl(revokeUri, 'the revoke endpoint');
-    const fetchImpl = options.fetch ?? globalThis.fetch;
+    // Through vupload's own transport, so a configured proxy is used (Node's fetch would connect directly).
+    const fetchImpl = options.fetch ?? (await import('../net/fetch.js')).agentFetch;
     result = {
       revokeUri,
       ...(await revokeAt(revokeUri, stored.refresh_token, fetchImpl, options.timeoutMs ?? 15000)),

@@ -1,5 +1,9 @@
 // This file builds google-auth-library's OAuth2Client for a client_secrets.json, pointed at its endpoints.
+
+import http from 'node:http';
+import https from 'node:https';
 import { OAuth2Client } from 'google-auth-library';
+import { agentFor } from '../net/agents.js';
 import type { ClientSecrets } from './client-secrets.js';
 
 /**
@@ -15,6 +19,13 @@ export function createOAuthClient(secrets: ClientSecrets, redirectUri?: string):
       oauth2AuthBaseUrl: secrets.authUri,
       oauth2TokenUrl: secrets.tokenUri,
       oauth2RevokeUrl: secrets.revokeUri,
+    },
+    // Every request of this client (token exchange and refresh, and each googleapis call made with it) takes the
+    // connection vupload chose for its URL; gaxios's own reading of HTTPS_PROXY (no NO_PROXY ports, no SOCKS,
+    // CONNECT even for http://) is then never used.
+    transporterOptions: {
+      agent: (url: URL) =>
+        agentFor(url) ?? (url.protocol === 'https:' ? https.globalAgent : http.globalAgent),
     },
   });
 }

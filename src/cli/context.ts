@@ -27,6 +27,8 @@ export interface GlobalOptions {
   apiUrl?: string;
   /** postgres://… : the journal, sessions, quota ledger and locks shared by several machines (cli/state.ts). */
   stateUrl?: string;
+  /** --proxy URL for every request (src/net/proxy.ts). */
+  proxy?: string;
   quiet?: boolean;
   json?: boolean;
   verbose?: boolean;

@@ -8,7 +8,7 @@ import { forTerminal, localeIsUtf8 } from './terminal.js';
 import { VERSION } from './version.js';
 
 /** Global options that take a value, so that their value is not mistaken for the command word. */
-const VALUE_OPTIONS = new Set(['--profile', '--client-secrets', '--api-url', '--provider', '--state-url']);
+const VALUE_OPTIONS = new Set(['--profile', '--client-secrets', '--api-url', '--provider', '--state-url', '--proxy']);
 const HELP_OR_VERSION = new Set(['-h', '--help', '-v', '-V', '--version']);
 
 /** Where the command word is in `argv` (after any global options); argv.length when there is none. */
@@ -59,6 +59,10 @@ export async function buildProgram(
       '--state-url <url>',
       'keep the journal, sessions, quota ledger and locks in this PostgreSQL database, shared by several machines (also $VUPLOAD_STATE_URL)',
     )
+    .option(
+      '--proxy <url>',
+      'send every request through this proxy: http://, https:// or socks5:// (default: $HTTPS_PROXY, $HTTP_PROXY, $ALL_PROXY; $NO_PROXY applies)',
+    )
     .option('-q, --quiet', 'print only errors on stderr')
     .option('--json', 'print the result as JSON on stdout')
     .option('--verbose', 'print details and stack traces of errors')
@@ -83,6 +87,10 @@ Examples:
 
 Exit codes: 0 ok, 1 API refused, 2 bad input, 3 auth, 4 quota, 5 network, 130/143 interrupted.
 Docs: README.md`,
+  );
+  // Proxies (--proxy, *_PROXY) are set before any command runs, for every request it makes.
+  program.hook('preAction', async (_program, action) =>
+    (await import('./proxy-setup.js')).setupProxy(action.optsWithGlobals(), ctx),
   );
   for (const [name, entry] of Object.entries(COMMANDS)) {
     if (load(name)) (await entry.load())(program, ctx);

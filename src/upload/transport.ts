@@ -3,6 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
+import { agentFor } from '../net/agents.js';
 
 export interface TransportRequest {
   method: string;
@@ -69,7 +70,9 @@ function send(
       return;
     }
     const client = target.protocol === 'https:' ? https : http;
-    const req = client.request(target, { method, headers, agent: agents[target.protocol] });
+    // A proxy chosen for this URL (--proxy, HTTPS_PROXY …, src/net/proxy.ts) replaces the direct keep-alive agent.
+    const agent = agentFor(target) ?? agents[target.protocol];
+    const req = client.request(target, { method, headers, agent });
     const stream = body && !Buffer.isBuffer(body) ? body : undefined;
     let settled = false;
     let bodyDone = stream === undefined;

@@ -97,7 +97,7 @@ Docs: README.md`,
     else program.addCommand(new Command(name).description(entry.summary), { isDefault: name === 'upload' });
   }
   guardImplicitUpload(program, ctx);
-  for (const name of ['upload', 'batch']) {
+  for (const name of ['upload', 'batch', 'watch']) {
     const command = program.commands.find((c) => c.name() === name);
     if (command) groupOptions(command, UPLOAD_OPTION_GROUPS);
   }

@@ -56,6 +56,11 @@ export const COMMANDS = {
     usage: '[options]',
     load: async () => (await import('./categories.js')).registerCategories,
   },
+  watch: {
+    summary: 'upload every video that appears in folders, once it is complete; runs until stopped',
+    usage: '[options] <dirs...>',
+    load: async () => (await import('./watch.js')).registerWatch,
+  },
   history: {
     summary: 'list past uploads (from the journal in the state directory, or the --state-url database)',
     usage: '[options]',

@@ -54,7 +54,7 @@ export function addUploadOptions(command: Command): Command {
 }
 
 /** --provider, else the profile's provider, else YouTube: every provider takes the same path (issue 11). */
-async function uploadProvider(globals: GlobalOptions, ctx: CliContext) {
+export async function uploadProvider(globals: GlobalOptions, ctx: CliContext) {
   const { resolveProvider } = await import('../providers/index.js');
   const { loadProvider } = await import('../upload/provider.js');
   return loadProvider(await resolveProvider(globals, ctx));

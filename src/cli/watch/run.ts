@@ -1,0 +1,209 @@
+// This file is `vupload watch`: it scans folders until stopped and hands each settled file to the upload job
+// (src/cli/upload/run.ts), so every guarantee of `vupload upload` holds for it: lock, journal, quota, resume, steps.
+import { watch as watchFolder } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { ExitCode, isVuploadError, usageError, type VuploadError } from '../../errors.js';
+import { compilePattern, DEFAULT_PATTERN, scanFolders } from '../../unattended/folder-scan.js';
+import { parseDuration, retryAfterFailure, SettleTracker } from '../../unattended/settle.js';
+import { nextQuotaReset } from '../../youtube/errors.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { formatDuration } from '../format.js';
+import { parseIntegerOption } from '../options.js';
+import { Output } from '../output.js';
+import type { UploadFlags } from '../upload/prepare.js';
+import type { UploadProvider } from '../upload/provider.js';
+import { applyTemplates, type JobFlags, jobOptions } from '../upload/queue.js';
+import { runUploadJob } from '../upload/run.js';
+
+/** `300ms`, `30s`, `2m05s`: --settle values are often below a second. */
+const duration = (ms: number): string => (ms < 1000 ? `${ms}ms` : formatDuration(ms / 1000));
+
+/** Until a minute past the next midnight Pacific time, when YouTube's quota resets. */
+function untilQuotaReset(now: number): number {
+  return nextQuotaReset(new Date(now)).getTime() + 60_000 - now;
+}
+
+export interface WatchFlags {
+  settle?: string;
+  pattern?: string;
+}
+
+/** Checks the folders (exit 2 before anything is watched): existing directories, none of them the --move-to one. */
+async function checkFolders(dirs: string[], cwd: string, moveTo: string | undefined): Promise<string[]> {
+  const folders: string[] = [];
+  for (const dir of dirs) {
+    const path = resolve(cwd, dir);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isDirectory())
+      throw usageError(`${dir}: not a folder.`, 'vupload watch takes folders to watch.');
+    if (moveTo !== undefined && resolve(moveTo) === path)
+      throw usageError(`--move-to ${moveTo} is a watched folder: uploaded files would come back.`);
+    folders.push(path);
+  }
+  return folders;
+}
+
+export async function runWatch(
+  dirs: string[],
+  flags: UploadFlags & JobFlags & WatchFlags,
+  globals: GlobalOptions,
+  ctx: CliContext,
+  provider: UploadProvider,
+): Promise<number> {
+  if (flags.dryRun)
+    throw usageError(
+      '--dry-run: vupload watch sends as files settle; try `vupload upload DIR/*.mp4 --dry-run`.',
+    );
+  const job = jobOptions(flags, ctx);
+  const settleMs = parseDuration(flags.settle ?? '30s', '--settle');
+  const matches = compilePattern(flags.pattern ?? DEFAULT_PATTERN);
+  const concurrency = parseIntegerOption('--concurrency', flags.concurrency ?? '1', 1, 64);
+  const folders = await checkFolders(dirs, ctx.cwd, job.moveTo);
+  const { settle: _settle, pattern: _pattern, ...uploadFlags } = flags;
+  const out = await Output.create(ctx, globals);
+  const { LogFile, preflightHousekeeping } = await import('../../unattended/housekeeping.js');
+  const checkHousekeeping = await preflightHousekeeping(job);
+  const log = flags.logFile
+    ? await LogFile.open(resolve(ctx.cwd, flags.logFile), { now: ctx.now })
+    : undefined;
+  if (log) job.log = log;
+  const event = (message: string, error = false) => {
+    if (error) out.error(message);
+    else out.info(message);
+    void log?.write(message);
+  };
+  const tracker = new SettleTracker(settleMs);
+  const running = new Set<Promise<void>>();
+  let index = 0;
+  const saidOpen = new Set<string>();
+
+  const handle = async (path: string, position: number): Promise<void> => {
+    const name = basename(path);
+    tracker.start(path);
+    try {
+      const itemFlags = await applyTemplates(uploadFlags, path, position).catch((error: unknown) => {
+        if (isVuploadError(error)) throw error;
+        return uploadFlags;
+      });
+      const plan = await provider.prepare(path, itemFlags, {
+        cwd: ctx.cwd,
+        now: ctx.now(),
+        flag: 'file',
+        env: ctx.env,
+      });
+      await checkHousekeeping(plan.file);
+      const { outcome, failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
+      if (!outcome.alreadyUploaded) {
+        if (globals.json) out.result(JSON.stringify(outcome));
+        else out.result(outcome.id);
+      }
+      if (failure) throw failure;
+      tracker.done(path);
+    } catch (error) {
+      if (ctx.signal.aborted) return;
+      settleFailure(path, name, error);
+    }
+  };
+
+  const settleFailure = (path: string, name: string, error: unknown) => {
+    const e = error as VuploadError & NodeJS.ErrnoException;
+    const now = ctx.now();
+    stat(path).then(
+      () => {
+        if (isVuploadError(e) && e.code === 'locked') {
+          tracker.later(path, now, Math.max(settleMs, 1000));
+          event(`${name}: another vupload is working on it; looking again later.`);
+        } else if (isVuploadError(e) && e.exitCode === ExitCode.usage) {
+          // The file itself is the problem (or it changed while being sent): looked at again once it changes.
+          tracker.done(path);
+          event(`vupload: ${name}: ${e.message} (looked at again when it changes)`, true);
+        } else {
+          const failures = tracker.failures(path) + 1;
+          let delay = retryAfterFailure(failures, settleMs, ctx.random);
+          // The day's quota is spent (--on-quota fail): nothing can go before it resets.
+          if (isVuploadError(e) && e.code === 'quotaExceeded') delay = Math.max(delay, untilQuotaReset(now));
+          tracker.failed(path, now, delay);
+          event(
+            `vupload: ${name}: ${e.message.replace(/\.?$/, '.')} Trying again in ${duration(delay)}.`,
+            true,
+          );
+        }
+      },
+      () => {
+        tracker.done(path);
+        event(`${name} is gone; nothing more to do for it.`);
+      },
+    );
+  };
+
+  const startReady = async (now: number) => {
+    const ready = tracker.ready(now).slice(0, concurrency - tracker.running);
+    if (ready.length === 0) return;
+    const { findOpenWriters } = await import('../../unattended/open-writers.js');
+    const real = new Map<string, string>();
+    for (const path of ready) real.set(await realpath(path).catch(() => path), path);
+    const { writers } = await findOpenWriters([...real.keys()]);
+    for (const [target, path] of real) {
+      const pid = writers.get(target);
+      if (pid !== undefined) {
+        tracker.restart(path, now);
+        if (!saidOpen.has(path)) event(`${basename(path)} is still open for writing (pid ${pid}); waiting.`);
+        saidOpen.add(path);
+        continue;
+      }
+      saidOpen.delete(path);
+      index += 1;
+      const task = handle(path, index - 1).finally(() => running.delete(task));
+      running.add(task);
+    }
+  };
+
+  const tickMs = Math.min(5000, Math.max(50, Math.round(settleMs / 4)));
+  let wake: (() => void) | undefined;
+  // fs.watch only wakes the scan early; the scan is the truth (network mounts send no events).
+  const watchers = folders.map((dir) => {
+    try {
+      return watchFolder(dir, { persistent: false }, () => wake?.());
+    } catch {
+      return undefined;
+    }
+  });
+  for (const w of watchers) w?.on('error', () => {});
+  event(
+    `Watching ${folders.join(', ')} for ${flags.pattern ?? DEFAULT_PATTERN} (a file is uploaded once unchanged for ${duration(settleMs)}).`,
+  );
+  try {
+    while (!ctx.signal.aborted) {
+      const now = ctx.now();
+      const entries = await scanFolders(folders, matches, (dir, error) =>
+        event(`vupload: cannot read ${dir} (${error.code ?? error.message}); trying again.`, true),
+      );
+      for (const path of tracker.observe(entries, now))
+        event(`Found ${basename(path)}; waiting for it to settle.`);
+      await startReady(now);
+      await new Promise<void>((done) => {
+        const timer = setTimeout(finish, tickMs);
+        function finish() {
+          clearTimeout(timer);
+          wake = undefined;
+          ctx.signal.removeEventListener('abort', finish);
+          done();
+        }
+        wake = finish;
+        ctx.signal.addEventListener('abort', finish, { once: true });
+      });
+    }
+    const reason = String(ctx.signal.reason);
+    event(
+      running.size > 0
+        ? `Stopping (${reason}): no new uploads; the running upload keeps its session, so the next start resumes it.`
+        : `Stopping (${reason}).`,
+    );
+    await Promise.allSettled([...running]);
+    return reason === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+  } finally {
+    for (const w of watchers) w?.close();
+    await log?.close();
+  }
+}

@@ -1,11 +1,13 @@
 // This file is `npm run bench`: vupload's upload wall time, CPU and peak RSS against curl's single PUT to the same sink
 // in the same run, its fixed cost and its start-up against `node -e 0`. Figures are medians and ratios (shared machines
 // are noisy). Options: BENCH_QUICK=1 (256 MiB, one run each: for development), BENCH_SIZES=1024,8192 (MiB),
-// BENCH_RUNS=3 (runs of each case, interleaved), BENCH_BASELINE=node (node:http PUT instead of curl).
+// BENCH_RUNS=3 (runs of each case, interleaved), BENCH_BASELINE=node (node:http PUT instead of curl),
+// BENCH_CLI_MIB=2048 (the pipe and proxy runs: a file, the same bytes piped in, the file through a local proxy).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchCli } from './bench-cli.mjs';
 import {
   assertGnuTime,
   loggedInEnv,
@@ -150,6 +152,24 @@ try {
   const sent = JSON.parse(cut.stdout).bytesSent / (cutMib * MiB);
   console.log(
     `\n${cuts} connection cuts, ${cutMib} MiB: bytes sent / size ${sent.toFixed(3)} (target < 1.1)`,
+  );
+
+  // A pipe (`generator | vupload upload -`) and a proxy against a file upload of the same size, to the sandbox: the
+  // sink takes no unknown totals, and the three are compared with each other only.
+  const cliMib = Number(process.env.BENCH_CLI_MIB ?? (quick ? '256' : '2048'));
+  const c = await benchCli({ work, env: login.env, mib: cliMib, runs });
+  const rate = (m) => cliMib / m.wall;
+  console.log(
+    `\nvupload upload, ${cliMib} MiB to the sandbox (medians of ${runs}; RSS and CPU of the vupload process):`,
+  );
+  for (const [name, m] of [
+    ['file', c.file],
+    ['pipe: generator | vupload upload -', c.pipe],
+    ['file through a local HTTP proxy', c.proxy],
+  ])
+    console.log(`${name.padEnd(36)}${f(m.wall)} s${f(m.cpu)} s${f(m.rss, 1)} MiB${f(rate(m), 0)} MiB/s`);
+  console.log(
+    `pipe ×${(rate(c.pipe) / rate(c.file)).toFixed(2)} of the file's throughput (target ≥ 0.9), peak RSS ${(c.pipe.rss - c.file.rss).toFixed(1)} MiB above it (target ≤ 20); proxy ×${(rate(c.proxy) / rate(c.file)).toFixed(2)} of direct (target ≥ 0.85)`,
   );
 
   const fixedFile = makeSparseFile(work, 1);

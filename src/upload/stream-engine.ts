@@ -73,6 +73,8 @@ class StreamUpload {
   private readonly backoff: Backoff;
   private uri: string | undefined;
   private confirmed = 0;
+  /** The end of the furthest request: the most the server can hold. */
+  private sentTo = 0;
   private needQuery = false;
   private refreshed = false;
   private sessionRestarts = 0;
@@ -99,8 +101,8 @@ class StreamUpload {
   async run(): Promise<UploadResult> {
     try {
       // The first chunk is read before anything is sent, so an empty stream creates no video.
-      await this.chunks.fill();
-      if (this.chunks.length === 0) throw usageError(`${this.name} was empty: nothing to upload.`);
+      if ((await this.chunks.window(0)).to === 0)
+        throw usageError(`${this.name} was empty: nothing to upload.`);
       const verdict = await this.options.beforeNewSession?.();
       if (verdict) return this.result(undefined, { skipped: verdict.skip });
       for (;;) {
@@ -126,9 +128,9 @@ class StreamUpload {
     return this.options.name ?? '-';
   }
 
-  /** `*` until the chunk that holds the stream's last byte has been read. */
+  /** `*` until the stream's last byte has been read. */
   private get total(): number | '*' {
-    return this.chunks.final ? this.chunks.end : '*';
+    return this.chunks.total ?? '*';
   }
 
   private async step(): Promise<Step> {
@@ -162,24 +164,26 @@ class StreamUpload {
 
   /** Sends every byte held, from the server's offset: a full chunk (`/*`), or the last one with the total. */
   private async send(uri: string): Promise<Step> {
-    const start = this.confirmed;
-    const end = this.chunks.end;
-    const body = Readable.from(this.pieces(this.chunks.bytes(start)), { objectMode: false });
+    const { from, to, final } = await this.chunks.window(this.confirmed);
+    const body = Readable.from(this.pieces(this.chunks.bytes(from, to)), { objectMode: false });
+    this.sentTo = Math.max(this.sentTo, to);
     try {
-      const res = await sendSlice(this.ctx, uri, body, start, end, this.total, this.contentType);
+      const res = await sendSlice(this.ctx, uri, body, from, to, final ? to : '*', this.contentType);
       return await this.answer(res, 'data');
     } finally {
       this.progress.flush();
     }
   }
 
-  private async *pieces(bytes: Buffer): AsyncGenerator<Buffer> {
+  private async *pieces(views: Buffer[]): AsyncGenerator<Buffer> {
     const size = this.bucket ? Math.min(PIECE, this.bucket.capacity) : PIECE;
-    for (let at = 0; at < bytes.length; at += size) {
-      const piece = bytes.subarray(at, Math.min(bytes.length, at + size));
-      await this.bucket?.take(piece.length, this.options.signal);
-      this.progress.addSent(piece.length);
-      yield piece;
+    for (const bytes of views) {
+      for (let at = 0; at < bytes.length; at += size) {
+        const piece = bytes.subarray(at, Math.min(bytes.length, at + size));
+        await this.bucket?.take(piece.length, this.options.signal);
+        this.progress.addSent(piece.length);
+        yield piece;
+      }
     }
   }
 
@@ -208,14 +212,14 @@ class StreamUpload {
   }
 
   /**
-   * A 308: `Range` says how much the server holds (API-NOTES §1). What it kept is dropped from memory; the rest of
-   * the chunk stays, topped up from the stream to a full chunk, and is sent next. The server may keep any part of
-   * a chunk (only a 256 KiB multiple of a non-final one, or any prefix of a request that was cut off).
+   * A 308: `Range` says how much the server holds (API-NOTES §1). What it kept is dropped from memory; the next
+   * request starts at its offset with a full chunk again. The server may keep any part of a chunk (only a 256 KiB
+   * multiple of a non-final one, or any prefix of a request that was cut off).
    */
   private async incomplete(res: TransportResponse, request: 'query' | 'data'): Promise<Step> {
     const offset = parseRange(res.headers.range);
-    if (offset > this.chunks.end) {
-      throw protocolError(`the server claims to hold ${offset} bytes, but only ${this.chunks.end} were sent`);
+    if (offset > this.sentTo) {
+      throw protocolError(`the server claims to hold ${offset} bytes, but only ${this.sentTo} were sent`);
     }
     if (offset < this.confirmed) {
       throw protocolError(
@@ -228,10 +232,8 @@ class StreamUpload {
     this.progress.setConfirmed(offset);
     this.needQuery = false;
     this.chunks.release(offset);
-    if (this.chunks.final && offset === this.chunks.end) {
+    if (offset === this.chunks.total)
       throw protocolError('the server holds every byte but did not finish the upload');
-    }
-    if (!this.chunks.final) await this.chunks.fill();
     const afterMs = parseRetryAfter(res.headers['retry-after'], this.clock.now());
     if (request === 'data' && !moved)
       return { kind: 'retry', reason: 'the server stored none of the last request', afterMs };
@@ -259,6 +261,7 @@ class StreamUpload {
     }
     this.uri = undefined;
     this.confirmed = 0;
+    this.sentTo = 0;
     this.needQuery = false;
     this.progress.setConfirmed(0);
     this.options.onSessionExpired?.({ count: this.sessionRestarts });
@@ -276,6 +279,7 @@ class StreamUpload {
   private async finish(response: unknown): Promise<UploadResult> {
     this.progress.setConfirmed(this.chunks.end);
     this.progress.flush();
+    // Every byte was read (the last request carried the total), so the hash covers the whole stream.
     const result = this.result(response, { contentHash: await this.chunks.digest() });
     try {
       await this.options.record?.(result);

@@ -1,0 +1,85 @@
+// This file is the pipe and proxy part of `npm run bench`: real `vupload upload` processes against the bench's
+// sandbox — a file, the same number of bytes piped in from a generator process (`vupload upload -`), and the file
+// through a local HTTP proxy — with wall time and each vupload process's own peak RSS and CPU.
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { MiB, makeSparseFile, median, root } from './bench-run.mjs';
+
+const bin = join(root, 'bin', 'vupload.js');
+const preload = join(import.meta.dirname, 'bench-rss-preload.mjs');
+
+/** A generator as a recorder would be: the same 1 MiB written again and again, with an MP4 header first. */
+const GENERATOR = `const n=Number(process.argv[1]);const b=Buffer.alloc(1<<20,1);
+Buffer.from('000000186674797069736f6d0000020069736f6d69736f32','hex').copy(b);
+let i=0;const go=()=>{while(i<n){i++;if(!process.stdout.write(b))return process.stdout.once('drain',go)}};go();`;
+
+/** One vupload process (its stdin from `stdin` if given); wall seconds, and its own peak RSS (MiB) and CPU seconds. */
+function run(argv, env, usageFile, stdin) {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['--import', preload, bin, ...argv], {
+    env: { ...env, VUPLOAD_BENCH_USAGE: usageFile },
+    stdio: [stdin ?? 'ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) =>
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`vupload ${argv.join(' ')} exited ${code}: ${stderr}`));
+      const wall = Number(process.hrtime.bigint() - started) / 1e9;
+      const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
+      rmSync(usageFile, { force: true });
+      resolve({ wall, rss: usage.maxRssMiB, cpu: usage.cpuMs / 1000 });
+    }),
+  );
+}
+
+async function startProxy() {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'bench-proxy.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve) =>
+    child.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
+  );
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+/**
+ * Medians of `runs` interleaved runs (file, pipe, proxy) of `mib` MiB with `env` (logged in, pointing at the
+ * sandbox). Every proxy variable is cleared for the direct runs; NO_PROXY is emptied so the proxy run uses it.
+ */
+export async function benchCli({ work, env, mib, runs }) {
+  const file = makeSparseFile(work, mib);
+  const usage = join(work, 'usage.json');
+  const direct = { ...env, NO_PROXY: '', no_proxy: '', HTTPS_PROXY: '', HTTP_PROXY: '', ALL_PROXY: '' };
+  const upload = (args, extra = {}, stdin) =>
+    run(['upload', ...args, '--force', '--quiet'], { ...direct, ...extra }, usage, stdin);
+  const proxy = await startProxy();
+  const cases = {
+    file: () => upload([file, '--title', 'file']),
+    pipe: () => {
+      const gen = spawn(process.execPath, ['-e', GENERATOR, String(mib)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      return upload(['-', '--title', 'pipe'], {}, gen.stdout);
+    },
+    proxy: () => upload([file, '--title', 'proxy'], { HTTP_PROXY: proxy.url }),
+  };
+  const results = { file: [], pipe: [], proxy: [] };
+  try {
+    await cases.file(); // warm-up
+    for (let i = 0; i < runs; i++)
+      for (const name of Object.keys(cases)) results[name].push(await cases[name]());
+  } finally {
+    proxy.stop();
+    rmSync(file);
+  }
+  const pick = (name) => ({
+    wall: median(results[name].map((r) => r.wall)),
+    rss: median(results[name].map((r) => r.rss)),
+    cpu: median(results[name].map((r) => r.cpu)),
+  });
+  return { size: mib * MiB, file: pick('file'), pipe: pick('pipe'), proxy: pick('proxy') };
+}

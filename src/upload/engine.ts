@@ -1,6 +1,7 @@
 // This file is the resumable upload engine: it drives a session from initiation to the final answer, trusting only
 // the server's offset, retrying what can succeed, and keeping the session on disk so a re-run resumes it.
 import { usageError } from '../errors.js';
+import { describeNetworkError, parseFinal, RefreshOnce, retryStep } from './answers.js';
 import { Backoff } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { ContentHasher } from './content-hash.js';
@@ -8,7 +9,6 @@ import {
   HttpError,
   interruptedError,
   networkError,
-  parseGoogleError,
   protocolError,
   redactUrl,
   untrustedSessionError,
@@ -90,7 +90,7 @@ class Upload {
   private fromStore = false;
   private resumed = false;
   private readonly backoff: Backoff;
-  private refreshed = false;
+  private readonly refresh: RefreshOnce;
   private sessionRestarts = 0;
 
   constructor(
@@ -107,6 +107,7 @@ class Upload {
     this.clock = options.clock ?? systemClock;
     this.store = options.store ?? createMemorySessionStore();
     this.ctx = { transport, auth: options.auth, signal: options.signal };
+    this.refresh = new RefreshOnce(options.auth);
     this.contentType = options.contentType ?? 'application/octet-stream';
     this.initUrl = options.initUrl;
     if (options.limitRate) this.bucket = new TokenBucket(options.limitRate, this.clock);
@@ -258,8 +259,8 @@ class Upload {
     const res = await initiate(this.ctx, this.initUrl, this.options.metadata, size, this.contentType);
     const kind = classifyStatus(res.status);
     if (kind === 'unauthorized') return this.unauthorized('POST', this.initUrl, res);
-    this.refreshed = false;
-    if (kind === 'retry') return this.retryStep(res);
+    this.refresh.answered();
+    if (kind === 'retry') return retryStep(res, this.clock.now());
     const location = res.headers.location;
     if (kind !== 'done')
       throw new HttpError('POST', this.initUrl, res.status, res.headers, res.body.toString('utf8'));
@@ -327,7 +328,7 @@ class Upload {
       this.needQuery = true;
       return this.unauthorized('PUT', uri, res);
     }
-    this.refreshed = false;
+    this.refresh.answered();
     switch (kind) {
       case 'done': {
         const response = parseFinal(res);
@@ -347,7 +348,7 @@ class Upload {
         return this.sessionExpired();
       case 'retry':
         this.needQuery = true;
-        return this.retryStep(res);
+        return retryStep(res, this.clock.now());
       default:
         throw new HttpError('PUT', uri, res.status, res.headers, res.body.toString('utf8'));
     }
@@ -402,20 +403,8 @@ class Upload {
 
   /** 401: refresh the token once and go on; a second 401 in a row is the server's final word. */
   private async unauthorized(method: string, url: string, res: TransportResponse): Promise<Step> {
-    if (this.refreshed) throw new HttpError(method, url, res.status, res.headers, res.body.toString('utf8'));
-    this.refreshed = true;
-    await this.options.auth.refresh();
+    await this.refresh.unauthorized(method, url, res);
     return { kind: 'next' };
-  }
-
-  private retryStep(res: TransportResponse): Step {
-    const { reason } = parseGoogleError(res.body.toString('utf8'));
-    const why = reason ? `HTTP ${res.status} ${reason}` : `HTTP ${res.status}`;
-    return {
-      kind: 'retry',
-      reason: why,
-      afterMs: parseRetryAfter(res.headers['retry-after'], this.clock.now()),
-    };
   }
 
   /**
@@ -480,23 +469,4 @@ class Upload {
   private throwIfAborted(): void {
     if (this.options.signal?.aborted) throw interruptedError(this.options.signal.reason);
   }
-}
-
-/** The JSON of a final 200/201 answer ({} when empty). */
-export function parseFinal(res: TransportResponse): unknown {
-  const text = res.body.toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw protocolError(`the final answer (${res.status}) is not JSON`);
-  }
-}
-
-/** `ECONNRESET (socket hang up)`-style text of a network failure, for retry messages. */
-export function describeNetworkError(error: unknown): string {
-  const { code, message } = error as { code?: string; message?: string };
-  return code
-    ? `${code}${message && !message.includes(code) ? ` (${message})` : ''}`
-    : (message ?? 'network error');
 }

@@ -2,16 +2,10 @@
 // chunk until the last one carries the total (API-NOTES §1), each chunk held in memory until the server has it.
 import { Readable } from 'node:stream';
 import { ExitCode, usageError, VuploadError } from '../errors.js';
+import { describeNetworkError, parseFinal, RefreshOnce, retryStep } from './answers.js';
 import { Backoff } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
-import { describeNetworkError, parseFinal } from './engine.js';
-import {
-  HttpError,
-  interruptedError,
-  parseGoogleError,
-  protocolError,
-  untrustedSessionError,
-} from './errors.js';
+import { HttpError, interruptedError, protocolError, untrustedSessionError } from './errors.js';
 import { STREAM_FINGERPRINT } from './journal.js';
 import type { UploadOptions, UploadResult } from './options.js';
 import { ProgressTracker } from './progress.js';
@@ -76,7 +70,7 @@ class StreamUpload {
   /** The end of the furthest request: the most the server can hold. */
   private sentTo = 0;
   private needQuery = false;
-  private refreshed = false;
+  private readonly refresh: RefreshOnce;
   private sessionRestarts = 0;
 
   constructor(
@@ -89,6 +83,7 @@ class StreamUpload {
     }
     this.clock = options.clock ?? systemClock;
     this.ctx = { transport, auth: options.auth, signal: options.signal };
+    this.refresh = new RefreshOnce(options.auth);
     this.contentType = options.contentType ?? 'application/octet-stream';
     this.chunks = new StreamChunks(options.stream, chunk, options.signal);
     if (options.limitRate) this.bucket = new TokenBucket(options.limitRate, this.clock);
@@ -145,7 +140,7 @@ class StreamUpload {
     const res = await initiate(this.ctx, initUrl, this.options.metadata, undefined, this.contentType);
     const kind = classifyStatus(res.status);
     if (kind === 'unauthorized') return this.unauthorized('POST', initUrl, res);
-    this.refreshed = false;
+    this.refresh.answered();
     if (kind === 'retry') return retryStep(res, this.clock.now());
     if (kind !== 'done')
       throw new HttpError('POST', initUrl, res.status, res.headers, res.body.toString('utf8'));
@@ -194,7 +189,7 @@ class StreamUpload {
       this.needQuery = true;
       return this.unauthorized('PUT', uri, res);
     }
-    this.refreshed = false;
+    this.refresh.answered();
     switch (kind) {
       case 'done':
         // Only the last chunk (or a query after it) can finish: the server cannot know the total earlier.
@@ -269,9 +264,7 @@ class StreamUpload {
   }
 
   private async unauthorized(method: string, url: string, res: TransportResponse): Promise<Step> {
-    if (this.refreshed) throw new HttpError(method, url, res.status, res.headers, res.body.toString('utf8'));
-    this.refreshed = true;
-    await this.options.auth.refresh();
+    await this.refresh.unauthorized(method, url, res);
     return { kind: 'next' };
   }
 
@@ -311,15 +304,6 @@ class StreamUpload {
   private throwIfAborted(): void {
     if (this.options.signal?.aborted) throw streamInterrupted(this.options.signal.reason, this.confirmed);
   }
-}
-
-function retryStep(res: TransportResponse, now: number): Step {
-  const { reason } = parseGoogleError(res.body.toString('utf8'));
-  return {
-    kind: 'retry',
-    reason: reason ? `HTTP ${res.status} ${reason}` : `HTTP ${res.status}`,
-    afterMs: parseRetryAfter(res.headers['retry-after'], now),
-  };
 }
 
 /** Interrupted (exit 130/143) without the file engine's promise: a pipe cannot be resumed. */

@@ -1,0 +1,59 @@
+// This file turns the upload server's answers into what both engines (file and stream) do next: a retry (honouring
+// Retry-After), the final JSON, or one token refresh after a 401.
+import { HttpError, parseGoogleError, protocolError } from './errors.js';
+import type { UploadAuth } from './protocol.js';
+import { parseRetryAfter } from './retry.js';
+import type { TransportResponse } from './transport.js';
+
+export interface RetryStep {
+  kind: 'retry';
+  reason: string;
+  afterMs?: number;
+}
+
+/** A transient answer (408, 429, 5xx): retry, after Retry-After when the server gave one. */
+export function retryStep(res: TransportResponse, nowMs: number): RetryStep {
+  const { reason } = parseGoogleError(res.body.toString('utf8'));
+  return {
+    kind: 'retry',
+    reason: reason ? `HTTP ${res.status} ${reason}` : `HTTP ${res.status}`,
+    afterMs: parseRetryAfter(res.headers['retry-after'], nowMs),
+  };
+}
+
+/** The JSON of a final 200/201 answer ({} when empty). */
+export function parseFinal(res: TransportResponse): unknown {
+  const text = res.body.toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw protocolError(`the final answer (${res.status}) is not JSON`);
+  }
+}
+
+/** `ECONNRESET (socket hang up)`-style text of a network failure, for retry messages. */
+export function describeNetworkError(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  return code
+    ? `${code}${message && !message.includes(code) ? ` (${message})` : ''}`
+    : (message ?? 'network error');
+}
+
+/** 401: refresh the token once and go on; a second 401 in a row is the server's final word. */
+export class RefreshOnce {
+  private refreshed = false;
+
+  constructor(private readonly auth: UploadAuth) {}
+
+  /** Any answer but a 401: the next 401 may refresh again. */
+  answered(): void {
+    this.refreshed = false;
+  }
+
+  async unauthorized(method: string, url: string, res: TransportResponse): Promise<void> {
+    if (this.refreshed) throw new HttpError(method, url, res.status, res.headers, res.body.toString('utf8'));
+    this.refreshed = true;
+    await this.auth.refresh();
+  }
+}

@@ -2,7 +2,7 @@
 // Retry-After), the final JSON, or one token refresh after a 401.
 import { HttpError, parseGoogleError, protocolError } from './errors.js';
 import type { UploadAuth } from './protocol.js';
-import { parseRetryAfter } from './retry.js';
+import { isRetryableNetworkError, parseRetryAfter } from './retry.js';
 import type { TransportResponse } from './transport.js';
 
 export interface RetryStep {
@@ -38,6 +38,24 @@ export function describeNetworkError(error: unknown): string {
   return code
     ? `${code}${message && !message.includes(code) ? ` (${message})` : ''}`
     : (message ?? 'network error');
+}
+
+/**
+ * Runs one step; a network failure worth retrying becomes a retry step (`lost` is told, so that the session is
+ * asked how much it holds before the next byte). Anything else, or anything after an abort, is thrown.
+ */
+export async function tryStep<S>(
+  step: () => Promise<S>,
+  signal: AbortSignal | undefined,
+  lost: () => void,
+): Promise<S | RetryStep> {
+  try {
+    return await step();
+  } catch (error) {
+    if (signal?.aborted || !isRetryableNetworkError(error)) throw error;
+    lost();
+    return { kind: 'retry', reason: describeNetworkError(error) };
+  }
 }
 
 /** 401: refresh the token once and go on; a second 401 in a row is the server's final word. */

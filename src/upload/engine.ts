@@ -1,7 +1,7 @@
 // This file is the resumable upload engine: it drives a session from initiation to the final answer, trusting only
 // the server's offset, retrying what can succeed, and keeping the session on disk so a re-run resumes it.
 import { usageError } from '../errors.js';
-import { describeNetworkError, parseFinal, RefreshOnce, retryStep } from './answers.js';
+import { parseFinal, RefreshOnce, retryStep, tryStep } from './answers.js';
 import { Backoff } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { ContentHasher } from './content-hash.js';
@@ -20,7 +20,7 @@ import { ProgressTracker } from './progress.js';
 import { initiate, type ProtocolContext, queryStatus, sendSlice } from './protocol.js';
 import { parseRange } from './range.js';
 import { TokenBucket } from './rate-limit.js';
-import { classifyStatus, isRetryableNetworkError, parseRetryAfter } from './retry.js';
+import { classifyStatus, parseRetryAfter } from './retry.js';
 import {
   createMemorySessionStore,
   judgeKeptSession,
@@ -137,14 +137,13 @@ class Upload {
       await this.loadKeptSession(legacySessionKey(keyParts));
       for (;;) {
         this.throwIfAborted();
-        let step: Step;
-        try {
-          step = await this.step();
-        } catch (error) {
-          if (this.options.signal?.aborted || !isRetryableNetworkError(error)) throw error;
-          if (this.uri) this.needQuery = true;
-          step = { kind: 'retry', reason: describeNetworkError(error) };
-        }
+        const step = await tryStep(
+          () => this.step(),
+          this.options.signal,
+          () => {
+            if (this.uri) this.needQuery = true;
+          },
+        );
         if (step.kind === 'done') return await this.finish(step.response);
         if (step.kind === 'skip') return this.skipped(step.value);
         if (step.kind === 'retry') await this.backoff.wait(step.reason, step.afterMs);

@@ -2,7 +2,7 @@
 // chunk until the last one carries the total (API-NOTES §1), each chunk held in memory until the server has it.
 import { Readable } from 'node:stream';
 import { ExitCode, usageError, VuploadError } from '../errors.js';
-import { describeNetworkError, parseFinal, RefreshOnce, retryStep } from './answers.js';
+import { parseFinal, RefreshOnce, retryStep, tryStep } from './answers.js';
 import { Backoff } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { HttpError, interruptedError, protocolError, untrustedSessionError } from './errors.js';
@@ -12,7 +12,7 @@ import { ProgressTracker } from './progress.js';
 import { initiate, type ProtocolContext, queryStatus, sendSlice } from './protocol.js';
 import { parseRange } from './range.js';
 import { TokenBucket } from './rate-limit.js';
-import { classifyStatus, isRetryableNetworkError, parseRetryAfter } from './retry.js';
+import { classifyStatus, parseRetryAfter } from './retry.js';
 import { CHUNK_GRANULARITY } from './size.js';
 import { StreamChunks } from './stream-source.js';
 
@@ -102,14 +102,13 @@ class StreamUpload {
       if (verdict) return this.result(undefined, { skipped: verdict.skip });
       for (;;) {
         this.throwIfAborted();
-        let step: Step;
-        try {
-          step = await this.step();
-        } catch (error) {
-          if (this.options.signal?.aborted || !isRetryableNetworkError(error)) throw error;
-          if (this.uri) this.needQuery = true;
-          step = { kind: 'retry', reason: describeNetworkError(error) };
-        }
+        const step = await tryStep(
+          () => this.step(),
+          this.options.signal,
+          () => {
+            if (this.uri) this.needQuery = true;
+          },
+        );
         if (step.kind === 'done') return await this.finish(step.response);
         if (step.kind === 'retry') await this.backoff.wait(step.reason, step.afterMs);
       }

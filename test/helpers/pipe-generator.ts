@@ -23,6 +23,14 @@ export function* generateBytes(size: number, seed = 1): Generator<Buffer> {
   }
 }
 
+/** vupload's content hash (the journal's `contentHash`) of those bytes. */
+export async function contentHashOf(size: number, seed = 1): Promise<string> {
+  const { ContentHasher } = await import('../../src/upload/content-hash.js');
+  const hasher = await ContentHasher.create();
+  for (const piece of generateBytes(size, seed)) hasher.update(hasher.hashed, piece);
+  return hasher.digest();
+}
+
 export function sha256Of(size: number, seed = 1): string {
   const hash = createHash('sha256');
   for (const piece of generateBytes(size, seed)) hash.update(piece);

@@ -95,7 +95,7 @@ export async function runWatch(
       await checkHousekeeping(plan.file);
       const { outcome, failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
       if (!outcome.alreadyUploaded) {
-        if (globals.json) out.result(JSON.stringify(outcome));
+        if (globals.json) out.resultJson(outcome);
         else out.result(outcome.id);
       }
       if (failure) throw failure;

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CliResult } from '../helpers/cli.js';
+import { type CliResult, crashAt } from '../helpers/cli.js';
 import { repoRoot, vuploadBin } from '../helpers/paths.js';
 import { contentHashOf, generateBytes, sha256Of } from '../helpers/pipe-generator.js';
 import { type CliEnv, cliEnv } from './env.js';
@@ -32,13 +32,18 @@ function collect(child: ChildProcess): Promise<CliResult> {
 }
 
 /** `node pipe-generator.js SIZE SEED | vupload ARGV`: an OS pipe between two real processes. */
-function pipeInto(argv: string[], size: number, seed: number): Promise<CliResult> {
+function pipeInto(
+  argv: string[],
+  size: number,
+  seed: number,
+  crash?: ReturnType<typeof crashAt>,
+): Promise<CliResult> {
   const gen = spawn(process.execPath, [generator, String(size), String(seed)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const child = spawn(process.execPath, [vuploadBin, ...argv], {
+  const child = spawn(process.execPath, [...(crash?.nodeArgs ?? []), vuploadBin, ...argv], {
     cwd: t.dir,
-    env: { PATH: process.env.PATH ?? '', ...t.env },
+    env: { PATH: process.env.PATH ?? '', ...t.env, ...crash?.env },
     stdio: [gen.stdout!, 'pipe', 'pipe'],
   });
   return collect(child);
@@ -100,6 +105,21 @@ describe('vupload upload - (a pipe)', () => {
     assert.ok([a, b].includes(again.stdout.trim()), again.stdout);
     assert.match(again.stderr, /already uploaded/);
     assert.equal(t.since(mark).filter((r) => r.kind === 'upload-init').length, 0);
+  });
+
+  test('a journal that cannot be written: the id still reaches stdout, exit 1, and stderr says no run can record it', async () => {
+    const result = await pipeInto(
+      ['upload', '-', '--title', 'Unrecorded', '--json'],
+      300_000,
+      21,
+      crashAt(1, { match: 'open .*history\\.jsonl', errno: 'ENOSPC' }),
+    );
+    assert.equal(result.code, 1, result.stderr);
+    const outcome = JSON.parse(result.stdout.trim().split('\n')[0]!) as { id: string };
+    assert.deepEqual(t.sb.media(outcome.id), { size: 300_000, sha256: sha256Of(300_000, 21) });
+    assert.match(result.stderr, /could not record it in .*history\.jsonl \(ENOSPC\)/);
+    assert.match(result.stderr, /an upload from a pipe keeps no session/);
+    assert.ok(!(await journal()).some((e) => e.videoId === outcome.id));
   });
 
   test('--dry-run with - reads nothing: it ends while the pipe is still open, and sends nothing', async () => {

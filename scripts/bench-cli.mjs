@@ -1,6 +1,6 @@
 // This file is the pipe and proxy part of `npm run bench`: real `vupload upload` processes against the bench's
-// sandbox — a file, the same number of bytes piped in from a generator process (`vupload upload -`), and the file
-// through a local HTTP proxy — with wall time and each vupload process's own peak RSS and CPU.
+// sandbox — a file (in one request, and in 8 MiB chunks), the same number of bytes piped in from a generator process
+// (`vupload upload -`), and the file through a local HTTP proxy — with wall time and each process's peak RSS and CPU.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,6 +59,8 @@ export async function benchCli({ work, env, mib, runs }) {
   const proxy = await startProxy();
   const cases = {
     file: () => upload([file, '--title', 'file']),
+    // The pipe is sent in 8 MiB chunks: the same file in the same chunks shows what chunking alone costs.
+    chunks: () => upload([file, '--title', 'chunks', '--chunk-size', '8M']),
     pipe: () => {
       const gen = spawn(process.execPath, ['-e', GENERATOR, String(mib)], {
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -67,7 +69,7 @@ export async function benchCli({ work, env, mib, runs }) {
     },
     proxy: () => upload([file, '--title', 'proxy'], { HTTP_PROXY: proxy.url }),
   };
-  const results = { file: [], pipe: [], proxy: [] };
+  const results = { file: [], chunks: [], pipe: [], proxy: [] };
   try {
     await cases.file(); // warm-up
     for (let i = 0; i < runs; i++)
@@ -81,5 +83,11 @@ export async function benchCli({ work, env, mib, runs }) {
     rss: median(results[name].map((r) => r.rss)),
     cpu: median(results[name].map((r) => r.cpu)),
   });
-  return { size: mib * MiB, file: pick('file'), pipe: pick('pipe'), proxy: pick('proxy') };
+  return {
+    size: mib * MiB,
+    file: pick('file'),
+    chunks: pick('chunks'),
+    pipe: pick('pipe'),
+    proxy: pick('proxy'),
+  };
 }

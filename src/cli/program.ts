@@ -8,7 +8,14 @@ import { forTerminal, localeIsUtf8 } from './terminal.js';
 import { VERSION } from './version.js';
 
 /** Global options that take a value, so that their value is not mistaken for the command word. */
-const VALUE_OPTIONS = new Set(['--profile', '--client-secrets', '--api-url', '--provider', '--state-url', '--proxy']);
+const VALUE_OPTIONS = new Set([
+  '--profile',
+  '--client-secrets',
+  '--api-url',
+  '--provider',
+  '--state-url',
+  '--proxy',
+]);
 const HELP_OR_VERSION = new Set(['-h', '--help', '-v', '-V', '--version']);
 
 /** Where the command word is in `argv` (after any global options); argv.length when there is none. */

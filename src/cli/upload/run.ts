@@ -379,9 +379,10 @@ class Job {
       isVuploadError(cause) ? cause.exitCode : ExitCode.api,
       `could not record it in ${this.store.journal.location} (${code ?? (cause as Error).message}).`,
       {
-        hint:
-          `The upload session is kept: once ${this.store.description} can be written again, running the same ` +
-          'command records this video instead of uploading it again. No steps or housekeeping were done.',
+        hint: this.plan.stdin
+          ? 'Note the id above: an upload from a pipe keeps no session, so no later run can record it. No steps were done.'
+          : `The upload session is kept: once ${this.store.description} can be written again, running the same ` +
+            'command records this video instead of uploading it again. No steps or housekeeping were done.',
         cause,
       },
     );

@@ -8,7 +8,7 @@ import type {
   StepRecord,
 } from '../../unattended/journal.js';
 import { confirmAmong, historyItems } from '../../unattended/journal.js';
-import type { HistoryEntry } from '../../upload/journal.js';
+import { type HistoryEntry, STREAM_FINGERPRINT } from '../../upload/journal.js';
 import type { StateJournal } from '../store.js';
 import type { Database, Queryable } from './database.js';
 
@@ -181,8 +181,17 @@ export class PostgresJournal implements StateJournal {
   }
 
   private candidates(query: SampleQuery): Promise<PreviousUpload[]> {
-    const where = 'account = $1 AND provider = $2 AND size = $3 AND fingerprint = $4';
-    return this.uploads(where, [query.account, query.provider ?? 'youtube', query.size, query.fingerprint]);
+    // As the file store: an upload from a pipe has no samples, so it and anything of its size are candidates,
+    // confirmed by the content hash (src/unattended/journal.ts previousUploads).
+    const where = `account = $1 AND provider = $2 AND size = $3 AND (fingerprint = $4
+      OR ((fingerprint = $5 OR $4 = $5) AND content_hash IS NOT NULL))`;
+    return this.uploads(where, [
+      query.account,
+      query.provider ?? 'youtube',
+      query.size,
+      query.fingerprint,
+      STREAM_FINGERPRINT,
+    ]);
   }
 
   /** The matching uploads, oldest first, each with the steps whose latest record succeeded. */

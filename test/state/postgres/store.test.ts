@@ -13,7 +13,7 @@ import {
   recordStep,
   Step,
 } from '../../../src/unattended/journal.js';
-import { appendHistory, readHistory } from '../../../src/upload/journal.js';
+import { appendHistory, readHistory, STREAM_FINGERPRINT } from '../../../src/upload/journal.js';
 import {
   createFileSessionStore,
   type SessionRecord,
@@ -137,6 +137,8 @@ describe('the journal', { timeout: 60_000 }, () => {
         entry({ videoId: 'v1', contentHash: 'h1' }),
         entry({ videoId: 'v2', contentHash: 'h2' }),
         entry({ videoId: 'legacy', fingerprint: 'sample-t', size: 20, contentHash: undefined }),
+        // An upload from a pipe: no samples, found by size and content hash only.
+        entry({ videoId: 'piped', fingerprint: STREAM_FINGERPRINT, size: 30, contentHash: 'hp' }),
       ];
       for (const record of records) {
         await appendHistory(dir, record);
@@ -157,6 +159,10 @@ describe('the journal', { timeout: 60_000 }, () => {
         { fingerprint: 'sample-a', size: 10_000_000, hash: 'h3' },
         { fingerprint: 'sample-t', size: 20, hash: 'hx' },
         { fingerprint: 'sample-u', size: 1, hash: 'never asked' },
+        { fingerprint: 'sample-p', size: 30, hash: 'hp' },
+        { fingerprint: 'sample-p', size: 30, hash: 'other' },
+        { fingerprint: STREAM_FINGERPRINT, size: 10_000_000, hash: 'h2' },
+        { fingerprint: STREAM_FINGERPRINT, size: 20, hash: 'hx' },
       ];
       for (const q of queries) {
         const hashed: string[] = [];
@@ -170,6 +176,13 @@ describe('the journal', { timeout: 60_000 }, () => {
         assert.deepEqual(fromDb, fromFile, `${q.fingerprint} ${q.hash}`);
         assert.ok(hashed.length <= 2, 'hashed at most once per store');
       }
+      const piped = await journal.findConfirmedUpload({
+        account: 'default',
+        fingerprint: 'sample-p',
+        size: 30,
+        hash: async () => 'hp',
+      });
+      assert.equal(piped.kind === 'confirmed' && piped.previous.videoId, 'piped', 'a file finds its piped twin');
       const recorded = { account: 'default', provider: 'youtube', contentHash: 'h1', videoId: 'v1' };
       assert.equal(await journal.isRecordedUpload(recorded), true);
       assert.equal(await journal.isRecordedUpload({ ...recorded, videoId: 'v2' }), false);

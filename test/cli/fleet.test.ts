@@ -1,7 +1,7 @@
 // This file runs real vupload processes as machines of a fleet sharing one PostgreSQL database (--state-url): one
 // upload per content fleet-wide, a shared quota, history moved between a state directory and the database.
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readdir, readFile, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { spawnCli } from '../helpers/cli.js';
@@ -20,32 +20,47 @@ describe('a fleet of machines sharing one state database', { timeout: 120_000 },
   });
   after(() => fleet.close());
 
-  // `vupload watch` is not on main yet: each machine stands for a watcher by uploading the folder's files one
-  // invocation after another, the two machines in opposite orders, at the same time.
-  test('two machines working through one folder upload each file exactly once and both print its id', async () => {
+  test('two watchers on one folder, on two machines: each file uploaded exactly once, fleet-wide', async () => {
     const [a, b] = fleet.machines;
     const folder = join(fleet.dir, 'nas');
     await mkdir(folder);
-    const names = ['1.mp4', '2.mp4', '3.mp4', '4.mp4'];
-    for (const name of names) await makeVideo(join(folder, name), 200_000);
     // Machine B mounts the folder elsewhere: same files, other paths.
     await symlink(folder, join(fleet.dir, 'nas-on-b'));
     const mark = fleet.sb.requests.length;
-    const loop = async (machine: typeof a, dir: string, order: string[]) => {
-      const ids = new Map<string, string>();
-      for (const name of order) {
-        const result = await machine!.spawn(['upload', join(dir, name), '--wait-lock', '--quiet']);
-        assert.equal(result.code, 0, `${machine!.name} ${name}: ${result.stderr}`);
-        ids.set(name, result.stdout.trim());
-      }
-      return ids;
-    };
-    const [onA, onB] = await Promise.all([
-      loop(a, folder, names),
-      loop(b, join(fleet.dir, 'nas-on-b'), [...names].reverse()),
-    ]);
-    for (const name of names) assert.equal(onA.get(name), onB.get(name), `${name}: the same video on both`);
-    assert.equal(new Set(onA.values()).size, 4);
+    const watchers = [
+      a!.spawn(['watch', folder, '--settle', '300ms']),
+      b!.spawn(['watch', join(fleet.dir, 'nas-on-b'), '--settle', '300ms']),
+    ];
+    const printed = watchers.map(() => [] as string[]);
+    const told = watchers.map(() => [] as string[]);
+    watchers.forEach((w, i) => w.child.stderr?.on('data', (d: Buffer) => told[i]!.push(d.toString())));
+    watchers.forEach((w, i) =>
+      w.child.stdout?.on('data', (d: Buffer) =>
+        printed[i]!.push(...d.toString().split('\n').filter(Boolean)),
+      ),
+    );
+    const names = ['1.mp4', '2.mp4', '3.mp4', '4.mp4'];
+    for (const name of names) {
+      // Written under a partial name and renamed when complete, as recorders do, one after another.
+      await makeVideo(join(folder, `${name}.part`), 200_000);
+      await rename(join(folder, `${name}.part`), join(folder, name));
+    }
+    // A watcher prints the id of each file it uploaded; one the other machine uploaded first it only names.
+    const settled = (i: number) =>
+      names.every((name) =>
+        new RegExp(`Uploaded ${name}|${name} was already uploaded`).test(told[i]!.join('')),
+      );
+    await waitFor('both watchers to have settled every file', () => settled(0) && settled(1), 60_000).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\nA: ${told[0]!.join('')}\nB: ${told[1]!.join('')}`);
+      },
+    );
+    for (const w of watchers) w.child.kill('SIGTERM');
+    const codes = (await Promise.all(watchers)).map((r) => r.code);
+    assert.deepEqual(codes, [143, 143]);
+    const ids = [...printed[0]!, ...printed[1]!];
+    assert.equal(ids.length, 4, 'one id per file, from the machine that uploaded it');
+    assert.equal(new Set(ids).size, 4);
     assert.equal(startedUploads(fleet, mark), 4, 'each file uploaded once, fleet-wide');
     const rows = await fleet.query<{ n: string }>('SELECT count(*) AS n FROM vupload.uploads');
     assert.equal(Number(rows[0]!.n), 4, 'one record per upload');

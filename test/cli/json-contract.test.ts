@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { spawnCli } from '../helpers/cli.js';
 import { fixture, repoRoot } from '../helpers/paths.js';
+import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv, playBrowser, type YoukuCliEnv, youkuCliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
@@ -104,11 +106,11 @@ describe('--json output follows the table in README', () => {
       done,
     ]);
     assert.equal(first.code, 0, first.stderr);
-    const [outcome] = holds('`upload`, `batch`, the classic form', first.stdout, { lines: 1 });
+    const [outcome] = holds('`upload`, `batch`, `watch`, the classic form', first.stdout, { lines: 1 });
     assert.equal(outcome?.alreadyUploaded, false);
     const again = await t.run(['--file', join(done, 'one.mp4'), '--json']);
     assert.equal(again.code, 0, again.stderr);
-    holds('`upload`, `batch`, the classic form', again.stdout, { lines: 1 });
+    holds('`upload`, `batch`, `watch`, the classic form', again.stdout, { lines: 1 });
 
     const manifest = join(t.dir, 'batch.jsonl');
     await makeVideo(join(t.dir, 'two.mp4'), 30_000);
@@ -122,13 +124,28 @@ describe('--json output follows the table in README', () => {
     assert.equal(lines.length, 2);
     const failed = lines.find((l) => !l.includes('"id"'))!;
     holds('`upload`, `batch`: a file that was not uploaded', `${failed}\n`, { lines: 1 });
-    holds('`upload`, `batch`, the classic form', `${lines.find((l) => l.includes('"id"'))}\n`, { lines: 1 });
+    holds('`upload`, `batch`, `watch`, the classic form', `${lines.find((l) => l.includes('"id"'))}\n`, {
+      lines: 1,
+    });
 
     const dry = await t.run(['batch', manifest, '--json', '--dry-run']);
     assert.equal(dry.code, 2, dry.stderr);
     holds('`upload --dry-run`, `batch --dry-run`', dry.stdout, { lines: 2 });
     const dryOne = await t.run(['upload', join(t.dir, 'two.mp4'), '--json', '--dry-run']);
     holds('`upload --dry-run`, `batch --dry-run`', dryOne.stdout, { lines: 1 });
+
+    const watched = join(t.dir, 'watched');
+    await mkdir(watched);
+    const watcher = spawnCli(['watch', watched, '--settle', '200ms', '--json'], { env: t.env, cwd: t.dir });
+    let watchOut = '';
+    watcher.child.stdout?.on('data', (d: Buffer) => {
+      watchOut += d.toString();
+    });
+    await makeVideo(join(watched, 'three.mp4'), 30_000);
+    await waitFor('the watcher to print its upload', () => watchOut.endsWith('\n'));
+    watcher.child.kill('SIGTERM');
+    assert.equal((await watcher).code, 143);
+    holds('`upload`, `batch`, `watch`, the classic form', watchOut, { lines: 1 });
 
     const missing = await t.run(['upload', join(t.dir, 'nope.mp4'), '--json']);
     assert.equal(missing.code, 2);
@@ -197,7 +214,7 @@ describe('--json output follows the table in README', () => {
     const clip = await makeVideo(join(youku.dir, 'clips', 'clip.mp4'), 40_000);
     const upload = await youku.run(['--provider', 'youku', '--file', clip, '--tags', 'a', '--json']);
     assert.equal(upload.code, 0, upload.stderr);
-    const [outcome] = holds('`upload`, `batch`, the classic form', upload.stdout, { lines: 1 });
+    const [outcome] = holds('`upload`, `batch`, `watch`, the classic form', upload.stdout, { lines: 1 });
     const yStatus = await youku.run(['status', '--provider', 'youku', String(outcome?.id), '--json']);
     assert.equal(yStatus.code, 0, yStatus.stderr);
     holds('`status`', yStatus.stdout, { lines: 1 });

@@ -182,7 +182,11 @@ describe('the journal', { timeout: 60_000 }, () => {
         size: 30,
         hash: async () => 'hp',
       });
-      assert.equal(piped.kind === 'confirmed' && piped.previous.videoId, 'piped', 'a file finds its piped twin');
+      assert.equal(
+        piped.kind === 'confirmed' && piped.previous.videoId,
+        'piped',
+        'a file finds its piped twin',
+      );
       const recorded = { account: 'default', provider: 'youtube', contentHash: 'h1', videoId: 'v1' };
       assert.equal(await journal.isRecordedUpload(recorded), true);
       assert.equal(await journal.isRecordedUpload({ ...recorded, videoId: 'v2' }), false);

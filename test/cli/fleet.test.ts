@@ -33,12 +33,12 @@ describe('a fleet of machines sharing one state database', { timeout: 120_000 },
     ];
     const printed = watchers.map(() => [] as string[]);
     const told = watchers.map(() => [] as string[]);
-    watchers.forEach((w, i) => w.child.stderr?.on('data', (d: Buffer) => told[i]!.push(d.toString())));
-    watchers.forEach((w, i) =>
+    for (const [i, w] of watchers.entries()) {
+      w.child.stderr?.on('data', (d: Buffer) => told[i]!.push(d.toString()));
       w.child.stdout?.on('data', (d: Buffer) =>
         printed[i]!.push(...d.toString().split('\n').filter(Boolean)),
-      ),
-    );
+      );
+    }
     const names = ['1.mp4', '2.mp4', '3.mp4', '4.mp4'];
     for (const name of names) {
       // Written under a partial name and renamed when complete, as recorders do, one after another.

@@ -15,6 +15,7 @@ import {
 } from './errors.js';
 import { assertUnchanged, type FileSnapshot, readSlice, snapshotFile } from './file-source.js';
 import { fingerprintFile } from './fingerprint.js';
+import { findKeptSession, type KeptSession, settleKeptSession } from './kept-session.js';
 import { DEFAULT_SESSION_MAX_AGE_MS, type UploadOptions, type UploadResult } from './options.js';
 import { ProgressTracker } from './progress.js';
 import { initiate, type ProtocolContext, queryStatus, sendSlice } from './protocol.js';
@@ -23,8 +24,6 @@ import { TokenBucket } from './rate-limit.js';
 import { classifyStatus, parseRetryAfter } from './retry.js';
 import {
   createMemorySessionStore,
-  judgeKeptSession,
-  type KeptSessionVerdict,
   legacySessionKey,
   type SessionRecord,
   type SessionStore,
@@ -41,14 +40,6 @@ type Step =
   | { kind: 'skip'; value: unknown }
   | { kind: 'next' }
   | { kind: 'retry'; reason: string; afterMs?: number };
-
-/** A session an earlier run kept, until the server has said what became of it. */
-interface KeptSession {
-  record: SessionRecord;
-  /** Where it is stored (the legacy key for sessions of vupload 0.1). */
-  key: string;
-  verdict: KeptSessionVerdict;
-}
 
 /** Uploads `options.file` with Google's resumable protocol and returns the server's final answer. */
 export async function uploadResumable(options: UploadOptions): Promise<UploadResult> {
@@ -154,35 +145,29 @@ class Upload {
     }
   }
 
-  /**
-   * Finds the session an earlier run kept for this file. It is asked about before anything else, whatever the
-   * verdict: one that finished is that run's upload (recorded, never repeated); one that did not is continued if
-   * the verdict allows it, and otherwise dropped (issue 11: a kept session is asked before it is thrown away).
-   */
+  /** A session an earlier run kept for this file is asked about first (kept-session.ts). */
   private async loadKeptSession(legacyKey: string): Promise<void> {
-    let key = this.key;
-    let record = await this.store.load(key);
-    if (!record && legacyKey !== key) {
-      key = legacyKey;
-      record = await this.store.load(key);
-    }
-    if (!record) return;
-    const verdict = judgeKeptSession(record, {
-      ...this.snapshot,
-      fingerprint: this.fingerprint,
-      metadata: this.options.metadata ?? {},
-      contentType: this.contentType,
-      now: this.clock.now(),
-      maxAgeMs: this.options.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,
-      restart: this.options.restart ?? false,
-    });
-    this.kept = { record, key, verdict };
-    this.storedKey = key;
-    this.uri = record.sessionUri;
-    this.sessionMetadata = record.metadata;
+    const kept = await findKeptSession(
+      {
+        store: this.store,
+        snapshot: this.snapshot,
+        fingerprint: this.fingerprint,
+        options: this.options,
+        contentType: this.contentType,
+        now: this.clock.now(),
+        maxAgeMs: this.options.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,
+      },
+      this.key,
+      legacyKey,
+    );
+    if (!kept) return;
+    this.kept = kept;
+    this.storedKey = kept.key;
+    this.uri = kept.record.sessionUri;
+    this.sessionMetadata = kept.record.metadata;
     this.fromStore = true;
     this.needQuery = true;
-    this.maxSent = record.size;
+    this.maxSent = kept.record.size;
   }
 
   /** The kept session's first answer: 'keep' when it is the one to continue, else it was dealt with. */
@@ -192,40 +177,14 @@ class Upload {
   ): Promise<'keep' | 'dropped'> {
     const kept = this.kept!;
     this.kept = undefined;
-    const { verdict } = kept;
-    // To be continued: finished → done, incomplete → resume, expired → a new session (counted, as any expiry).
-    if (verdict.use) return 'keep';
-    if (outcome === 'finished') {
-      // Same content: that run's upload, whatever this run's metadata says (the caller compares and reports).
-      if (verdict.reason !== 'fileChanged') return 'keep';
-      // The file changed after an earlier run finished uploading its old content: record that upload, go on.
-      await this.options.record?.(this.earlierContentResult(kept.record, response));
-    } else if (outcome === 'incomplete' && verdict.reason === 'fileChanged' && !this.options.restart) {
-      throw verdict.error; // continuing would upload a mixture; the session stays for when the file is restored
-    }
-    await this.store.remove(kept.key);
+    const settled = await settleKeptSession(kept, outcome, response, {
+      store: this.store,
+      options: this.options,
+    });
+    if (settled === 'keep' || kept.verdict.use) return 'keep';
     this.resetSession();
-    if (outcome === 'incomplete') this.options.onSessionDiscarded?.({ reason: verdict.reason });
+    if (outcome === 'incomplete') this.options.onSessionDiscarded?.({ reason: kept.verdict.reason });
     return 'dropped';
-  }
-
-  private earlierContentResult(record: SessionRecord, response: unknown): UploadResult {
-    return {
-      response,
-      sessionUri: record.sessionUri,
-      bytesSent: 0,
-      size: record.size,
-      path: record.path,
-      fingerprint: record.fingerprint,
-      mtimeMs: record.mtimeMs,
-      metadata: record.metadata,
-      retries: 0,
-      resumed: true,
-      finishedEarlier: true,
-      earlierContent: true,
-      sessionRestarts: 0,
-      elapsedMs: 0,
-    };
   }
 
   private resetSession(): void {
@@ -301,7 +260,7 @@ class Upload {
     await this.hasher.catchUp(this.snapshot.path, start);
     let written = 0;
     const body = readSlice(this.snapshot, start, end, {
-      through: this.bucket ? [this.bucket.throttle(this.options.signal)] : [],
+      pace: this.bucket ? (bytes) => this.bucket!.takeAll(bytes, this.options.signal) : undefined,
       onBytes: (bytes, chunk) => {
         this.hasher.update(start + written, chunk);
         written += bytes;

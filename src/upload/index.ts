@@ -61,6 +61,7 @@ export {
   createHttpTransport,
   type HttpTransport,
   type HttpTransportOptions,
+  type RequestBody,
   type Transport,
   type TransportRequest,
   type TransportResponse,

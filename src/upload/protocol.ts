@@ -1,7 +1,7 @@
 // This file builds the three requests of Google's resumable protocol: initiation, a slice of bytes, a status query.
-import type { Readable } from 'node:stream';
+
 import { contentRange, statusQueryRange } from './range.js';
-import type { Transport, TransportResponse } from './transport.js';
+import type { RequestBody, Transport, TransportResponse } from './transport.js';
 
 /** How the engine authorises requests; it never sees how tokens are obtained (issue 3, STYLE.md). */
 export interface UploadAuth {
@@ -49,7 +49,7 @@ export async function initiate(
 export async function sendSlice(
   ctx: ProtocolContext,
   sessionUri: string,
-  body: Readable,
+  body: RequestBody,
   start: number,
   end: number,
   total: number | '*',

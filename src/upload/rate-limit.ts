@@ -1,5 +1,4 @@
-// This file caps the average send rate (`--limit-rate`) with a token bucket on the read stream, on an injected clock.
-import { Transform, type TransformCallback } from 'node:stream';
+// This file caps the average send rate (`--limit-rate`) with a token bucket paced by the reader, on an injected clock.
 import type { Clock } from './clock.js';
 
 /** A bucket shared by every request of one upload, so the cap holds across chunks and retries. */
@@ -35,19 +34,9 @@ export class TokenBucket {
     }
   }
 
-  /** A Transform that lets bytes through no faster than the bucket allows. */
-  throttle(signal?: AbortSignal): Transform {
-    const bucket = this;
-    return new Transform({
-      transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-        (async () => {
-          for (let at = 0; at < chunk.length; at += bucket.capacity) {
-            const piece = chunk.subarray(at, Math.min(chunk.length, at + bucket.capacity));
-            await bucket.take(piece.length, signal);
-            this.push(piece);
-          }
-        })().then(() => callback(), callback);
-      },
-    });
+  /** Waits until `bytes` (any amount) may be sent, taking them a capacity at a time. */
+  async takeAll(bytes: number, signal?: AbortSignal): Promise<void> {
+    for (let left = bytes; left > 0; left -= this.capacity)
+      await this.take(Math.min(left, this.capacity), signal);
   }
 }

@@ -1,6 +1,6 @@
 // This file uploads a stream of unknown length (a pipe) with Google's resumable protocol: `bytes A-B/*` on every
 // chunk until the last one carries the total (API-NOTES §1), each chunk held in memory until the server has it.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { ExitCode, usageError, VuploadError } from '../errors.js';
 import { parseFinal, RefreshOnce, retryStep, tryStep } from './answers.js';
 import { Backoff } from './backoff.js';
@@ -159,7 +159,7 @@ class StreamUpload {
   /** Sends every byte held, from the server's offset: a full chunk (`/*`), or the last one with the total. */
   private async send(uri: string): Promise<Step> {
     const { from, to, final } = await this.chunks.window(this.confirmed);
-    const body = Readable.from(this.pieces(this.chunks.bytes(from, to)), { objectMode: false });
+    const body = this.pieces(this.chunks.bytes(from, to));
     this.sentTo = Math.max(this.sentTo, to);
     try {
       const res = await sendSlice(this.ctx, uri, body, from, to, final ? to : '*', this.contentType);

@@ -2,15 +2,21 @@
 // Not fetch: Node's fetch follows a 308 that carries a Location header (API-NOTES §1, "308 Resume Incomplete").
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { agentFor } from '../net/agents.js';
+
+/**
+ * A streamed body: a stream is piped with backpressure; chunks of an async iterable (readSlice) are written one by one,
+ * the next asked for only once the socket took the last, so the iterable may reuse its buffers.
+ */
+export type RequestBody = Readable | AsyncIterable<Buffer>;
 
 export interface TransportRequest {
   method: string;
   url: string;
   headers: Readonly<Record<string, string>>;
-  /** A stream is piped with backpressure; set Content-Length yourself so nothing is sent chunked. */
-  body?: Readable | Buffer;
+  /** Set Content-Length yourself so nothing is sent chunked. */
+  body?: RequestBody | Buffer;
   signal?: AbortSignal;
 }
 
@@ -73,13 +79,16 @@ function send(
     // A proxy chosen for this URL (--proxy, HTTPS_PROXY …, src/net/proxy.ts) replaces the direct keep-alive agent.
     const agent = agentFor(target) ?? agents[target.protocol];
     const req = client.request(target, { method, headers, agent });
-    const stream = body && !Buffer.isBuffer(body) ? body : undefined;
+    const stream = body instanceof Readable ? body : undefined;
+    const chunks = body && !Buffer.isBuffer(body) && !stream ? body : undefined;
     let settled = false;
-    let bodyDone = stream === undefined;
+    let bodyDone = stream === undefined && chunks === undefined;
+    const writer = chunks ? new BodyWriter(req) : undefined;
 
     const finish = (error: Error | undefined, response?: TransportResponse): void => {
       if (settled) return;
       settled = true;
+      writer?.stop();
       signal?.removeEventListener('abort', onAbort);
       if (stream && !bodyDone) {
         stream.unpipe(req);
@@ -118,7 +127,16 @@ function send(
       });
     });
 
-    if (stream) {
+    if (chunks && writer) {
+      writer.write(chunks).then(
+        (complete) => {
+          if (!complete) return;
+          bodyDone = true;
+          req.end();
+        },
+        (error: Error) => finish(error),
+      );
+    } else if (stream) {
       stream.on('error', (error) => finish(error));
       stream.on('end', () => {
         bodyDone = true;
@@ -129,6 +147,36 @@ function send(
       bodyDone = true;
     }
   });
+}
+
+/**
+ * Writes the chunks of an iterable body each once the socket took the one before, so the iterable may reuse its
+ * buffers. stop() ends it when the request is over: a write to a request destroyed before it had a socket never calls
+ * back, and leaving the loop closes the iterable (readSlice releases its file handle).
+ */
+class BodyWriter {
+  private stopped = false;
+  private release: (() => void) | undefined;
+
+  constructor(private readonly req: http.ClientRequest) {}
+
+  /** True when every chunk was written, false when stopped first. */
+  async write(chunks: AsyncIterable<Buffer>): Promise<boolean> {
+    for await (const chunk of chunks) {
+      if (this.stopped) break;
+      await new Promise<void>((resolve, reject) => {
+        this.release = resolve;
+        this.req.write(chunk, (error) => (error && !this.stopped ? reject(error) : resolve()));
+      });
+      if (this.stopped) break;
+    }
+    return !this.stopped;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.release?.();
+  }
 }
 
 function flatten(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {

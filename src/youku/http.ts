@@ -1,6 +1,7 @@
 // This file sends one Youku request over the engine's Transport and reads the JSON answer, error bodies included.
-import type { Readable } from 'node:stream';
+
 import { protocolError, type Transport } from '../upload/index.js';
+import type { RequestBody } from '../upload/transport.js';
 import { parseYoukuError, YoukuApiError } from './errors.js';
 
 export type Params = Record<string, string | number | undefined>;
@@ -10,7 +11,7 @@ export interface YoukuCall {
   url: string;
   /** GET: the query. POST without `body`: a urlencoded form. POST with `body`: the query (upload_slice). */
   params: Params;
-  body?: Readable;
+  body?: RequestBody;
   bodyLength?: number;
   signal?: AbortSignal;
 }
@@ -28,7 +29,7 @@ function encode(params: Params): string {
 export async function youkuCall(transport: Transport, call: YoukuCall): Promise<Record<string, unknown>> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   let url = call.url;
-  let body: Readable | Buffer | undefined;
+  let body: RequestBody | Buffer | undefined;
   if (call.method === 'GET' || call.body) {
     const qs = encode(call.params);
     if (qs) url += `${url.includes('?') ? '&' : '?'}${qs}`;

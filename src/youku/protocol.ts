@@ -1,6 +1,7 @@
 // This file is one function per step of Youku's upload protocol (API-NOTES §10 table), with typed answers.
-import type { Readable } from 'node:stream';
+
 import { protocolError, type Transport } from '../upload/index.js';
+import type { RequestBody } from '../upload/transport.js';
 import { type Params, youkuCall } from './http.js';
 
 export interface Conn {
@@ -93,7 +94,7 @@ export async function uploadSlice(
   uploadToken: string,
   t: SliceTask,
   hash: string,
-  body: Readable,
+  body: RequestBody,
 ): Promise<SliceTask> {
   const params = { upload_token: uploadToken, slice_task_id: t.id, offset: t.offset, length: t.length, hash };
   const url = `${server}/gupload/upload_slice`;

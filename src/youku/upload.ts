@@ -280,7 +280,7 @@ class YoukuUpload {
       try {
         const next = await this.call('upload_slice', () => {
           const body = readSlice(this.snapshot, task.offset, end, {
-            through: this.bucket ? [this.bucket.throttle(this.o.signal)] : [],
+            pace: this.bucket ? (bytes) => this.bucket!.takeAll(bytes, this.o.signal) : undefined,
             onBytes: (bytes) => this.progress.addSent(bytes),
           });
           return proto.uploadSlice(this.conn, s.uploadServer, s.uploadToken, task, hash, body);

@@ -1,8 +1,8 @@
 // This file is a scripted transport for engine tests: each expected request is asserted, then answered as scripted.
 import assert from 'node:assert/strict';
-import type { Readable } from 'node:stream';
 import {
   abortError,
+  type RequestBody,
   type Transport,
   type TransportRequest,
   type TransportResponse,
@@ -72,13 +72,14 @@ export class ScriptedTransport implements Transport {
 }
 
 /** Reads a body whole, or only its first `limit` bytes (then drops the stream as a cut connection would). */
-async function readBody(body: Readable | Buffer | undefined, limit?: number): Promise<Buffer> {
+async function readBody(body: RequestBody | Buffer | undefined, limit?: number): Promise<Buffer> {
   if (body === undefined) return Buffer.alloc(0);
   if (Buffer.isBuffer(body)) return body;
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of body) {
-    chunks.push(chunk as Buffer);
+    // A copy: readSlice lends its buffers only until the next chunk is asked for.
+    chunks.push(Buffer.from(chunk as Buffer));
     length += (chunk as Buffer).length;
     if (limit !== undefined && length >= limit) break;
   }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { createHttpTransport, isRetryableNetworkError } from '../../src/upload/index.js';
+import { waitFor } from '../helpers/wait.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 let server: Server;
@@ -106,6 +107,85 @@ describe('the http transport', () => {
     });
     assert.equal(res.status, 400);
     assert.equal(body.destroyed, true);
+  });
+
+  test('an iterable body is written chunk by chunk, each asked for only once the socket took the one before', async () => {
+    let received: Buffer = Buffer.alloc(0);
+    handler = async (req, res) => {
+      received = await readAll(req);
+      res.writeHead(200).end('{}');
+    };
+    const reuse = Buffer.alloc(256 * 1024);
+    async function* chunks() {
+      for (let i = 0; i < 16; i++) {
+        // One buffer, filled again for each chunk: the transport must be done with it by then.
+        reuse.fill(i);
+        yield reuse;
+      }
+    }
+    const res = await transport.request({
+      method: 'PUT',
+      url: `${base}/s`,
+      headers: { 'Content-Length': String(16 * reuse.length) },
+      body: chunks(),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(received.length, 16 * reuse.length);
+    for (let i = 0; i < 16; i++) {
+      const piece = received.subarray(i * reuse.length, (i + 1) * reuse.length);
+      assert.ok(
+        piece.every((byte) => byte === i),
+        `chunk ${i} arrived as it was lent`,
+      );
+    }
+  });
+
+  test('an answer that comes before an iterable body is sent closes the iterable', async () => {
+    handler = (_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"no"}');
+    let closed = false;
+    let yielded = 0;
+    async function* chunks() {
+      try {
+        for (let i = 0; i < 4096; i++) {
+          yielded++;
+          yield Buffer.alloc(64 * 1024);
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const res = await transport.request({
+      method: 'PUT',
+      url: `${base}/s`,
+      headers: { 'Content-Length': String(4096 * 64 * 1024) },
+      body: chunks(),
+    });
+    assert.equal(res.status, 400);
+    await waitFor('the iterable to be closed', () => closed);
+    assert.ok(yielded < 4096, `${yielded} chunks were asked for`);
+  });
+
+  test('an abort before the request had a socket closes an iterable body', async () => {
+    handler = () => {};
+    let closed = false;
+    async function* chunks() {
+      try {
+        for (;;) yield Buffer.alloc(1024);
+      } finally {
+        closed = true;
+      }
+    }
+    const controller = new AbortController();
+    const pending = transport.request({
+      method: 'PUT',
+      url: `${base}/s`,
+      headers: { 'Content-Length': String(1024 * 1024 * 1024) },
+      body: chunks(),
+      signal: controller.signal,
+    });
+    controller.abort('SIGTERM');
+    await assert.rejects(pending, (e: unknown) => (e as { reason?: unknown }).reason === 'SIGTERM');
+    await waitFor('the iterable to be closed', () => closed);
   });
 
   test('aborting rejects with the signal reason and frees the request', async () => {

@@ -60,7 +60,7 @@ describe('the write-ahead record', () => {
 });
 
 describe('the content hash', () => {
-  test('is the sha256 of the whole file when it goes in one request', async () => {
+  test('is the XXH3-128 of the whole file when it goes in one request', async () => {
     h = await harness(600_000);
     h.transport.expect('init', isInit, created()).expect('file', isSlice(h, 0, 600_000), finished);
     const result = await h.upload();

@@ -9,6 +9,7 @@ import {
   googleError,
   type Harness,
   harness,
+  interruptedRun,
   isInit,
   isQuery,
   isSlice,
@@ -86,12 +87,7 @@ describe('the content hash', () => {
 
   test('of a resumed upload hashes the part an earlier run sent from disk', async () => {
     h = await harness(600_000);
-    const controller = new AbortController();
-    h.transport
-      .expect('init', isInit, created())
-      .expect('chunk', isSlice(h, 0, KiB256), stored(KiB256))
-      .expect('hangs', () => controller.abort('SIGINT'), { hang: true });
-    await assert.rejects(h.upload({ chunkSize: KiB256, signal: controller.signal }));
+    await interruptedRun(h);
     h.transport
       .expect('asked', isQuery(h), stored(KiB256))
       .expect('rest', isSlice(h, KiB256, 600_000), finished);
@@ -113,12 +109,7 @@ describe('beforeNewSession', () => {
 
   test('is not asked when a kept session is continued', async () => {
     h = await harness(600_000);
-    const controller = new AbortController();
-    h.transport
-      .expect('init', isInit, created())
-      .expect('chunk', isSlice(h, 0, KiB256), stored(KiB256))
-      .expect('hangs', () => controller.abort('SIGINT'), { hang: true });
-    await assert.rejects(h.upload({ chunkSize: KiB256, signal: controller.signal }));
+    await interruptedRun(h);
     let asked = 0;
     h.transport
       .expect('asked', isQuery(h), stored(KiB256))

@@ -10,6 +10,7 @@ import {
   type Harness,
   harness,
   INIT,
+  interruptedRun,
   isInit,
   isQuery,
   isSlice,
@@ -32,20 +33,10 @@ const isInterrupted = (exitCode: number) => (e: unknown) =>
   e.exitCode === exitCode &&
   /re-running/.test(e.hint ?? '');
 
-/** Runs a first upload that is interrupted mid-file after the server stored `storedBytes`, keeping the session. */
-async function interruptedRun(storedBytes: number): Promise<void> {
-  const controller = new AbortController();
-  h.transport
-    .expect('init', isInit, created())
-    .expect('chunk', isSlice(h, 0, KiB256), stored(storedBytes))
-    .expect('hangs', () => controller.abort('SIGINT'), { hang: true });
-  await assert.rejects(h.upload({ chunkSize: KiB256, signal: controller.signal }), isInterrupted(130));
-}
-
 describe('interruption', () => {
   test('aborting with SIGINT mid-upload exits 130 and keeps the session', async () => {
     h = await harness(600_000);
-    await interruptedRun(KiB256);
+    await interruptedRun(h, KiB256);
     h.transport.assertDone();
     const record = h.store.records.get(sessionKey({ path: h.path, account: 'me', initUrl: INIT }));
     assert.equal(record?.sessionUri, SESSION);
@@ -68,7 +59,7 @@ describe('interruption', () => {
 describe('a kept session', () => {
   test('is resumed by a new run from the offset the server reports, not from 0', async () => {
     h = await harness(600_000);
-    await interruptedRun(KiB256);
+    await interruptedRun(h, KiB256);
     h.events.length = 0;
     h.transport
       .expect('query first', isQuery(h), stored(KiB256 + 5))
@@ -83,7 +74,7 @@ describe('a kept session', () => {
 
   test('that already finished gives the final answer without sending a byte', async () => {
     h = await harness(600_000);
-    await interruptedRun(KiB256);
+    await interruptedRun(h, KiB256);
     h.transport.expect('query first', isQuery(h), finished);
     const result = await h.upload();
     h.transport.assertDone();
@@ -94,7 +85,7 @@ describe('a kept session', () => {
 
   test('that expired on the server is replaced by a new session from byte 0', async () => {
     h = await harness(600_000);
-    await interruptedRun(KiB256);
+    await interruptedRun(h, KiB256);
     h.transport
       .expect('query first', isQuery(h), { status: 404 })
       .expect('init', isInit, created(SESSION2))
@@ -112,7 +103,7 @@ describe('a kept session', () => {
   ] as const) {
     test(`is asked first, then discarded for ${why}, starting a new session`, async () => {
       h = await harness(600_000);
-      await interruptedRun(KiB256);
+      await interruptedRun(h, KiB256);
       h.clock.time += 2000;
       h.events.length = 0;
       h.transport
@@ -127,7 +118,7 @@ describe('a kept session', () => {
 
     test(`that finished is the upload even for ${why}: recorded, never uploaded again`, async () => {
       h = await harness(600_000);
-      await interruptedRun(KiB256);
+      await interruptedRun(h, KiB256);
       h.clock.time += 2000;
       h.transport.expect('asked first', isQuery(h), finished);
       const recorded: unknown[] = [];
@@ -144,7 +135,7 @@ describe('a kept session', () => {
 
   test('is not used for another account', async () => {
     h = await harness(600_000);
-    await interruptedRun(KiB256);
+    await interruptedRun(h, KiB256);
     h.transport
       .expect('init', isInit, created(SESSION2))
       .expect('file', isSlice(h, 0, 600_000, SESSION2), finished);
@@ -157,7 +148,7 @@ describe('a kept session', () => {
 describe('a file that changes', () => {
   test('between runs is refused with exit 2 and a hint to use --restart', async () => {
     h = await harness(600_000);
-    await interruptedRun(KiB256);
+    await interruptedRun(h, KiB256);
     await utimes(h.path, new Date(), new Date(Date.now() + 5000));
     h.transport.expect('asked first', isQuery(h), stored(KiB256));
     await assert.rejects(
@@ -173,7 +164,7 @@ describe('a file that changes', () => {
 
   test('between runs, after the earlier content finished: that upload is recorded, the new content uploaded', async () => {
     h = await harness(600_000);
-    await interruptedRun(KiB256);
+    await interruptedRun(h, KiB256);
     h.bytes = Buffer.alloc(600_000, 7);
     await writeFile(h.path, h.bytes);
     await utimes(h.path, new Date(), new Date(Date.now() + 5000));

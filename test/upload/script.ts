@@ -1,5 +1,6 @@
 // This file holds the pieces engine tests script conversations with: a harness, request checks and answers.
 import assert from 'node:assert/strict';
+import { VuploadError } from '../../src/errors.js';
 import {
   createMemorySessionStore,
   type UploadOptions,
@@ -105,3 +106,23 @@ export const googleError = (status: number, reason: string, headers: Record<stri
   headers: { 'content-type': 'application/json', ...headers },
   body: { error: { code: status, message: `${reason} happened`, errors: [{ domain: 'test', reason }] } },
 });
+
+/**
+ * A first upload in 256 KiB chunks, interrupted (SIGINT) after the server stored `storedBytes` of its first chunk:
+ * it exits 130 saying that re-running resumes, and keeps its session.
+ */
+export async function interruptedRun(h: Harness, storedBytes = 262144): Promise<void> {
+  const controller = new AbortController();
+  h.transport
+    .expect('init', isInit, created())
+    .expect('chunk', isSlice(h, 0, 262144), stored(storedBytes))
+    .expect('hangs', () => controller.abort('SIGINT'), { hang: true });
+  await assert.rejects(
+    h.upload({ chunkSize: 262144, signal: controller.signal }),
+    (e: unknown) =>
+      e instanceof VuploadError &&
+      e.code === 'interrupted' &&
+      e.exitCode === 130 &&
+      /re-running/.test(e.hint ?? ''),
+  );
+}

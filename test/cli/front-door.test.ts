@@ -12,6 +12,10 @@ import { jsonLines } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
 
+function hasShell(name: string): boolean {
+  return spawnSync(name, ['-c', 'exit 0']).status === 0;
+}
+
 describe('the command line', () => {
   let t: CliEnv;
   before(async () => {
@@ -186,5 +190,58 @@ describe('the command line', () => {
     const bad = await t.run(['completion', 'tcsh']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /tcsh/);
+  });
+
+  // Run where the shell is installed (CI's machine has neither; a developer's usually has one).
+  test('completion zsh, loaded by zsh, completes commands, options and values', {
+    skip: !hasShell('zsh'),
+  }, async () => {
+    const file = join(t.dir, '_vupload');
+    await writeFile(file, (await t.run(['completion', 'zsh'])).stdout);
+    // zsh's completion system needs a terminal; its builtins are stood in for, and print what they were given.
+    const complete = (...words: string[]) => {
+      const script = `compdef() { :; }
+        source ${JSON.stringify(file)}
+        compadd() { print -rl -- \${@:#--}; }
+        _describe() { print -rl -- \${\${(@P)4}%%:*}; }
+        _files() { print -r -- '(files)'; }
+        words=(${words.map((w) => JSON.stringify(w)).join(' ')}); CURRENT=${words.length}
+        _vupload`;
+      // Its status is that of the last completer asked (none may be, for a command without files): stderr says more.
+      const run = spawnSync('zsh', ['-f', '-c', script], { encoding: 'utf8' });
+      assert.equal(run.stderr, '');
+      return run.stdout.trim().split('\n');
+    };
+    assert.deepEqual(complete('vupload', 'upload', '--privacy', ''), ['public', 'private', 'unlisted']);
+    assert.deepEqual(complete('vupload', 'auth', ''), ['login', 'status', 'logout', 'import', 'list']);
+    assert.ok(complete('vupload', 'upload', '--chunk').includes('--chunk-size'));
+    assert.ok(complete('vupload', '').includes('(files)'), 'files are offered to upload');
+  });
+
+  test('completion fish, loaded by fish, completes commands, options and values', {
+    skip: !hasShell('fish'),
+  }, async () => {
+    const file = join(t.dir, 'vupload.fish');
+    await writeFile(file, (await t.run(['completion', 'fish'])).stdout);
+    const complete = (line: string) => {
+      const run = spawnSync(
+        'fish',
+        ['--no-config', '-c', `source ${JSON.stringify(file)}; complete -C ${JSON.stringify(line)}`],
+        {
+          encoding: 'utf8',
+          cwd: t.dir,
+        },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout
+        .trim()
+        .split('\n')
+        .map((entry) => entry.split('\t')[0]);
+    };
+    assert.deepEqual(complete('vupload au'), ['auth']);
+    assert.deepEqual(complete('vupload auth lo').sort(), ['login', 'logout']);
+    assert.deepEqual(complete('vupload upload --privacy ').sort(), ['private', 'public', 'unlisted']);
+    assert.ok(complete('vupload upload --chunk').includes('--chunk-size'));
+    assert.ok(complete('vupload upload cl').includes('clip.mp4'), 'files are offered to upload');
   });
 });

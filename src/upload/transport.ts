@@ -7,7 +7,8 @@ import { agentFor } from '../net/agents.js';
 
 /**
  * A streamed body: a stream is piped with backpressure; chunks of an async iterable (readSlice) are written one by one,
- * the next asked for only once the socket took the last, so the iterable may reuse its buffers.
+ * the next asked for only once the socket took the last, so the iterable may reuse its buffers. An iterable body ends
+ * the request as soon as its Content-Length has been written, not when the iterable is closed.
  */
 export type RequestBody = Readable | AsyncIterable<Buffer>;
 
@@ -83,7 +84,7 @@ function send(
     const chunks = body && !Buffer.isBuffer(body) && !stream ? body : undefined;
     let settled = false;
     let bodyDone = stream === undefined && chunks === undefined;
-    const writer = chunks ? new BodyWriter(req) : undefined;
+    const writer = chunks ? new BodyWriter(req, declaredLength(headers)) : undefined;
 
     const finish = (error: Error | undefined, response?: TransportResponse): void => {
       if (settled) return;
@@ -95,7 +96,7 @@ function send(
         stream.destroy();
       }
       // A request whose body was not fully written cannot leave its socket in the keep-alive pool.
-      if (error || !bodyDone) req.destroy();
+      if (error || !(bodyDone || writer?.complete)) req.destroy();
       if (error) reject(error);
       else resolve(response!);
     };
@@ -128,14 +129,7 @@ function send(
     });
 
     if (chunks && writer) {
-      writer.write(chunks).then(
-        (complete) => {
-          if (!complete) return;
-          bodyDone = true;
-          req.end();
-        },
-        (error: Error) => finish(error),
-      );
+      writer.write(chunks).catch((error: Error) => finish(error));
     } else if (stream) {
       stream.on('error', (error) => finish(error));
       stream.on('end', () => {
@@ -151,32 +145,53 @@ function send(
 
 /**
  * Writes the chunks of an iterable body each once the socket took the one before, so the iterable may reuse its
- * buffers. stop() ends it when the request is over: a write to a request destroyed before it had a socket never calls
- * back, and leaving the loop closes the iterable (readSlice releases its file handle).
+ * buffers. The request is ended with the chunk that completes its Content-Length (or when the iterable runs out):
+ * the answer can come while the iterable is still being closed (readSlice closes its file), and the socket of a
+ * complete request goes back to the keep-alive pool. stop() ends it when the request is over: a write to a request
+ * destroyed before it had a socket never calls back, and leaving the loop closes the iterable.
  */
 class BodyWriter {
   private stopped = false;
   private release: (() => void) | undefined;
+  /** The whole body was handed to the request and the request ended. */
+  complete = false;
 
-  constructor(private readonly req: http.ClientRequest) {}
+  constructor(
+    private readonly req: http.ClientRequest,
+    private readonly length: number | undefined,
+  ) {}
 
-  /** True when every chunk was written, false when stopped first. */
-  async write(chunks: AsyncIterable<Buffer>): Promise<boolean> {
+  async write(chunks: AsyncIterable<Buffer>): Promise<void> {
+    let written = 0;
     for await (const chunk of chunks) {
       if (this.stopped) break;
+      written += chunk.length;
+      const last = written === this.length;
       await new Promise<void>((resolve, reject) => {
         this.release = resolve;
-        this.req.write(chunk, (error) => (error && !this.stopped ? reject(error) : resolve()));
+        const done = (error?: Error | null) => (error && !this.stopped ? reject(error) : resolve());
+        if (last) {
+          this.complete = true;
+          this.req.end(chunk, done);
+        } else this.req.write(chunk, done);
       });
-      if (this.stopped) break;
+      if (this.stopped || last) return;
     }
-    return !this.stopped;
+    if (this.stopped) return;
+    this.complete = true;
+    this.req.end();
   }
 
   stop(): void {
     this.stopped = true;
     this.release?.();
   }
+}
+
+/** The Content-Length header's value, if set. */
+function declaredLength(headers: Readonly<Record<string, string>>): number | undefined {
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === 'content-length');
+  return name === undefined ? undefined : Number(headers[name]);
 }
 
 function flatten(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {

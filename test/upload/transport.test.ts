@@ -165,6 +165,39 @@ describe('the http transport', () => {
     assert.ok(yielded < 4096, `${yielded} chunks were asked for`);
   });
 
+  test('requests with iterable bodies share one keep-alive connection, even when the answer comes before the iterable is closed', async () => {
+    const sockets = new Set<unknown>();
+    handler = async (req, res) => {
+      sockets.add(req.socket);
+      await readAll(req);
+      res.writeHead(308, { range: 'bytes=0-9' }).end();
+    };
+    for (let i = 0; i < 3; i++) {
+      // The iterable is still closing (as readSlice closes its file) when the whole body is out and the answer in.
+      let closing: (() => void) | undefined;
+      const closed = new Promise<void>((resolve) => {
+        closing = resolve;
+      });
+      async function* chunks() {
+        try {
+          yield Buffer.alloc(64 * 1024, 1);
+          yield Buffer.alloc(64 * 1024, 2);
+        } finally {
+          await closed;
+        }
+      }
+      const res = await transport.request({
+        method: 'PUT',
+        url: `${base}/s`,
+        headers: { 'Content-Length': String(128 * 1024) },
+        body: chunks(),
+      });
+      assert.equal(res.status, 308);
+      closing!();
+    }
+    assert.equal(sockets.size, 1, `${sockets.size} connections for 3 requests`);
+  });
+
   test('an abort before the request had a socket closes an iterable body', async () => {
     handler = () => {};
     let closed = false;

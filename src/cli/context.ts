@@ -2,11 +2,17 @@
 import type { Readable, Writable } from 'node:stream';
 import { checkCredentialUrl } from '../credential-url.js';
 import type { Env } from '../paths.js';
+import type { PieceSource } from '../upload/stream-input.js';
 
 export interface CliContext {
   env: Env;
   cwd: string;
   stdin: Readable & { isTTY?: boolean };
+  /**
+   * Standard input for an upload from a pipe when it is a pipe or a socket, read without a stream (no buffer per
+   * read); undefined for anything else, and where the context has none (tests): `stdin` is read then.
+   */
+  stdinPipe?(): Promise<PieceSource | undefined>;
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean; columns?: number };
   /** Aborted with reason 'SIGINT' or 'SIGTERM' when the user interrupts. */

@@ -101,6 +101,7 @@ function processContext(): CliContext {
     get stdin() {
       return process.stdin;
     },
+    stdinPipe: async () => (await import('../upload/stream-input.js')).pipeSource(0),
     stdout: process.stdout,
     stderr: process.stderr,
     signal: controller.signal,

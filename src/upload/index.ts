@@ -56,6 +56,7 @@ export {
   type StreamUploadOptions,
   uploadStream,
 } from './stream-engine.js';
+export { type PieceSource, pipeSource } from './stream-input.js';
 export {
   abortError,
   createHttpTransport,

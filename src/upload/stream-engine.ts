@@ -14,6 +14,7 @@ import { parseRange } from './range.js';
 import { TokenBucket } from './rate-limit.js';
 import { classifyStatus, parseRetryAfter } from './retry.js';
 import { CHUNK_GRANULARITY } from './size.js';
+import type { PieceSource } from './stream-input.js';
 import { StreamChunks } from './stream-source.js';
 
 export { STREAM_FINGERPRINT };
@@ -31,7 +32,8 @@ export interface StreamUploadOptions
     UploadOptions,
     'file' | 'store' | 'restart' | 'sessionMaxAgeMs' | 'onResumed' | 'onSessionDiscarded' | 'chunkSize'
   > {
-  stream: Readable;
+  /** The input: any Readable, or a pipe read without a stream (pipeSource). */
+  stream: Readable | PieceSource;
   /** Bytes per request and in memory, a multiple of 256 KiB (default PIPE_CHUNK_SIZE). */
   chunkSize?: number;
   /** Stands for the path in the result and the journal (default `-`). */
@@ -115,6 +117,8 @@ class StreamUpload {
     } catch (error) {
       if (this.options.signal?.aborted) throw streamInterrupted(this.options.signal.reason, this.confirmed);
       throw error;
+    } finally {
+      this.chunks.close();
     }
   }
 

@@ -2,6 +2,7 @@
 // ahead while it is on the wire, in one ring buffer allocated once, hashing the bytes as they come in.
 import type { Readable } from 'node:stream';
 import { ContentHasher } from './content-hash.js';
+import { type PieceSource, toPieceSource } from './stream-input.js';
 import { abortError } from './transport.js';
 
 /** The bytes of the next request: [from, to), and whether they end the stream (the request carries the total). */
@@ -16,29 +17,34 @@ export interface Window {
  * there however long the stream is. A retry resends from here (a pipe cannot be read twice). The half chunk beyond
  * lets the pipe be read while a chunk is sent (measured: as fast as a file sent in chunks; a whole second chunk was
  * no faster) and tells whether a full chunk is the last one, whose request must carry the total (API-NOTES §1:
- * `bytes A-B/*` until the last chunk). At most one piece the stream handed over (64 KiB for a pipe) waits outside
- * the ring for room.
+ * `bytes A-B/*` until the last chunk). At most one piece the input handed over waits outside the ring for room (the
+ * input is stopped meanwhile).
  */
 export class StreamChunks {
   private readonly ring: Buffer;
   private readonly capacity: number;
-  private readonly pieces: AsyncIterator<Buffer | string>;
+  private readonly source: PieceSource;
   /** Ring index of `start`. */
   private head = 0;
+  /** The input ended (or failed, or the upload was interrupted). */
   private ended = false;
   private failure: unknown;
-  private pumping: Promise<void> | undefined;
-  /** Wakes whoever waits for bytes (the engine) or for room (the reader). */
+  private starting: Promise<void> | undefined;
+  private closed = false;
+  /** The rest of a piece that found the ring full; the input is stopped until it is taken in. */
+  private held: Buffer | undefined;
+  /** Wakes whoever waits for bytes (the engine). */
   private wake: (() => void) | undefined;
-  /** Every byte read, in stream order: the content hash of the whole stream once it ended. */
+  /** Every byte taken in, in stream order: the content hash of the whole stream once it ended. */
   private readonly hashing = ContentHasher.create();
+  private hasher: ContentHasher | undefined;
   /** Stream offset of the first byte held. */
   start = 0;
   /** Bytes held: [start, start + length). */
   length = 0;
 
   constructor(
-    stream: Readable,
+    input: Readable | PieceSource,
     readonly chunk: number,
     /** Stops a wait for the stream's next bytes (a live pipe can be silent for long). */
     private readonly signal?: AbortSignal,
@@ -46,28 +52,34 @@ export class StreamChunks {
     // Half a chunk read ahead: the pipe keeps flowing while a chunk is on the wire, within 1.5 chunks of memory.
     this.capacity = chunk + Math.max(Math.floor(chunk / 2), 1);
     this.ring = Buffer.allocUnsafe(this.capacity);
-    this.pieces = stream[Symbol.asyncIterator]();
+    this.source = toPieceSource(input);
+    signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   get end(): number {
     return this.start + this.length;
   }
 
+  /** Every byte of the input is in the ring or was released. */
+  private get exhausted(): boolean {
+    return this.ended && this.held === undefined;
+  }
+
   /** The stream's size, once it has been read to its end. */
   get total(): number | undefined {
-    return this.ended ? this.end : undefined;
+    return this.exhausted ? this.end : undefined;
   }
 
   /**
    * The next request's bytes from `from`: a full chunk while more follows, else the rest with `final`. Waits for
-   * the reader until it knows which (a full chunk is the last one only if nothing follows it).
+   * the input until it knows which (a full chunk is the last one only if nothing follows it).
    */
   async window(from: number): Promise<Window> {
-    this.pump();
-    while (!this.ended && this.end - from <= this.chunk) await this.waitFor();
+    await this.startInput();
+    while (!this.exhausted && this.end - from <= this.chunk) await this.waitFor();
     if (this.failure !== undefined) throw this.failure;
     const to = Math.min(this.end, from + this.chunk);
-    return { from, to, final: this.ended && to === this.end };
+    return { from, to, final: this.exhausted && to === this.end };
   }
 
   /** The content hash of every byte read (the whole stream, once `total` is known). */
@@ -83,45 +95,66 @@ export class StreamChunks {
     return [this.ring.subarray(at), this.ring.subarray(0, length - (this.capacity - at))];
   }
 
-  /** Forgets the bytes before `offset`: the server confirmed holding them; their room is read into next. */
+  /** Forgets the bytes before `offset`: the server confirmed holding them; their room takes the input's next bytes. */
   release(offset: number): void {
     const drop = Math.min(Math.max(0, offset - this.start), this.length);
     if (drop === 0) return;
     this.head = (this.head + drop) % this.capacity;
     this.start += drop;
     this.length -= drop;
+    if (this.held && !this.closed) {
+      this.held = this.take(this.held);
+      if (!this.held) this.source.resume();
+    }
     this.notify();
   }
 
-  /** Starts the reader once; it runs alongside the requests, filling the ring as room appears. */
-  private pump(): void {
-    this.pumping ??= this.read().catch((error: unknown) => {
-      this.failure = error;
-      this.ended = true;
-      this.notify();
-    });
+  /** Stops the input: the upload is over, whichever way. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.source.close();
   }
 
-  private async read(): Promise<void> {
-    const hasher = await this.hashing;
-    for (;;) {
-      const next = await this.next();
-      if (next.done) break;
-      let piece = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-      while (piece.length > 0) {
-        while (this.length === this.capacity) await this.waitFor();
-        const taken = piece.subarray(0, this.capacity - this.length);
-        const at = (this.head + this.length) % this.capacity;
-        const first = Math.min(taken.length, this.capacity - at);
-        taken.copy(this.ring, at, 0, first);
-        if (first < taken.length) taken.copy(this.ring, 0, first);
-        hasher.update(this.end, taken);
-        this.length += taken.length;
-        piece = piece.subarray(taken.length);
-        this.notify();
-      }
-    }
+  /** Starts the input once (the hash first: each piece is hashed as it is taken in). */
+  private startInput(): Promise<void> {
+    this.starting ??= this.hashing.then((hasher) => {
+      this.hasher = hasher;
+      if (this.closed) return;
+      this.source.start({
+        piece: (bytes) => {
+          if (this.closed) return false;
+          this.held = this.take(bytes);
+          this.notify();
+          return this.held === undefined;
+        },
+        end: (error) => this.stop(error),
+      });
+    });
+    return this.starting;
+  }
+
+  /** Copies what fits of `piece` after the held bytes and hashes it; returns the rest, if any. */
+  private take(piece: Buffer): Buffer | undefined {
+    const taken = piece.subarray(0, this.capacity - this.length);
+    const at = (this.head + this.length) % this.capacity;
+    const first = Math.min(taken.length, this.capacity - at);
+    taken.copy(this.ring, at, 0, first);
+    if (first < taken.length) taken.copy(this.ring, 0, first);
+    this.hasher!.update(this.end, taken);
+    this.length += taken.length;
+    return taken.length < piece.length ? piece.subarray(taken.length) : undefined;
+  }
+
+  private readonly onAbort = (): void => this.stop(abortError(this.signal?.reason));
+
+  private stop(error?: unknown): void {
+    if (this.ended) return;
+    if (error !== undefined) this.failure = error;
     this.ended = true;
+    // A failed input has nothing more to give: what waits outside the ring is not part of a whole stream.
+    if (error !== undefined) this.held = undefined;
     this.notify();
   }
 
@@ -139,25 +172,5 @@ export class StreamChunks {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
-  }
-
-  private next(): Promise<IteratorResult<Buffer | string>> {
-    const signal = this.signal;
-    if (!signal) return this.pieces.next();
-    if (signal.aborted) return Promise.reject(abortError(signal.reason));
-    return new Promise((resolve, reject) => {
-      const onAbort = () => reject(abortError(signal.reason));
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.pieces.next().then(
-        (result) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(result);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      );
-    });
   }
 }

@@ -36,7 +36,7 @@ function pipeInto(
   argv: string[],
   size: number,
   seed: number,
-  crash?: ReturnType<typeof crashAt>,
+  crash?: { nodeArgs: string[]; env: Record<string, string> },
 ): Promise<CliResult> {
   const gen = spawn(process.execPath, [generator, String(size), String(seed)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -84,6 +84,22 @@ describe('vupload upload - (a pipe)', () => {
     assert.equal(line?.size, size);
     assert.equal(line?.contentHash, await contentHashOf(size, 3));
     assert.equal(line?.fingerprint, 'unsampled');
+  });
+
+  test('a long pipe is read into one reused buffer: its memory stays within the chunk and its read-ahead', async () => {
+    const size = 48 * MiB;
+    const usage = join(t.dir, 'pipe-memory.txt');
+    const sampled = {
+      nodeArgs: ['--import', join(repoRoot, 'dist/test/helpers/memory-preload.js')],
+      env: { VUPLOAD_TEST_MEMORY: usage },
+    };
+    const result = await pipeInto(['upload', '-', '--title', 'Long', '--chunk-size', '1M'], size, 5, sampled);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(t.sb.media(result.stdout.trim()), { size, sha256: sha256Of(size, 5) });
+    // A ring of 1.5 MiB and one read buffer; a stream's new buffer per read (64 KiB from a pipe) would pile up as
+    // garbage, tens of MiB before the collector takes it.
+    const peak = Number(await readFile(usage, 'utf8'));
+    assert.ok(peak < 8 * MiB, `array buffers peaked at ${(peak / MiB).toFixed(1)} MiB`);
   });
 
   test('content piped twice is uploaded twice and the second run says so; a file with that content is not uploaded', async () => {

@@ -135,7 +135,7 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
     result = plan.stdin
       ? await engine.uploadStream({
           ...common,
-          stream: ctx.stdin,
+          stream: (await ctx.stdinPipe?.()) ?? ctx.stdin,
           chunkSize: plan.chunkSize,
           name: plan.file,
         })

@@ -127,7 +127,7 @@ describe('uploads from a stream of unknown size', () => {
   });
 
   test('after a cut the status query asks with bytes */*; after a cut of the last chunk, with the total', async () => {
-    // Longer than the chunk and a half held: the end of the stream has not been read when the first chunk is cut.
+    // Longer than the two chunks held: the end of the stream has not been read when the first chunk is cut.
     const data = bytesOf(3 * CHUNK + 3000);
     sb.faults.add({ on: 'upload-chunk', cutAfterBytes: 70_000 });
     const first = await upload(Readable.from([data]));
@@ -267,7 +267,7 @@ test('a session URL on another host than allowed is never sent a byte', async ()
 });
 
 describe('StreamChunks', () => {
-  test('holds a chunk and half a chunk read ahead, plus at most one piece, whatever the stream length', async () => {
+  test('holds a chunk and the next one read ahead, plus at most one piece, whatever the stream length', async () => {
     let pulled = 0;
     const piece = 64 * 1024;
     const stream = Readable.from(
@@ -282,7 +282,7 @@ describe('StreamChunks', () => {
     const chunks = new StreamChunks(stream, CHUNK);
     const first = await chunks.window(0);
     assert.deepEqual(first, { from: 0, to: CHUNK, final: false });
-    const ring = CHUNK + CHUNK / 2;
+    const ring = 2 * CHUNK;
     await waitFor('the reader to fill the ring', () => chunks.length === ring);
     assert.ok(pulled <= ring + 3 * piece, `pulled ${pulled} bytes for a ring of ${ring}`);
     chunks.release(CHUNK + 10);

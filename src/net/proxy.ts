@@ -141,7 +141,10 @@ export function proxyAgents(settings: ProxySettings, modules: AgentModules): Age
 }
 
 function makeAgent(proxy: URL, m: AgentModules): Agent {
-  if (proxy.protocol.startsWith('socks')) return new m.SocksProxyAgent(proxy, { keepAlive: true });
+  // TCP_NODELAY on the socket to the proxy, as Node's own agent sets it on a direct connection: otherwise the last
+  // short segment of every request body waits for the acknowledgement of the ones before it (Nagle).
+  if (proxy.protocol.startsWith('socks'))
+    return new m.SocksProxyAgent(proxy, { keepAlive: true, socketOptions: { noDelay: true } });
   const headers: Record<string, string> = {};
   if (proxy.username || proxy.password) {
     const user = decodeURIComponent(proxy.username);
@@ -153,5 +156,5 @@ function makeAgent(proxy: URL, m: AgentModules): Agent {
   bare.password = '';
   // A CONNECT tunnel for every target, https:// and http:// alike (as gaxios does): the proxy only copies bytes,
   // measured far cheaper for it than forwarding each request in absolute form (npm run bench: ×0.81 against ×0.48).
-  return new m.HttpsProxyAgent(bare, { keepAlive: true, headers });
+  return new m.HttpsProxyAgent(bare, { keepAlive: true, noDelay: true, headers });
 }

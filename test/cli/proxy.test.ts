@@ -94,6 +94,21 @@ describe('every request through a proxy', () => {
     for (const text of [result.stdout, result.stderr, log]) assert.ok(!text.includes(SECRET));
   });
 
+  test('an upload in chunks through the HTTP proxy keeps one tunnel open for every chunk', async () => {
+    const file = await makeVideo(join(t.dir, 'tunnel.mp4'), 4 * 1024 * 1024);
+    const before = http.log.length;
+    const result = await vupload(['upload', file, '--title', 'tunnel', '--chunk-size', '256K'], {
+      HTTP_PROXY: withAuth(http),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const carried = http.log.slice(before);
+    const puts = carried.filter((line) => /^PUT .*upload_id=/.test(line)).length;
+    const tunnels = carried.filter((line) => line.startsWith('CONNECT ')).length;
+    assert.ok(puts >= 16, `${puts} chunks`);
+    // The token and the upload's own requests share the keep-alive agent: a new tunnel per chunk would show here.
+    assert.equal(tunnels, 1, `${tunnels} tunnels for ${puts} chunks`);
+  });
+
   test('--proxy socks5://user:password@…: every request of the sandbox log went through the SOCKS tunnel', async () => {
     const before = socks.log.length;
     const { result, seen, log } = await fullUpload('socks-flag', {}, ['--proxy', withAuth(socks)]);

@@ -1,10 +1,13 @@
 // This file is the pipe and proxy part of `npm run bench`: real `vupload upload` processes against the bench's
 // sandbox — a file (in one request, and in 8 MiB chunks), the same number of bytes piped in from a generator process
 // (`vupload upload -`), and the file through a local HTTP proxy — with wall time and each process's peak RSS and CPU.
+// curl's single PUT of the file, direct and through the same proxy, is the yardstick of what the proxy costs any
+// client: the proxy is a third busy process on the machine, and its CPU is counted too.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { MiB, makeSparseFile, median, root } from './bench-run.mjs';
+import { MiB, makeSparseFile, measured, median, root, startSession } from './bench-run.mjs';
 
 const bin = join(root, 'bin', 'vupload.js');
 const preload = join(import.meta.dirname, 'bench-rss-preload.mjs');
@@ -38,19 +41,34 @@ function run(argv, env, usageFile, stdin) {
 
 async function startProxy() {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'bench-proxy.mjs')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const port = await new Promise((resolve) =>
-    child.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
-  );
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+  const answer = async () => Number(String((await once(child.stdout, 'data'))[0]).trim());
+  const port = await answer();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** CPU seconds the proxy process has spent so far. */
+    cpu: () => {
+      child.stdin.write('\n');
+      return answer();
+    },
+    stop: () => child.kill(),
+  };
+}
+
+/** `run` through the proxy, with the CPU seconds the proxy spent meanwhile as `proxyCpu`. */
+async function proxied(proxy, run) {
+  const before = await proxy.cpu();
+  const m = await run();
+  return { ...m, proxyCpu: (await proxy.cpu()) - before };
 }
 
 /**
- * Medians of `runs` interleaved runs (file, pipe, proxy) of `mib` MiB with `env` (logged in, pointing at the
- * sandbox). Every proxy variable is cleared for the direct runs; NO_PROXY is emptied so the proxy run uses it.
+ * Medians of `runs` interleaved runs (file, pipe, proxy, and curl direct and through the proxy when `curl` is
+ * given) of `mib` MiB with `env` (logged in as `token`, pointing at the sandbox). Every proxy variable is cleared
+ * for the direct runs; NO_PROXY is emptied so the proxy run uses it.
  */
-export async function benchCli({ work, env, mib, runs }) {
+export async function benchCli({ work, env, token, mib, runs, curl }) {
   const file = makeSparseFile(work, mib);
   const usage = join(work, 'usage.json');
   const direct = { ...env, NO_PROXY: '', no_proxy: '', HTTPS_PROXY: '', HTTP_PROXY: '', ALL_PROXY: '' };
@@ -67,9 +85,24 @@ export async function benchCli({ work, env, mib, runs }) {
       });
       return upload(['-', '--title', 'pipe'], {}, gen.stdout);
     },
-    proxy: () => upload([file, '--title', 'proxy'], { HTTP_PROXY: proxy.url }),
+    proxy: () => proxied(proxy, () => upload([file, '--title', 'proxy'], { HTTP_PROXY: proxy.url })),
   };
-  const results = { file: [], chunks: [], pipe: [], proxy: [] };
+  if (curl) {
+    const put = async (extra) =>
+      measured(
+        curl,
+        [
+          ...extra,
+          ...['-sS', '-f', '-o', '/dev/null', '-H', 'Expect:', '-T', file],
+          await startSession(env.VUPLOAD_API_URL, token, mib * MiB),
+        ],
+        { env: direct, dir: work },
+      );
+    cases.curl = () => put([]);
+    // -p: a CONNECT tunnel, as vupload uses.
+    cases.curlProxy = () => proxied(proxy, () => put(['-p', '-x', proxy.url]));
+  }
+  const results = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
   try {
     await cases.file(); // warm-up
     for (let i = 0; i < runs; i++)
@@ -82,12 +115,7 @@ export async function benchCli({ work, env, mib, runs }) {
     wall: median(results[name].map((r) => r.wall)),
     rss: median(results[name].map((r) => r.rss)),
     cpu: median(results[name].map((r) => r.cpu)),
+    proxyCpu: median(results[name].map((r) => r.proxyCpu ?? 0)),
   });
-  return {
-    size: mib * MiB,
-    file: pick('file'),
-    chunks: pick('chunks'),
-    pipe: pick('pipe'),
-    proxy: pick('proxy'),
-  };
+  return { size: mib * MiB, ...Object.fromEntries(Object.keys(cases).map((name) => [name, pick(name)])) };
 }

@@ -106,3 +106,22 @@ export function vuploadArgs(file, chunkBytes) {
   if (chunkBytes) args.push('--chunk-size', String(chunkBytes));
   return args;
 }
+
+/** Starts an upload session of `size` bytes at `apiUrl` (the sink or the sandbox) for a client outside vupload (curl). */
+export async function startSession(apiUrl, token, size) {
+  const res = await fetch(`${apiUrl}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      'X-Upload-Content-Length': String(size),
+    },
+    body: JSON.stringify({
+      snippet: { title: 'baseline', categoryId: '22' },
+      status: { privacyStatus: 'private' },
+    }),
+  });
+  const location = res.headers.get('location');
+  if (!location) throw new Error(`${apiUrl} made no session (${res.status})`);
+  return new URL(location, apiUrl).href;
+}

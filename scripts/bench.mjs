@@ -16,6 +16,7 @@ import {
   measured,
   median,
   root,
+  startSession,
   vuploadArgs,
 } from './bench-run.mjs';
 import { startSink } from './bench-sink.mjs';
@@ -52,30 +53,12 @@ const sink = await startSink();
 const login = loggedInEnv(work, sandbox);
 const env = { ...login.env, VUPLOAD_API_URL: sink.url };
 
-async function sessionUrl(size) {
-  const res = await fetch(`${sink.url}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${login.token}`,
-      'Content-Type': 'application/json',
-      'X-Upload-Content-Length': String(size),
-    },
-    body: JSON.stringify({
-      snippet: { title: 'baseline', categoryId: '22' },
-      status: { privacyStatus: 'private' },
-    }),
-  });
-  const location = res.headers.get('location');
-  if (!location) throw new Error(`the sink made no session (${res.status})`);
-  return new URL(location, sink.url).href;
-}
-
 /** One run of a case; `sinkCpu` is what the sink (this process) spent meanwhile. */
 async function runCase(kind, file, size) {
   const sinkStart = process.cpuUsage();
   let m;
   if (kind === 'baseline') {
-    const url = await sessionUrl(size);
+    const url = await startSession(sink.url, login.token, size);
     m = curl
       ? await measured(curl, ['-sS', '-f', '-o', '/dev/null', '-H', 'Expect:', '-T', file, url], {
           dir: work,
@@ -157,21 +140,31 @@ try {
   // A pipe (`generator | vupload upload -`) and a proxy against a file upload of the same size, to the sandbox: the
   // sink takes no unknown totals, and the three are compared with each other only.
   const cliMib = Number(process.env.BENCH_CLI_MIB ?? (quick ? '256' : '2048'));
-  const c = await benchCli({ work, env: login.env, mib: cliMib, runs });
+  const c = await benchCli({ work, env: login.env, token: login.token, mib: cliMib, runs, curl });
   const rate = (m) => cliMib / m.wall;
   console.log(
-    `\nvupload upload, ${cliMib} MiB to the sandbox (medians of ${runs}; RSS and CPU of the vupload process):`,
+    `\nvupload upload, ${cliMib} MiB to the sandbox (medians of ${runs}; RSS and CPU of the client process, and of the proxy):`,
   );
   for (const [name, m] of [
     ['file', c.file],
     ['file, --chunk-size 8M', c.chunks],
     ['pipe: generator | vupload upload -', c.pipe],
     ['file through a local HTTP proxy', c.proxy],
+    ...(c.curl ? [['curl, one PUT', c.curl]] : []),
+    ...(c.curlProxy ? [['curl, one PUT through the proxy', c.curlProxy]] : []),
   ])
-    console.log(`${name.padEnd(36)}${f(m.wall)} s${f(m.cpu)} s${f(m.rss, 1)} MiB${f(rate(m), 0)} MiB/s`);
+    console.log(
+      `${name.padEnd(36)}${f(m.wall)} s${f(m.cpu)} s${f(m.rss, 1)} MiB${f(rate(m), 0)} MiB/s${m.proxyCpu ? `   proxy ${f(m.proxyCpu)} CPU s` : ''}`,
+    );
   console.log(
     `pipe ×${(rate(c.pipe) / rate(c.file)).toFixed(2)} of the file's throughput (target ≥ 0.9; ×${(rate(c.pipe) / rate(c.chunks)).toFixed(2)} of the file in the same chunks), peak RSS ${(c.pipe.rss - c.file.rss).toFixed(1)} MiB above it (target ≤ 20); proxy ×${(rate(c.proxy) / rate(c.file)).toFixed(2)} of direct (target ≥ 0.85)`,
   );
+  // The proxy is a third busy process on the machine: what it costs curl, a client with no work of its own, is
+  // what it costs any client here.
+  if (c.curl && c.curlProxy)
+    console.log(
+      `curl through the same proxy ×${(rate(c.curlProxy) / rate(c.curl)).toFixed(2)} of curl direct; vupload's proxy ratio against curl's: ×${(rate(c.proxy) / rate(c.file) / (rate(c.curlProxy) / rate(c.curl))).toFixed(2)}`,
+    );
 
   const fixedFile = makeSparseFile(work, 1);
   console.log(

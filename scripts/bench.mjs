@@ -163,7 +163,7 @@ try {
   // what it costs any client here.
   if (c.curl && c.curlProxy)
     console.log(
-      `curl through the same proxy ×${(rate(c.curlProxy) / rate(c.curl)).toFixed(2)} of curl direct; vupload's proxy ratio against curl's: ×${(rate(c.proxy) / rate(c.file) / (rate(c.curlProxy) / rate(c.curl))).toFixed(2)}`,
+      `curl through the same proxy ×${(rate(c.curlProxy) / rate(c.curl)).toFixed(2)} of curl direct; vupload's own CPU through the proxy ×${(c.proxy.cpu / c.file.cpu).toFixed(2)} of direct, the proxy's ${(c.proxy.proxyCpu / c.proxy.cpu).toFixed(2)}× vupload's`,
     );
 
   const fixedFile = makeSparseFile(work, 1);

@@ -45,7 +45,8 @@ export function pipeSource(fd: number): PieceSource | undefined {
   let socket: Socket | undefined;
   return {
     start(sink) {
-      // `onread` is a documented option of the constructor (Node ≥ 15) that @types/node lists for connect() only.
+      // `onread` is an option of the constructor (documented there since nodejs/node#54194); @types/node 20 lists it
+      // for connect() only.
       const options: SocketConstructorOpts & { onread: OnReadOpts } = {
         fd,
         readable: true,

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { importLeven } from './esm-imports.cjs';
 
 /**
  * Google's sample is run as `upload_video.py --file=… --title=…`, so `upload` is the default command. Run by
@@ -46,7 +47,7 @@ async function unknownCommand(word: string, program: Command) {
       `Put the command first: vupload ${word} …`,
     );
   }
-  const { default: leven } = await import('leven');
+  const { default: leven } = await importLeven();
   const [best] = [...names, 'help']
     .map((name) => ({ name, distance: leven(word.toLowerCase(), name) }))
     .filter((c) => c.distance <= Math.max(1, Math.floor(c.name.length / 3)))

@@ -37,6 +37,17 @@ const commonJsOutside = {
   },
 };
 
+/** Packages that are ES modules only: the bundle can neither import() them (above) nor require them on Node 20.17. */
+const ESM_ONLY = ['ora', 'open', 'leven'];
+const esmOnlyThroughHelper = {
+  name: 'esm-only-through-helper',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${ESM_ONLY.join('|')})$`) }, (args) => ({
+      errors: [{ text: `${args.path} is an ES module only: import it through src/cli/esm-imports.cts` }],
+    }));
+  },
+};
+
 /**
  * commander requires node:child_process when it loads, for executable subcommands (`git-foo` style), which vupload
  * does not have; loading it costs ~3 ms of every start. Inside commander it is replaced by a module that loads the
@@ -70,7 +81,7 @@ await esbuild.build({
   // The bundle sits beside main.js, so paths relative to import.meta.url (package.json, hash-wasm) stay right.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [commonJsOutside, childProcessOnDemand],
+  plugins: [commonJsOutside, esmOnlyThroughHelper, childProcessOnDemand],
   // Without comments and indentation the file is 30 % smaller, and reading it is part of every start; names stay, so
   // a stack trace still names its functions. ASCII (esbuild escapes the rest in strings), so bin/vupload.cjs reads it
   // as latin1 without decoding UTF-8.

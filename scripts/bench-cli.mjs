@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MiB, makeSparseFile, measured, median, root, startSession } from './bench-run.mjs';
 
-const bin = join(root, 'bin', 'vupload.js');
+const bin = join(root, 'bin', 'vupload.cjs');
 const preload = join(import.meta.dirname, 'bench-rss-preload.mjs');
 
 /** A generator as a recorder would be: the same 1 MiB written again and again, with an MP4 header first. */

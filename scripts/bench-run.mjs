@@ -102,7 +102,7 @@ export function loggedInEnv(dir, sink) {
 
 /** `vupload --file FILE` as a user runs it (the real CLI: lock, journal, content hash), sending again each time. */
 export function vuploadArgs(file, chunkBytes) {
-  const args = [join(root, 'bin/vupload.js'), '--file', file, '--title', 'bench', '--force', '--quiet'];
+  const args = [join(root, 'bin/vupload.cjs'), '--file', file, '--title', 'bench', '--force', '--quiet'];
   if (chunkBytes) args.push('--chunk-size', String(chunkBytes));
   return args;
 }

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { median, root } from './bench-run.mjs';
 
-const bin = join(root, 'bin', 'vupload.js');
+const bin = join(root, 'bin', 'vupload.cjs');
 
 function timeOnce(args, env) {
   const start = process.hrtime.bigint();

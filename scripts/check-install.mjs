@@ -19,7 +19,13 @@ try {
   const files = packed.files.map((f) => f.path);
   const unwanted = files.filter((f) => f.endsWith('.map') || f.startsWith('test/') || f.startsWith('src/'));
   if (unwanted.length > 0) fail(`the tarball ships ${unwanted.join(', ')}`);
-  for (const needed of ['LICENSE', 'README.md', 'bin/vupload.js', 'dist/src/cli/main.js']) {
+  for (const needed of [
+    'LICENSE',
+    'README.md',
+    'bin/vupload.cjs',
+    'dist/src/cli/vupload.cjs',
+    'dist/src/cli/main.js',
+  ]) {
     if (!files.includes(needed)) fail(`the tarball lacks ${needed}`);
   }
   const prefix = join(work, 'prefix');

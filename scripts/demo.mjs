@@ -21,10 +21,10 @@ const env = {
 };
 const say = (line) => process.stderr.write(`\n\u2500\u2500 ${line}\n`);
 
-/** Runs bin/vupload.js; stderr goes to ours, stdout is returned. `onStderr` sees stderr as it comes. */
+/** Runs bin/vupload.cjs; stderr goes to ours, stdout is returned. `onStderr` sees stderr as it comes. */
 function vupload(args, onStderr) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin/vupload.js'), ...args], { env, stdio: 'pipe' });
+    const child = spawn(process.execPath, [join(root, 'bin/vupload.cjs'), ...args], { env, stdio: 'pipe' });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;

@@ -15,9 +15,20 @@ test('the packed tarball ships the program with LICENSE and repository metadata,
   });
   const [packed] = JSON.parse(output) as [{ files: { path: string }[] }];
   const files = packed.files.map((f) => f.path);
-  for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/vupload.js', 'dist/src/cli/main.js']) {
+  for (const needed of [
+    'LICENSE',
+    'README.md',
+    'package.json',
+    'bin/vupload.cjs',
+    'dist/src/cli/vupload.cjs',
+    'dist/src/cli/main.js',
+  ]) {
     assert.ok(files.includes(needed), `ships ${needed}`);
   }
+  assert.ok(
+    files.some((f) => /^dist\/src\/cli\/vupload\.cjs\..+\.cache$/.test(f)),
+    'ships the code cache of the bundle',
+  );
   assert.deepEqual(
     files.filter(
       (f) => f.endsWith('.map') || f.startsWith('test/') || f.startsWith('src/') || f.startsWith('dist/test'),
@@ -25,7 +36,7 @@ test('the packed tarball ships the program with LICENSE and repository metadata,
     [],
   );
   const shipped = await Promise.all(
-    files.filter((f) => f.endsWith('.js')).map((f) => readFile(join(repoRoot, f), 'utf8')),
+    files.filter((f) => /\.c?js$/.test(f)).map((f) => readFile(join(repoRoot, f), 'utf8')),
   );
   assert.ok(
     shipped.every((code) => !code.includes('sourceMappingURL')),

@@ -4,6 +4,7 @@ import { CommanderError } from 'commander';
 import { ExitCode, errorJson, isVuploadError } from '../errors.js';
 import { localFileError } from '../fs-errors.js';
 import type { CliContext } from './context.js';
+import { importOpen } from './esm-imports.cjs';
 import { stopAllSpinners } from './output.js';
 import { buildProgram, commandToRun } from './program.js';
 import { closeStateStore } from './state.js';
@@ -109,7 +110,7 @@ function processContext(): CliContext {
     sleep: (ms, signal) => delay(ms, undefined, { signal }),
     random: Math.random,
     openUrl: async (url) => {
-      const { default: open } = await import('open');
+      const { default: open } = await importOpen();
       const opener = await open(url);
       // xdg-open and friends fail after they started (no browser installed): wait briefly for their verdict.
       await new Promise<void>((resolve, reject) => {
@@ -128,7 +129,7 @@ function processContext(): CliContext {
   };
 }
 
-/** The process entry point, called by bin/vupload.js. */
+/** The process entry point, called by bin/vupload.cjs (through the bundle). */
 export async function main(): Promise<void> {
   const pipes = survivePipeErrors();
   const ctx = processContext();

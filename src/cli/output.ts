@@ -1,6 +1,7 @@
 // This file is the only place that writes: results to stdout, everything for humans to stderr (spinner on a TTY only).
 import type { Ora } from 'ora';
 import type { CliContext } from './context.js';
+import { importOra } from './esm-imports.cjs';
 import { formatDuration, formatProgress, type ProgressView, progressPercent } from './format.js';
 import { forTerminal, paint, type TerminalCaps, terminalCaps, withSaneWidth } from './terminal.js';
 
@@ -51,7 +52,7 @@ export class Output {
   static async create(ctx: CliContext, options: OutputOptions): Promise<Output> {
     const caps = terminalCaps(ctx.env, ctx.stderr);
     if (!caps.animate || options.quiet) return new Output(ctx, options, caps, undefined);
-    const { default: ora } = await import('ora');
+    const { default: ora } = await importOra();
     const stream = withSaneWidth(ctx.stderr);
     return new Output(ctx, options, caps, (text) =>
       ora({

@@ -2,9 +2,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Script } from 'node:vm';
 import { type StoredToken, writeToken } from '../../src/auth/token-store.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -12,14 +14,21 @@ import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
-/** Runs the real vupload with every module it resolves traced; returns the result and the trace. */
-async function traced(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+/**
+ * Runs the real vupload with every module it loads traced; returns the result and the trace. `modules`: from tsc's ES
+ * modules instead of the bundle, so that vupload's own modules show in the trace too (the bundle's are inside it).
+ */
+async function traced(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; modules?: boolean } = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), 'vupload-trace-'));
   const trace = join(dir, 'imports.txt');
   const result = await spawnCli(args, {
     ...options,
     env: { ...options.env, TRACE_IMPORTS_FILE: trace },
     nodeArgs: ['--import', join(repoRoot, 'dist/test/helpers/trace-imports.js')],
+    ...(options.modules ? { entry: join(repoRoot, 'dist/test/helpers/run-modules.js') } : {}),
   });
   const loaded = await readFile(trace, 'utf8');
   await rm(dir, { recursive: true, force: true });
@@ -29,25 +38,54 @@ async function traced(args: string[], options: { env?: Record<string, string>; c
 const GOOGLE_LIBRARIES = /googleapis|google-auth-library|gaxios/;
 /** The PostgreSQL driver: loaded only for a --state-url / VUPLOAD_STATE_URL database. */
 const PG_DRIVER = /node_modules\/(pg|pgpass|pg-[a-z-]+)\//;
+/** What shows that a trace works: the bundle requires its import() helper, the ES modules import commander. */
+const TRACE_WORKS = { bundle: /dist\/src\/cli\/esm-imports\.cjs/, modules: /node_modules\/commander\// };
 
 describe('start-up', () => {
-  for (const args of [['--help'], ['--version'], ['upload', '--help']]) {
-    test(`vupload ${args.join(' ')} loads neither googleapis nor google-auth-library nor ora nor pg`, async () => {
-      const { code, stderr, loaded } = await traced(args);
-      assert.equal(code, 0, stderr);
-      assert.match(loaded, /commander/, 'the trace works');
-      assert.doesNotMatch(loaded, GOOGLE_LIBRARIES);
-      assert.doesNotMatch(loaded, /\/ora\//);
-      assert.doesNotMatch(loaded, PG_DRIVER);
-    });
+  for (const modules of [false, true]) {
+    for (const args of [['--help'], ['--version'], ['upload', '--help']]) {
+      test(`vupload ${args.join(' ')} loads neither googleapis nor google-auth-library nor ora nor pg (${modules ? 'ES modules' : 'bundle'})`, async () => {
+        const { code, stderr, loaded } = await traced(args, { modules });
+        assert.equal(code, 0, stderr);
+        assert.match(loaded, modules ? TRACE_WORKS.modules : TRACE_WORKS.bundle, 'the trace works');
+        assert.doesNotMatch(loaded, GOOGLE_LIBRARIES);
+        assert.doesNotMatch(loaded, /\/ora\//);
+        assert.doesNotMatch(loaded, PG_DRIVER);
+      });
+    }
   }
+
+  test('the bundle runs from the code cache this Node made at build time: no other file of vupload is loaded', async () => {
+    const bundle = join(repoRoot, 'dist/src/cli/vupload.cjs');
+    const cache = await readFile(`${bundle}.${process.versions.v8}.cache`).catch(() => undefined);
+    const { code, stdout, loaded } = await traced(['--version']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^\d+\.\d+\.\d+/);
+    // With a cache the bundle is compiled from it, not required; built with another Node it is required.
+    const files = loaded.split('\n').filter((line) => line.includes('/dist/src/'));
+    assert.deepEqual(
+      files.sort(),
+      [...(cache ? [] : [bundle]), join(repoRoot, 'dist/src/cli/esm-imports.cjs')].sort(),
+    );
+    if (!cache) return;
+    const script = new Script(Module.wrap(await readFile(bundle, 'latin1')), {
+      filename: bundle,
+      cachedData: cache,
+    });
+    assert.equal(script.cachedDataRejected, false, "V8 takes the cache: it fits this Node's flags");
+  });
 
   test('vupload --help and --version load only the list of commands, no definition of one', async () => {
     for (const args of [['--help'], ['--version']]) {
-      const { code, loaded } = await traced(args);
+      const { code, loaded } = await traced(args, { modules: true });
       assert.equal(code, 0);
       assert.match(loaded, /cli\/commands\/index\.js/, 'the trace works');
       assert.doesNotMatch(loaded, /cli\/commands\/(?!index)\w+\.js/);
+      assert.doesNotMatch(
+        loaded,
+        /^node:fs\/promises$/m,
+        'nor node:fs/promises (~1.3 ms to load on Node 20)',
+      );
     }
   });
 });
@@ -61,11 +99,12 @@ describe('what an upload loads', () => {
   after(() => t.close());
 
   /** Uploads a new video as `name`.mp4 and returns what the process loaded. */
-  async function uploadTraced(name: string): Promise<string> {
+  async function uploadTraced(name: string, modules = false): Promise<string> {
     const file = await makeVideo(join(t.dir, `${name}.mp4`), 300_000);
     const { code, stdout, stderr, loaded } = await traced(['--file', file, '--title', name], {
       env: t.env,
       cwd: t.dir,
+      modules,
     });
     assert.equal(code, 0, stderr);
     assert.ok(t.sb.video(stdout.trim()), 'the video exists');
@@ -75,11 +114,15 @@ describe('what an upload loads', () => {
   test('an upload with a valid cached access token loads no Google library and asks the token endpoint nothing', async () => {
     const mark = t.sb.requests.length;
     const loaded = await uploadTraced('cached');
-    assert.match(loaded, /dist\/src\/upload\/engine\.js/, 'the trace works');
+    assert.match(loaded, TRACE_WORKS.bundle, 'the trace works');
     assert.doesNotMatch(loaded, GOOGLE_LIBRARIES);
-    assert.match(loaded, /dist\/src\/state\/file-store\.js/, 'the state directory is the store');
     assert.doesNotMatch(loaded, PG_DRIVER, 'without --state-url the PostgreSQL driver is not loaded');
     assert.equal(t.since(mark).filter((r) => r.kind === 'token').length, 0);
+    const modules = await uploadTraced('cached-modules', true);
+    assert.match(modules, /dist\/src\/upload\/engine\.js/, 'the trace works');
+    assert.doesNotMatch(modules, GOOGLE_LIBRARIES);
+    assert.match(modules, /dist\/src\/state\/file-store\.js/, 'the state directory is the store');
+    assert.doesNotMatch(modules, PG_DRIVER);
   });
 
   test('an expired cached access token is refreshed through google-auth-library, and the new one is saved', async () => {

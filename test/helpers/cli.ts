@@ -79,12 +79,22 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-/** Runs the real `bin/vupload.js` as a child process with `env` added to a minimal environment. */
+/**
+ * Runs the real `bin/vupload.cjs` as a child process with `env` added to a minimal environment; `entry` runs another
+ * script in its place (helpers/run-modules.ts: the CLI from its ES modules instead of the bundle).
+ */
 export function spawnCli(
   argv: string[],
-  options: { env?: Record<string, string>; cwd?: string; stdin?: string; nodeArgs?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    stdin?: string;
+    nodeArgs?: string[];
+    entry?: string;
+  } = {},
 ): Promise<CliResult> & { child: ReturnType<typeof spawn> } {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), vuploadBin, ...argv], {
+  const entry = options.entry ?? vuploadBin;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry, ...argv], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -5,4 +5,4 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const fixture = (name: string): string => join(repoRoot, 'test', 'fixtures', name);
-export const vuploadBin = join(repoRoot, 'bin', 'vupload.js');
+export const vuploadBin = join(repoRoot, 'bin', 'vupload.cjs');

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { writePrivateFile, writePrivateJson } from '../../fsutil.js';
 import { stateDir } from '../../paths.js';
 import type { CliContext } from '../context.js';
+import { importSandbox } from '../esm-imports.cjs';
 import { parseIntegerOption, parseShareOption } from '../options.js';
 import { COMMANDS } from './index.js';
 
@@ -46,7 +47,7 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
       const portFile = join(dir, 'port');
       const saved = flags.port === undefined ? await readSavedPort(portFile) : undefined;
       const port = saved ?? parseIntegerOption('--port', flags.port ?? '0', 0, 65535);
-      const { startSandbox } = await import('../../sandbox/index.js');
+      const { startSandbox } = await importSandbox();
       const start = (on: number) =>
         startSandbox({
           port: on,

@@ -173,6 +173,12 @@ export async function runWatch(
   event(
     `Watching ${folders.join(', ')} for ${flags.pattern ?? DEFAULT_PATTERN} (a file is uploaded once unchanged for ${duration(settleMs)}).`,
   );
+  // Whether an upload was running when the signal came: by the time the loop wakes, it may have ended already.
+  let uploadingAtStop = false;
+  const atStop = () => {
+    uploadingAtStop = running.size > 0;
+  };
+  ctx.signal.addEventListener('abort', atStop, { once: true });
   try {
     while (!ctx.signal.aborted) {
       const now = ctx.now();
@@ -196,13 +202,14 @@ export async function runWatch(
     }
     const reason = String(ctx.signal.reason);
     event(
-      running.size > 0
+      uploadingAtStop
         ? `Stopping (${reason}): no new uploads; the running upload keeps its session, so the next start resumes it.`
         : `Stopping (${reason}).`,
     );
     await Promise.allSettled([...running]);
     return reason === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
   } finally {
+    ctx.signal.removeEventListener('abort', atStop);
     for (const w of watchers) w?.close();
     await log?.close();
   }

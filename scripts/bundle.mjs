@@ -20,9 +20,11 @@ const outfile = join(root, 'dist/src/cli/vupload.cjs');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** Small, needed by every run or every upload: inside the bundle. Every other package is required when needed. */
 const BUNDLED = new Set(['commander', 'write-file-atomic']);
-const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter(
-  (name) => !BUNDLED.has(name),
-);
+const external = Object.keys({
+  ...pkg.dependencies,
+  ...pkg.optionalDependencies,
+  ...pkg.devDependencies,
+}).filter((name) => !BUNDLED.has(name));
 
 /**
  * tsc's CommonJS output (src/cli/esm-imports.cts: the one place that calls import(), which code from a cache cannot

@@ -1,5 +1,6 @@
 // This file is the second half of `npm run build` (after tsc): it bundles the compiled CLI into one CommonJS file,
-// dist/src/cli/vupload.cjs, and saves V8's code cache for it beside it, which bin/vupload.cjs loads (README "Start-up").
+// dist/src/cli/vupload.cjs, and saves V8's code cache for it beside it, which bin/vupload.cjs loads, and the help and
+// version texts the bundle prints, which bin/vupload.cjs prints without loading it (README "Start-up").
 //
 // Why (issue 15, measured on Node 20): the CLI as ~100 ES modules spends most of a 1 MiB upload's run resolving,
 // reading and compiling them, and an ES module entry alone costs ~6 ms over `node -e 0`; one CommonJS file whose
@@ -15,9 +16,12 @@ import { Writable } from 'node:stream';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import { loggedInEnv } from './bench-run.mjs';
+import { prerenderHelp } from './prerender-help.mjs';
 
 const root = join(import.meta.dirname, '..');
 const outfile = join(root, 'dist/src/cli/vupload.cjs');
+/** What bin/vupload.cjs prints for help and the version (scripts/prerender-help.mjs). */
+const helpFile = join(root, 'dist/src/cli/help.jsonl');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** Small, needed by every run or every upload: inside the bundle. Every other package is required when needed. */
 const BUNDLED = new Set(['commander', 'write-file-atomic']);
@@ -72,6 +76,9 @@ const childProcessOnDemand = {
   },
 };
 
+// Removed first: a build that fails after the bundle changed leaves none, and bin/vupload.cjs then runs the bundle.
+rmSync(helpFile, { force: true });
+
 await esbuild.build({
   entryPoints: [join(root, 'dist/src/cli/main.js')],
   outfile,
@@ -101,7 +108,8 @@ await esbuild.build({
  * upload goes to a sandbox started here on 127.0.0.1, logged in as the bench logs in; without it, a 1 MiB upload
  * spent ~20 % of its main thread's time parsing and compiling the send path, the journal and the steps (issue 15's
  * fixed cost). Their home, config and state directories are a temporary one. The file name carries V8's version:
- * another Node finds none and loads the bundle without it.
+ * another Node finds none and loads the bundle without it. Then the same bundle renders help.jsonl
+ * (scripts/prerender-help.mjs).
  */
 const source = readFileSync(outfile, 'utf8');
 const script = new vm.Script(Module.wrap(source), { filename: outfile });
@@ -111,6 +119,27 @@ const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() 
 const home = mkdtempSync(join(tmpdir(), 'vupload-bundle-'));
 const { startSandbox } = await import(join(root, 'dist/src/sandbox/index.js'));
 const sandbox = await startSandbox({ dir: join(home, 'sandbox'), processingMs: 0 });
+/** A context for the bundle's run(): its home, config and state directories in the temporary one. */
+const context = (env, stdout, stderr) => ({
+  env: {
+    PATH: process.env.PATH,
+    HOME: home,
+    VUPLOAD_CONFIG_DIR: join(home, 'config'),
+    VUPLOAD_STATE_DIR: join(home, 'state'),
+    ...env,
+  },
+  cwd: home,
+  stdin: process.stdin,
+  stdout,
+  stderr,
+  signal: new AbortController().signal,
+  now: () => Date.now(),
+  sleep: async () => {},
+  random: Math.random,
+  openUrl: async () => {},
+});
+let cachedData;
+let help;
 try {
   // An MP4 header is all a dry run reads of a video.
   writeFileSync(
@@ -121,33 +150,20 @@ try {
   const upload = ['--file', 'clip.mp4', '--title', 'Warm-up', '--quiet'];
   const { env: loggedIn } = loggedInEnv(home, sandbox);
   for (const argv of [['--help'], ['--version'], dryRun, upload]) {
-    const ctx = {
-      env:
-        argv === upload
-          ? loggedIn
-          : {
-              PATH: process.env.PATH,
-              HOME: home,
-              VUPLOAD_CONFIG_DIR: join(home, 'config'),
-              VUPLOAD_STATE_DIR: join(home, 'state'),
-            },
-      cwd: home,
-      stdin: process.stdin,
-      stdout: discard(),
-      stderr: discard(),
-      signal: new AbortController().signal,
-      now: () => Date.now(),
-      sleep: async () => {},
-      random: Math.random,
-      openUrl: async () => {},
-    };
-    const code = await bundle.exports.run(argv, ctx);
+    const code = await bundle.exports.run(
+      argv,
+      context(argv === upload ? loggedIn : {}, discard(), discard()),
+    );
     if (code !== 0) throw new Error(`vupload ${argv.join(' ')} exited ${code} in the bundle`);
   }
+  // Taken before every command's help is run: their code would fill the cache with functions no start runs.
+  cachedData = script.createCachedData();
+  help = await prerenderHelp(bundle.exports.run, context, pkg.version);
 } finally {
   await sandbox.close();
   rmSync(home, { recursive: true, force: true });
 }
 for (const old of readdirSync(dirname(outfile)).filter((name) => /^vupload\.cjs\..*\.cache$/.test(name)))
   rmSync(join(dirname(outfile), old));
-writeFileSync(`${outfile}.${process.versions.v8}.cache`, script.createCachedData());
+writeFileSync(`${outfile}.${process.versions.v8}.cache`, cachedData);
+writeFileSync(helpFile, help);

@@ -24,6 +24,7 @@ try {
     'README.md',
     'bin/vupload.cjs',
     'dist/src/cli/vupload.cjs',
+    'dist/src/cli/help.jsonl',
     'dist/src/cli/main.js',
   ]) {
     if (!files.includes(needed)) fail(`the tarball lacks ${needed}`);

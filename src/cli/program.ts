@@ -16,7 +16,10 @@ const VALUE_OPTIONS = new Set([
   '--state-url',
   '--proxy',
 ]);
-const HELP_OR_VERSION = new Set(['-h', '--help', '-v', '-V', '--version']);
+/** The flags that ask any command for its help, and the program for its version (-V: the hidden one of before). */
+export const HELP_FLAGS = ['--help', '-h'];
+export const VERSION_FLAGS = ['--version', '-v', '-V'];
+const HELP_OR_VERSION = new Set([...HELP_FLAGS, ...VERSION_FLAGS]);
 
 /** Where the command word is in `argv` (after any global options); argv.length when there is none. */
 export function commandIndex(argv: string[]): number {

@@ -1,13 +1,57 @@
 #!/usr/bin/env node
-// This file is the installed `vupload` command: it runs the bundled CLI (dist/src/cli/vupload.cjs, made by
-// `npm run build`) with the V8 code cache made beside it at build time, so that a start compiles almost nothing
-// (README "Start-up"). CommonJS on purpose: on Node 20 an ES module entry alone costs ~6 ms.
+// This file is the installed `vupload` command: it prints help and the version as the build rendered them, and runs
+// the bundled CLI (dist/src/cli/vupload.cjs, made by `npm run build`) for anything else, with the V8 code cache made
+// beside it at build time, so that a start compiles almost nothing (README "Start-up"). CommonJS on purpose: on
+// Node 20 an ES module entry alone costs ~6 ms.
 'use strict';
-const { readFileSync } = require('node:fs');
-const Module = require('node:module');
+const { fstatSync, readFileSync, writeSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 
-const bundle = join(__dirname, '..', 'dist', 'src', 'cli', 'vupload.cjs');
+const root = join(__dirname, '..');
+const cli = join(root, 'dist', 'src', 'cli');
+const bundle = join(cli, 'vupload.cjs');
+
+/** Help in vupload's typography or in ASCII: what src/cli/terminal.ts localeIsUtf8 decides (a test holds them equal). */
+function utf8Locale(env) {
+  if (process.platform === 'win32') return Boolean(env.WT_SESSION) || env.TERM_PROGRAM === 'vscode';
+  return /utf-?8/i.test(env.LC_ALL || env.LC_CTYPE || env.LANG || '');
+}
+
+/**
+ * What the bundle would print for `argv` if it asks only for help or the version, from dist/src/cli/help.jsonl
+ * (scripts/prerender-help.mjs), or undefined: loading the bundle costs them ~15 ms over `node -e 0`, where issue 15
+ * allows 1.3x that start. Only where the text is the same: stdout a pipe, a socket or a file, as the build rendered
+ * it (a terminal wraps help to its width; telling one from other devices would take node:tty, ~3 ms, so every
+ * device gets the bundle), and package.json's version the one rendered. A missing or unreadable file: the bundle.
+ */
+function prerendered(argv) {
+  try {
+    const stdout = fstatSync(1);
+    if (!stdout.isFIFO() && !stdout.isSocket() && !stdout.isFile()) return undefined;
+    const [index, ...texts] = readFileSync(join(cli, 'help.jsonl'), 'utf8').split('\n');
+    const { version, forms } = JSON.parse(index);
+    const key = argv.join('\0');
+    if (!Object.hasOwn(forms, key)) return undefined;
+    if (version !== JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) return undefined;
+    return JSON.parse(texts[forms[key][utf8Locale(process.env) ? 0 : 1] - 1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes `text` to stdout as process.stdout would (synchronously, to a pipe or a file) without making that stream
+ * (it loads node:tty and node:net). False if the write failed (a closed pipe): the bundle then meets the same failure
+ * and deals with it as in any run.
+ */
+function printed(text) {
+  try {
+    writeSync(1, text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The cache this Node's V8 made (the name says which), or undefined: built with another Node. */
 function codeCache() {
@@ -20,6 +64,7 @@ function codeCache() {
 
 /** What require(bundle) does, with the cache (V8 itself compiles afresh if the cache does not fit its flags). */
 function loadBundle() {
+  const Module = require('node:module');
   const cachedData = codeCache();
   if (!cachedData) {
     // Node 22+ then caches compiled code in its own way; absent on Node 20.
@@ -34,4 +79,5 @@ function loadBundle() {
   return loaded.exports;
 }
 
-loadBundle().main();
+const text = prerendered(process.argv.slice(2));
+if (text === undefined || !printed(text)) loadBundle().main();

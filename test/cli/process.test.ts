@@ -20,7 +20,7 @@ import { makeVideo } from './video-file.js';
  */
 async function traced(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; modules?: boolean } = {},
+  options: { env?: Record<string, string>; cwd?: string; modules?: boolean; stdout?: 'ignore' } = {},
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'vupload-trace-'));
   const trace = join(dir, 'imports.txt');
@@ -44,8 +44,9 @@ const TRACE_WORKS = { bundle: /dist\/src\/cli\/esm-imports\.cjs/, modules: /node
 describe('start-up', () => {
   for (const modules of [false, true]) {
     for (const args of [['--help'], ['--version'], ['upload', '--help']]) {
+      // stdout /dev/null: the bundle runs, as for a terminal (a pipe gets the prerendered text, tested below).
       test(`vupload ${args.join(' ')} loads neither googleapis nor google-auth-library nor ora nor pg (${modules ? 'ES modules' : 'bundle'})`, async () => {
-        const { code, stderr, loaded } = await traced(args, { modules });
+        const { code, stderr, loaded } = await traced(args, { modules, stdout: 'ignore' });
         assert.equal(code, 0, stderr);
         assert.match(loaded, modules ? TRACE_WORKS.modules : TRACE_WORKS.bundle, 'the trace works');
         assert.doesNotMatch(loaded, GOOGLE_LIBRARIES);
@@ -55,10 +56,23 @@ describe('start-up', () => {
     }
   }
 
+  test('help and the version on a pipe load nothing but bin/vupload.cjs: neither the bundle nor any package', async () => {
+    for (const args of [['--help'], ['--version'], ['auth', 'login', '--help'], ['help', 'upload']]) {
+      const { code, stdout, loaded } = await traced(args);
+      assert.equal(code, 0);
+      assert.match(stdout, /^(Usage: vupload|\d+\.\d+\.\d+)/);
+      const files = loaded
+        .split('\n')
+        .filter((line) => line.startsWith('/') && !line.includes('/dist/test/'));
+      assert.deepEqual(files, [join(repoRoot, 'bin/vupload.cjs')], args.join(' '));
+    }
+  });
+
   test('the bundle runs from the code cache this Node made at build time: no other file of vupload is loaded', async () => {
     const bundle = join(repoRoot, 'dist/src/cli/vupload.cjs');
     const cache = await readFile(`${bundle}.${process.versions.v8}.cache`).catch(() => undefined);
-    const { code, stdout, loaded } = await traced(['--version']);
+    // Not a form the build prerendered (help.jsonl): the bundle prints it.
+    const { code, stdout, loaded } = await traced(['--verbose', '--version']);
     assert.equal(code, 0);
     assert.match(stdout, /^\d+\.\d+\.\d+/);
     // With a cache the bundle is compiled from it, not required; built with another Node it is required.

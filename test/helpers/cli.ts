@@ -81,7 +81,8 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
 
 /**
  * Runs the real `bin/vupload.cjs` as a child process with `env` added to a minimal environment; `entry` runs another
- * script in its place (helpers/run-modules.ts: the CLI from its ES modules instead of the bundle).
+ * script in its place (helpers/run-modules.ts: the CLI from its ES modules instead of the bundle). `stdout: 'ignore'`
+ * gives the child /dev/null, a device: bin/vupload.cjs then runs the bundle even for help (README "Start-up").
  */
 export function spawnCli(
   argv: string[],
@@ -91,23 +92,25 @@ export function spawnCli(
     stdin?: string;
     nodeArgs?: string[];
     entry?: string;
+    stdout?: 'pipe' | 'ignore';
   } = {},
 ): Promise<CliResult> & { child: ReturnType<typeof spawn> } {
   const entry = options.entry ?? vuploadBin;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry, ...argv], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', options.stdout ?? 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
+  child.stdout?.on('data', (d: Buffer) => {
     stdout += d.toString();
   });
-  child.stderr.on('data', (d: Buffer) => {
+  // Optional only for TypeScript: both are pipes, whatever stdout is.
+  child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  child.stdin.end(options.stdin ?? '');
+  child.stdin?.end(options.stdin ?? '');
   const done = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => {
       resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 1), stdout, stderr });

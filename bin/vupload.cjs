@@ -41,15 +41,21 @@ function prerendered(argv) {
 
 /**
  * Writes `text` to stdout as process.stdout would (synchronously, to a pipe or a file) without making that stream
- * (it loads node:tty and node:net). False if the write failed (a closed pipe): the bundle then meets the same failure
- * and deals with it as in any run.
+ * (it loads node:tty and node:net). False if nothing could be written (a closed pipe): the bundle then meets the same
+ * failure and deals with it as in any run. A write that stops part-way (a full disk) is not started again by the
+ * bundle, which would print the beginning twice: it is said on stderr, with exit status 1.
  */
 function printed(text) {
+  const bytes = Buffer.from(text);
+  let written = 0;
   try {
-    writeSync(1, text);
+    while (written < bytes.length) written += writeSync(1, bytes, written);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if (written === 0) return false;
+    process.stderr.write(`vupload: could not write to stdout: ${error.code ?? error.message}\n`);
+    process.exitCode = 1;
+    return true;
   }
 }
 

@@ -47,20 +47,22 @@ export interface SliceOptions {
 }
 
 /**
- * Reads of this size keep the CPU per GiB low (256 KiB reads cost 0.4 CPU s per GiB more); two buffers take turns. They are
- * synchronous: a 1 MiB read from the page cache takes ~0.1 ms, less than the thread pool's round trip for it (two
- * wake-ups across cores), which cost ~0.1 CPU s per GiB here (npm run bench); the socket keeps sending what it holds
- * meanwhile. A read is one MiB at most, so a slow disk holds the event loop no longer than that read.
+ * The file is read 256 KiB at a time into two buffers in turn: small enough that the bytes read are still in the
+ * CPU's cache when the socket copies them, large enough to keep the calls few. Measured (1 GiB, one request / 8 MiB
+ * chunks, CPU s per GiB): 1 MiB reads 0.98 / 1.14, 256 KiB 0.72 / 0.89, 128 KiB 0.80 / 1.16. The reads are
+ * synchronous: one from the page cache takes a few tens of µs, less than the thread pool's round trip for it (two
+ * wake-ups across cores, ~0.1 CPU s per GiB here), and a slow disk holds the event loop no longer than one read.
  */
-const READ_CHUNK = 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
 const POOL = 2;
 /** The buffers of finished slices, for the next one: a chunked upload reads a slice per request. */
 const spare: Buffer[] = [];
 
 /**
- * Bytes [start, end) of the file, read into two reused buffers in turn. Each chunk is lent to the consumer until it
- * asks for the next (the transport asks only once the socket took the bytes); the next read goes into the other
- * buffer, so the one just lent is not overwritten even by a consumer that asks early. The last chunk is held back until the file has been checked again, so a file that changed while it was
+ * Bytes [start, end) of the file, read into two reused buffers in turn (READ_CHUNK says why). Each chunk is lent to
+ * the consumer until it asks for the next (the transport asks only once the socket took the bytes); the next read
+ * goes into the other buffer, so the one just lent is not overwritten even by a consumer that asks early. The last
+ * chunk is held back until the file has been checked again, so a file that changed while it was
  * read never reaches the server whole: no mixture can be finished (issue 3).
  */
 export async function* readSlice(

@@ -37,7 +37,8 @@ async function inTurn<T>(jobs: (() => Promise<T>)[], width = 4): Promise<T[]> {
 
 /**
  * A copy of the installed package in `dir`: bin/vupload.cjs and package.json (with `version`), help.jsonl as given
- * (`undefined`: none), and with `bundle` the rest of dist/src and node_modules as links to this checkout's.
+ * (`undefined`: none), and with `bundle` the rest of dist/src/cli copied, and the rest of dist/src and node_modules as links to this
+ * checkout's.
  */
 async function packageCopy(
   dir: string,
@@ -57,8 +58,11 @@ async function packageCopy(
     await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
     for (const name of await readdir(join(repoRoot, 'dist/src')))
       if (name !== 'cli') await symlink(join(repoRoot, 'dist/src', name), join(dir, 'dist/src', name));
+    // Copied, not linked: require() of a linked bundle (Node without a code cache of its V8) would run it from this
+    // checkout, where package.json names another version.
     for (const name of await readdir(join(repoRoot, 'dist/src/cli')))
-      if (name !== 'help.jsonl') await symlink(join(repoRoot, 'dist/src/cli', name), join(cli, name));
+      if (name !== 'help.jsonl')
+        await cp(join(repoRoot, 'dist/src/cli', name), join(cli, name), { recursive: true });
   }
   return join(dir, 'bin/vupload.cjs');
 }

@@ -67,8 +67,8 @@ const spare: Buffer[] = [];
  * Bytes [start, end) of the file, read into two reused buffers in turn (READ_CHUNK says why). Each chunk is lent to
  * the consumer until it asks for the next (the transport asks only once the socket took the bytes); the next read
  * goes into the other buffer, so the one just lent is not overwritten even by a consumer that asks early. The last
- * chunk is held back until the file has been checked again, so a file that changed while it was
- * read never reaches the server whole: no mixture can be finished (issue 3).
+ * chunk is held back until the file has been checked again, so a file that changed while it was read never reaches
+ * the server whole: no mixture can be finished (issue 3).
  */
 export async function* readSlice(
   snapshot: FileSnapshot,

@@ -75,4 +75,13 @@ describe('credential URLs', () => {
     assert.ok(!local('http://203.0.113.9/upload?upload_id=x'));
     assert.ok(local('https://www.googleapis.com/upload/youtube/v3/videos?upload_id=x'));
   });
+
+  test('a session URL asked again gets the same answer (the rule remembers the last one it allowed)', () => {
+    const rule = sessionUrlRule('https://www.googleapis.com');
+    const session = 'https://www.googleapis.com/upload/youtube/v3/videos?upload_id=x';
+    const elsewhere = 'https://uploads.example.com/upload?upload_id=x';
+    const downgraded = 'http://www.googleapis.com/upload?upload_id=x';
+    const asked = [session, session, elsewhere, elsewhere, session, downgraded];
+    assert.deepEqual(asked.map(rule), [true, true, false, false, true, false]);
+  });
 });

@@ -2,7 +2,8 @@
 // in the same run, its fixed cost and its start-up against `node -e 0`. Figures are medians and ratios (shared machines
 // are noisy). Options: BENCH_QUICK=1 (256 MiB, one run each: for development), BENCH_SIZES=1024,8192 (MiB),
 // BENCH_RUNS=3 (runs of each case, interleaved), BENCH_BASELINE=node (node:http PUT instead of curl),
-// BENCH_CLI_MIB=2048 (the pipe and proxy runs: a file, the same bytes piped in, the file through a local proxy).
+// BENCH_CLI_MIB=2048 (the pipe and proxy runs: a file, the same bytes piped in, the file through a local proxy),
+// BENCH_FLOOR=1 (adds a plain node:http client in 8 MiB chunks: what a request per chunk costs any Node client here).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +67,13 @@ async function runCase(kind, file, size) {
       : await measured(process.execPath, [join(import.meta.dirname, 'bench-upload-child.mjs'), file, url], {
           dir: work,
         });
+  } else if (kind === 'floor') {
+    const url = await startSession(sink.url, login.token, size);
+    m = await measured(
+      process.execPath,
+      [join(import.meta.dirname, 'bench-upload-child.mjs'), file, url, String(8 * MiB)],
+      { dir: work },
+    );
   } else {
     const chunk = kind === 'chunks' ? 8 * MiB : undefined;
     m = await measured(process.execPath, vuploadArgs(file, chunk), { env, dir: work });
@@ -78,6 +86,7 @@ const KINDS = [
   ['baseline', curl ? 'curl, one PUT' : 'node:http, one PUT'],
   ['one', 'vupload, one request'],
   ['chunks', 'vupload, --chunk-size 8M'],
+  ...(process.env.BENCH_FLOOR ? [['floor', 'node:http, 8 MiB chunks']] : []),
 ];
 const f = (n, d = 2) => n.toFixed(d).padStart(7);
 const lines = [];

@@ -24,7 +24,8 @@ function put(start, end) {
     });
     req.on('error', reject);
     let at = start;
-    const next = () => {
+    const next = (error) => {
+      if (error) return; // the request failed: 'error' rejects
       if (at === end) return req.end();
       const buffer = buffers[reads++ % 2];
       const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);

@@ -54,26 +54,24 @@ const sink = await startSink();
 const login = loggedInEnv(work, sandbox);
 const env = { ...login.env, VUPLOAD_API_URL: sink.url };
 
+/** The plain node:http client (bench-upload-child.mjs) of a new session: one PUT, or `chunk`-byte requests. */
+async function nodeClient(file, size, chunk) {
+  const url = await startSession(sink.url, login.token, size);
+  const args = [join(import.meta.dirname, 'bench-upload-child.mjs'), file, url];
+  return measured(process.execPath, chunk ? [...args, String(chunk)] : args, { dir: work });
+}
+
 /** One run of a case; `sinkCpu` is what the sink (this process) spent meanwhile. */
 async function runCase(kind, file, size) {
   const sinkStart = process.cpuUsage();
   let m;
-  if (kind === 'baseline') {
+  if (kind === 'baseline' && curl) {
     const url = await startSession(sink.url, login.token, size);
-    m = curl
-      ? await measured(curl, ['-sS', '-f', '-o', '/dev/null', '-H', 'Expect:', '-T', file, url], {
-          dir: work,
-        })
-      : await measured(process.execPath, [join(import.meta.dirname, 'bench-upload-child.mjs'), file, url], {
-          dir: work,
-        });
-  } else if (kind === 'floor') {
-    const url = await startSession(sink.url, login.token, size);
-    m = await measured(
-      process.execPath,
-      [join(import.meta.dirname, 'bench-upload-child.mjs'), file, url, String(8 * MiB)],
-      { dir: work },
-    );
+    m = await measured(curl, ['-sS', '-f', '-o', '/dev/null', '-H', 'Expect:', '-T', file, url], {
+      dir: work,
+    });
+  } else if (kind === 'baseline' || kind === 'floor') {
+    m = await nodeClient(file, size, kind === 'floor' ? 8 * MiB : undefined);
   } else {
     const chunk = kind === 'chunks' ? 8 * MiB : undefined;
     m = await measured(process.execPath, vuploadArgs(file, chunk), { env, dir: work });

@@ -111,7 +111,7 @@ export class PostgresLocks implements LockStore {
           taken = await this.tryTake(client, values); // released between our try and our look
           continue;
         }
-        const sameProcess = this.own.has(current.token);
+        const sameProcess = this.own.has(current.token) || this.isOwnConnection(current);
         if (!options.wait && !sameProcess) throw lockedError(options.label, current);
         if (!notified) options.onWait?.(current, sameProcess);
         notified = true;
@@ -128,6 +128,14 @@ export class PostgresLocks implements LockStore {
       throw error;
     }
     return this.heldLock(client, options.key, id, holder);
+  }
+
+  /**
+   * A holder seen between its pg_try_advisory_lock and the commit of its row is named by its connection alone
+   * (holderOf): when that name is this process's, it is another job of this run, to be waited for like one with a row.
+   */
+  private isOwnConnection(holder: LockHolder): boolean {
+    return holder.token.startsWith('backend-') && holder.pid === this.pid && holder.host === this.host;
   }
 
   private get insertHolder(): string {

@@ -6,8 +6,10 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { isVuploadError } from '../../../src/errors.js';
 import { JobLock } from '../../../src/state/job-lock.js';
+import { advisoryKey } from '../../../src/state/postgres/lock-key.js';
 import type { LockHolder } from '../../../src/unattended/lock.js';
 import { adminQuery, freshSchema, storeFactory } from './helpers.js';
 import { usePostgres } from './server.js';
@@ -135,6 +137,39 @@ describe('fleet locks', { timeout: 60_000 }, () => {
     assert.deepEqual(waits, [[process.pid, true]]);
     await first.release();
     await (await second).release();
+  });
+
+  test('a holder between its advisory lock and its row is told apart by its connection: this run waits, another fails', async () => {
+    const schema = freshSchema();
+    const a = await openStore({ schema, host: 'machine-a' });
+    // What another job sees in that instant: the lock granted to a connection whose holder row is not committed yet.
+    const holdWithoutRow = async (name: string) => {
+      const client = new pg.Client({ connectionString: server().url, application_name: name });
+      await client.connect();
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [advisoryKey(`vupload:${schema}:lock:k`)]);
+      return client;
+    };
+    const ours = await holdWithoutRow(`vupload lock pid ${process.pid}@machine-a`);
+    const waits: Array<[number, boolean]> = [];
+    const second = a.locks.acquire({
+      key: 'k',
+      label: '/copy.mp4',
+      wait: false,
+      onWait: (holder, sameProcess) => waits.push([holder.pid, sameProcess]),
+    });
+    await until('the second job to wait', someoneWaits);
+    assert.deepEqual(waits, [[process.pid, true]]);
+    await ours.end();
+    await (await second).release();
+
+    const theirs = await holdWithoutRow(`vupload lock pid ${process.pid + 1}@machine-a`);
+    await assert.rejects(a.locks.acquire({ key: 'k', label: '/copy.mp4', wait: false }), (e) => {
+      assert.ok(isVuploadError(e));
+      assert.equal(e.code, 'locked');
+      assert.match(e.message, new RegExp(`pid ${process.pid + 1} on machine-a`));
+      return true;
+    });
+    await theirs.end();
   });
 
   test('a job whose lock was lost with its connection takes it again before going on, or stops if another has it', async () => {

@@ -135,12 +135,15 @@ export async function main(): Promise<void> {
   const ctx = processContext();
   const code = await run(process.argv.slice(2), ctx);
   // Exit once stdout is flushed: results are written, keep-alive sockets or stdin must not hold the process.
-  ctx.stdout.write('', () => {
+  const exit = (): never => {
     const failure = pipes.stdoutFailure();
     if (failure && code === ExitCode.ok) {
       ctx.stderr.write(`vupload: the result could not be written to stdout (${failure}).\n`);
       process.exit(ExitCode.api);
     }
     process.exit(code);
-  });
+  };
+  // A write that failed (ENOSPC on a full disk or /dev/full) fails this one first, and its 'error' event, which
+  // names the cause, comes a tick later: look once it has come.
+  ctx.stdout.write('', (error) => (error ? setImmediate(exit) : exit()));
 }

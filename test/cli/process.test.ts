@@ -1,6 +1,7 @@
 // This file runs the real `vupload` executable: start-up loads no Google library, and kill -9 mid-upload then resumes.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
@@ -100,6 +101,24 @@ describe('start-up', () => {
         /^node:fs\/promises$/m,
         'nor node:fs/promises (~1.3 ms to load on Node 20)',
       );
+    }
+  });
+});
+
+describe('a result that cannot be written', () => {
+  // Linux and most Unixes have /dev/full: every write fails with ENOSPC, as on a full disk.
+  test('stdout on /dev/full: exit 1 and the cause on stderr, not a silent 0', {
+    skip: !existsSync('/dev/full'),
+  }, async () => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      for (const args of [['--version'], ['--help']]) {
+        const { code, stderr } = await spawnCli(args, { stdout: fd });
+        assert.equal(code, 1, `${args}: ${stderr}`);
+        assert.match(stderr, /could not be written to stdout \(ENOSPC\)/);
+      }
+    } finally {
+      closeSync(fd);
     }
   });
 });

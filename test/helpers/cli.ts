@@ -92,7 +92,8 @@ export function spawnCli(
     stdin?: string;
     nodeArgs?: string[];
     entry?: string;
-    stdout?: 'pipe' | 'ignore';
+    /** A file descriptor: stdout goes there (e.g. /dev/full). */
+    stdout?: 'pipe' | 'ignore' | number;
   } = {},
 ): Promise<CliResult> & { child: ReturnType<typeof spawn> } {
   const entry = options.entry ?? vuploadBin;

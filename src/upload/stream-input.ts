@@ -1,5 +1,5 @@
 // This file is the input of an upload from a pipe, piece by piece: any Readable, or a pipe or socket file descriptor
-// read into one reused buffer (no stream, no allocation per read).
+// read straight into the sink's memory (no stream, no allocation or copy per read).
 import { fstatSync } from 'node:fs';
 import { type OnReadOpts, Socket, type SocketConstructorOpts } from 'node:net';
 import { Readable } from 'node:stream';
@@ -7,10 +7,15 @@ import { Readable } from 'node:stream';
 /** What the input hands its pieces to (StreamChunks). */
 export interface PieceSink {
   /**
-   * One piece of the input, in order, valid until the source is resumed. False: not all of it could be taken; the
-   * source stops until resume(), and the piece stays intact meanwhile.
+   * One piece of the input, in order. False: the sink is full (it may have taken only part of the piece, which then
+   * stays intact); the source stops until resume().
    */
   piece(bytes: Buffer): boolean;
+  /**
+   * Where the next read may land: free memory of the sink's own, where the bytes belong, so `piece` has nothing to
+   * copy. Undefined when the sink has no room; it must stay free until the read that was given it is handed over.
+   */
+  room?(): Buffer | undefined;
   /** The input ended; with an error, it failed. */
   end(error?: unknown): void;
 }
@@ -25,13 +30,14 @@ export interface PieceSource {
   close(): void;
 }
 
-/** A pipe hands over at most its capacity per read (64 KiB on Linux), a socket more. */
-const PIPE_READ = 256 * 1024;
+/** A pipe hands over at most its capacity per read: 64 KiB on Linux (a socket may give more, in more reads). */
+const PIPE_READ = 64 * 1024;
 
 /**
- * Standard input (or another descriptor) when it is a pipe or a socket: each read lands in one buffer of its own,
- * from which StreamChunks copies it. A Readable would allocate a new buffer for every read, and those wait for the
- * garbage collector: ~40 MiB more memory for a long pipe. Undefined for anything else (a file, a terminal).
+ * Standard input (or another descriptor) when it is a pipe or a socket: each read lands where the sink has room
+ * (StreamChunks: its ring), or in one spare buffer of this source's while the sink is full (the sink copies from
+ * there). A Readable would allocate a new buffer for every read, and those wait for the garbage collector: ~40 MiB
+ * more memory for a long pipe, and one more copy of every byte. Undefined for anything else (a file, a terminal).
  */
 export function pipeSource(fd: number): PieceSource | undefined {
   let info: ReturnType<typeof fstatSync>;
@@ -41,7 +47,7 @@ export function pipeSource(fd: number): PieceSource | undefined {
     return undefined;
   }
   if (!info.isFIFO() && !info.isSocket()) return undefined;
-  const buffer = Buffer.allocUnsafe(PIPE_READ);
+  const spare = Buffer.allocUnsafe(PIPE_READ);
   let socket: Socket | undefined;
   return {
     start(sink) {
@@ -51,8 +57,12 @@ export function pipeSource(fd: number): PieceSource | undefined {
         fd,
         readable: true,
         writable: false,
-        // Returning false stops the reads until resume(): the buffer is not written meanwhile.
-        onread: { buffer, callback: (bytes) => sink.piece(buffer.subarray(0, bytes)) },
+        // The buffer function is asked after every read (and once before the first) where the next one goes.
+        // Returning false stops the reads until resume(): that buffer is not written meanwhile.
+        onread: {
+          buffer: () => sink.room?.() ?? spare,
+          callback: (bytes, buffer) => sink.piece(Buffer.from(buffer.buffer, buffer.byteOffset, bytes)),
+        },
       };
       socket = new Socket(options);
       socket.once('end', () => sink.end());

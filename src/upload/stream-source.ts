@@ -18,8 +18,9 @@ export interface Window {
  * while the first is on the wire, so the next request can start as soon as the server confirmed the last one (with
  * half a chunk read ahead, a 256 MiB pipe waited 190-320 ms for its reader between requests; with a whole one,
  * 30-120 ms), and tells whether a full chunk is the last one, whose request must carry the total (API-NOTES §1:
- * `bytes A-B/*` until the last chunk). At most one piece the input handed over waits outside the ring for room (the
- * input is stopped meanwhile).
+ * `bytes A-B/*` until the last chunk). A pipe reads straight into the ring's free room (room()); a Readable's pieces
+ * are copied in. At most one piece the input handed over waits outside the ring for room (the input is stopped
+ * meanwhile).
  */
 export class StreamChunks {
   private readonly ring: Buffer;
@@ -34,6 +35,8 @@ export class StreamChunks {
   private closed = false;
   /** The rest of a piece that found the ring full; the input is stopped until it is taken in. */
   private held: Buffer | undefined;
+  /** The input is stopped until the ring has room for a read again. */
+  private stopped = false;
   /** Wakes whoever waits for bytes (the engine). */
   private wake: (() => void) | undefined;
   /** Every byte taken in, in stream order: the content hash of the whole stream once it ended. */
@@ -102,9 +105,10 @@ export class StreamChunks {
     this.head = (this.head + drop) % this.capacity;
     this.start += drop;
     this.length -= drop;
-    if (this.held && !this.closed) {
-      this.held = this.take(this.held);
-      if (!this.held) this.source.resume();
+    if (this.held && !this.closed) this.held = this.take(this.held);
+    if (this.stopped && !this.full && !this.closed) {
+      this.stopped = false;
+      this.source.resume();
     }
     this.notify();
   }
@@ -126,19 +130,47 @@ export class StreamChunks {
         piece: (bytes) => {
           if (this.closed) return false;
           this.held = this.take(bytes);
+          this.stopped = this.full;
           this.notify();
-          return this.held === undefined;
+          return !this.stopped;
         },
+        room: () => this.room(),
         end: (error) => this.stop(error),
       });
     });
     return this.starting;
   }
 
-  /** Copies what fits of `piece` after the held bytes and hashes it; returns the rest, if any. */
-  private take(piece: Buffer): Buffer | undefined {
-    const taken = piece.subarray(0, this.capacity - this.length);
+  /**
+   * No room for another read: the input stops until release() makes room. The buffer its next read lands in was
+   * picked as it stopped, when the ring had none (room()), so that read goes to the input's spare buffer and is
+   * copied in: one read's copy each time the ring fills, about once per chunk when the input is faster than the
+   * upload.
+   */
+  private get full(): boolean {
+    return this.held !== undefined || this.length === this.capacity;
+  }
+
+  /**
+   * The free part of the ring right after the held bytes, for the input to read into: those bytes are then in place
+   * (take() has nothing to copy). Releasing never moves it, and only take() fills it. Undefined when the ring is full.
+   */
+  private room(): Buffer | undefined {
+    const free = this.capacity - this.length;
+    if (this.closed || free === 0) return undefined;
     const at = (this.head + this.length) % this.capacity;
+    return this.ring.subarray(at, at + Math.min(free, this.capacity - at));
+  }
+
+  /** Takes `piece` in after the held bytes (copying what fits, unless it was read in place) and hashes it; returns the rest, if any. */
+  private take(piece: Buffer): Buffer | undefined {
+    const at = (this.head + this.length) % this.capacity;
+    if (piece.buffer === this.ring.buffer && piece.byteOffset === this.ring.byteOffset + at) {
+      this.hasher!.update(this.end, piece);
+      this.length += piece.length;
+      return undefined;
+    }
+    const taken = piece.subarray(0, this.capacity - this.length);
     const first = Math.min(taken.length, this.capacity - at);
     taken.copy(this.ring, at, 0, first);
     if (first < taken.length) taken.copy(this.ring, 0, first);

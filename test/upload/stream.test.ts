@@ -1,6 +1,8 @@
 // This file runs the stream engine (uploads from a pipe, size unknown) against the sandbox and a scripted server.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
@@ -12,7 +14,8 @@ import {
   uploadStream,
 } from '../../src/upload/index.js';
 import { StreamChunks } from '../../src/upload/stream-source.js';
-import { generateBytes } from '../helpers/pipe-generator.js';
+import { repoRoot } from '../helpers/paths.js';
+import { contentHashOf, generateBytes, sha256Of } from '../helpers/pipe-generator.js';
 import { waitFor } from '../helpers/wait.js';
 import { FakeAuth, FakeClock, ScriptedTransport } from './fake-transport.js';
 
@@ -293,5 +296,52 @@ describe('StreamChunks', () => {
     assert.equal(Buffer.concat(views).length, CHUNK);
     await waitFor('the ring full again', () => chunks.length === ring);
     assert.ok(pulled <= ring + CHUNK + 10 + 3 * piece, `pulled ${pulled} bytes after releasing one chunk`);
+  });
+});
+
+/** `node pipe-generator.js SIZE SEED | node pipe-reader.js CHUNK DELAY`: what the reader got from a real pipe. */
+async function readPipe(size: number, seed: number, chunk: number, delayMs: number) {
+  const helpers = join(repoRoot, 'dist/test/helpers');
+  const gen = spawn(process.execPath, [join(helpers, 'pipe-generator.js'), String(size), String(seed)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const reader = spawn(process.execPath, [join(helpers, 'pipe-reader.js'), String(chunk), String(delayMs)], {
+    stdio: [gen.stdout!, 'pipe', 'inherit'],
+  });
+  let out = '';
+  reader.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const code = await new Promise((done) => reader.on('close', done));
+  assert.equal(code, 0);
+  return JSON.parse(out) as {
+    size: number;
+    sha256: string;
+    contentHash: string;
+    copied: number;
+    releases: number;
+  };
+}
+
+describe('a real pipe into StreamChunks', () => {
+  const size = 24 * 1024 * 1024 + 12_345;
+  test('is read straight into the ring: the bytes arrive whole, and next to none is copied on the way', async () => {
+    const got = await readPipe(size, 11, CHUNK, 0);
+    assert.deepEqual(
+      { size: got.size, sha256: got.sha256, contentHash: got.contentHash },
+      { size, sha256: sha256Of(size, 11), contentHash: await contentHashOf(size, 11) },
+    );
+    assert.ok(got.copied < size / 8, `${got.copied} of ${size} bytes copied`);
+  });
+
+  test('a full ring parks one read aside and copies it in when room is made: still whole, in order', async () => {
+    const got = await readPipe(size, 12, CHUNK, 20);
+    assert.deepEqual(
+      { size: got.size, sha256: got.sha256, contentHash: got.contentHash },
+      { size, sha256: sha256Of(size, 12), contentHash: await contentHashOf(size, 12) },
+    );
+    assert.ok(got.copied > 0, 'the ring never filled: the reader was not slow enough to test that path');
+    // One pipe read (64 KiB at most on Linux) each time the ring was full and room was made.
+    assert.ok(got.copied <= got.releases * 65_536, `${got.copied} bytes copied in ${got.releases} releases`);
   });
 });

@@ -14,6 +14,7 @@ import type { UploadPlan } from './prepare.js';
 import type { ProviderResult, RecordedUpload, UploadProvider } from './provider.js';
 import { STDIN_LABEL } from './stdin.js';
 import { runSteps, type StepOutcome } from './steps.js';
+import { keepingYoungGeneration } from './young-generation.js';
 
 export interface JobOptions {
   /** Upload even if the journal says this content was uploaded already. */
@@ -57,7 +58,11 @@ export interface UploadOutcome extends StepOutcome {
 
 type JobResult = { outcome: UploadOutcome; failure?: VuploadError };
 
-export async function runUploadJob(
+export function runUploadJob(...args: Parameters<typeof runJob>): Promise<JobResult> {
+  return keepingYoungGeneration(() => runJob(...args));
+}
+
+async function runJob(
   plan: UploadPlan,
   provider: UploadProvider,
   ctx: CliContext,

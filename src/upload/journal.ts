@@ -2,6 +2,16 @@
 import { join } from 'node:path';
 import { appendJournalLine, readJournal } from '../journal-file.js';
 
+/**
+ * Quota counted for an upload ahead of it (the CLI's ledger): the Pacific day it was counted on and the steps it
+ * included. Kept with the upload's session and its journal entry, so that a run killed after counting does not make
+ * the next run that day count the same steps again.
+ */
+export interface QuotaReservation {
+  day: string;
+  steps: string[];
+}
+
 export interface HistoryEntry {
   /** ISO 8601 time the upload finished. */
   time: string;
@@ -22,6 +32,7 @@ export interface HistoryEntry {
   createVideoId?: string;
   /** Youku: true when createVideoId and videoId differ (seed youku-upload-api.zh.txt: log every returned id). */
   idsDiffer?: boolean;
+  quotaReserved?: QuotaReservation;
 }
 
 export const HISTORY_FILE = 'history.jsonl';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { VuploadError } from '../errors.js';
 import { jsonRecordFiles } from '../json-records.js';
 import { fileChangedError } from './errors.js';
+import type { QuotaReservation } from './journal.js';
 
 /** Everything needed to resume an upload, and to know whether resuming is still the same upload. */
 export interface SessionRecord {
@@ -24,6 +25,8 @@ export interface SessionRecord {
   contentType: string;
   /** Milliseconds since the epoch. */
   createdAt: number;
+  /** Added by the caller's store (the CLI's): the quota counted for the upload before this session started. */
+  quotaReserved?: QuotaReservation;
 }
 
 /** Where sessions live; tus-js-client calls this "URL storage". A second provider can reuse it. */

@@ -6,6 +6,8 @@ import type { JobLock } from '../../state/job-lock.js';
 import type { StateStore } from '../../state/store.js';
 import type { ConfirmedPrevious, PreviousUpload } from '../../unattended/journal.js';
 import { CONTENT_HASH_ALGORITHM } from '../../upload/content-hash.js';
+import type { QuotaReservation } from '../../upload/journal.js';
+import type { SessionStore } from '../../upload/session-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { openAuth } from '../session.js';
@@ -109,7 +111,10 @@ class Job {
   private relocked = false;
   /** What the journal said when a new upload was about to start. */
   private previous: ConfirmedPrevious = { kind: 'none' };
-  private stepsReserved = false;
+  /** The quota this run counted for the upload and its steps (beforeNew). */
+  private reservation: QuotaReservation | undefined;
+  /** What was counted when a kept session was started, as its record says (keepingReservation). */
+  private keptReservation: QuotaReservation | undefined;
   /** For a pipe: earlier uploads of the same content, found when its upload was recorded. */
   private sameContent: import('../../upload/journal.js').HistoryEntry[] = [];
 
@@ -141,18 +146,20 @@ class Job {
         login: () => this.login(),
         beforeNew: () => this.beforeNew(),
         record: (upload) => this.record(upload),
-        sessions: this.store.uploadSessions({
-          account: this.account,
-          file: this.plan.file,
-          size: this.plan.size,
-          fingerprint: this.fingerprint,
-          hash: (like) => this.hash(like),
-          onTakeOver: (kept) =>
-            this.out.info(
-              `Taking over the upload of ${this.label} that another machine started at ` +
-                `${new Date(kept.record.createdAt).toISOString()} (${kept.record.path}): same content.`,
-            ),
-        }),
+        sessions: this.keepingReservation(
+          this.store.uploadSessions({
+            account: this.account,
+            file: this.plan.file,
+            size: this.plan.size,
+            fingerprint: this.fingerprint,
+            hash: (like) => this.hash(like),
+            onTakeOver: (kept) =>
+              this.out.info(
+                `Taking over the upload of ${this.label} that another machine started at ` +
+                  `${new Date(kept.record.createdAt).toISOString()} (${kept.record.path}): same content.`,
+              ),
+          }),
+        ),
         providerState: this.store.providerState(this.provider.name),
       });
     } catch (error) {
@@ -168,7 +175,17 @@ class Job {
     let failure: VuploadError | undefined;
     try {
       const done = skipped?.previous.completedSteps ?? new Set<string>();
-      await this.reserveSteps(done, !skipped);
+      const recorded = skipped?.previous.entry.quotaReserved;
+      const counted =
+        this.reservation ??
+        (skipped
+          ? isReservation(recorded)
+            ? recorded
+            : undefined
+          : result.resumed
+            ? this.keptReservation
+            : undefined);
+      await this.reserveSteps(done, !skipped, counted);
       await this.steps(outcome, done, !skipped);
       await this.housekeeping(outcome, skipped);
     } catch (error) {
@@ -263,12 +280,28 @@ class Job {
       if (this.previous.kind !== 'none') return { skip: this.previous };
     }
     if (this.ledger) {
-      await this.reserve(
-        await this.costOf({ insert: true, steps: this.provider.wantedSteps(this.plan), fresh: true }),
-      );
-      this.stepsReserved = true;
+      const steps = this.provider.wantedSteps(this.plan);
+      const day = await this.reserve(await this.costOf({ insert: true, steps, fresh: true }));
+      this.reservation = { day, steps };
     }
     return undefined;
+  }
+
+  /**
+   * The upload's sessions, each saved with the quota counted for it (beforeNew counts before a session starts), and
+   * the count a kept session was saved with noted as it is loaded: a run killed after counting leaves it there.
+   */
+  private keepingReservation(sessions: SessionStore): SessionStore {
+    return {
+      load: async (key) => {
+        const record = await sessions.load(key);
+        if (isReservation(record?.quotaReserved)) this.keptReservation = record.quotaReserved;
+        return record;
+      },
+      save: (key, record) =>
+        sessions.save(key, this.reservation ? { ...record, quotaReserved: this.reservation } : record),
+      remove: (key) => sessions.remove(key),
+    };
   }
 
   /**
@@ -279,11 +312,14 @@ class Job {
   private async record(upload: RecordedUpload): Promise<void> {
     const { untilReachable } = await import('../../state/retry.js');
     if (this.plan.stdin) await this.findSameContent(upload);
+    // What was counted for this upload goes with it: a run killed before its steps leaves it for the next.
+    const counted = this.ledger ? (this.reservation ?? this.keptReservation) : undefined;
     const entry = {
       time: new Date(this.ctx.now()).toISOString(),
       account: this.account,
       provider: this.provider.name,
       ...upload,
+      ...(counted ? { quotaReserved: counted } : {}),
     };
     await untilReachable(this.store, () => this.store.journal.appendUpload(entry), {
       clock: { now: this.ctx.now, sleep: this.ctx.sleep },
@@ -408,30 +444,47 @@ class Job {
     });
   }
 
-  private async reserveSteps(done: ReadonlySet<string>, fresh: boolean): Promise<void> {
-    if (!this.ledger || this.stepsReserved) return;
+  /**
+   * Counts the steps still to do, less what `counted` today holds of them already. A run stopped before its steps
+   * (a resumed session) began none of them: they are covered whole. A run stopped during them (its upload found in
+   * the journal) may have made any of their calls: only the inserts a re-run finds done by asking first (playlist
+   * items, captions) are covered; its lookups and checks, and a thumbnail set again, are this run's own calls.
+   */
+  private async reserveSteps(
+    done: ReadonlySet<string>,
+    fresh: boolean,
+    counted: QuotaReservation | undefined,
+  ): Promise<void> {
+    if (!this.ledger) return;
+    const { operationCost, pacificDay } = await import('../../unattended/quota.js');
+    const { Step } = await import('../../unattended/journal.js');
+    const today = counted?.day === pacificDay(new Date(this.ctx.now())) ? new Set(counted.steps) : new Set();
     const pending = this.provider.wantedSteps(this.plan).filter((s) => !done.has(s));
-    const cost = await this.costOf({ insert: false, steps: pending, fresh });
+    const covered = pending.filter((s) => today.has(s));
+    const kinds = (prefix: string) => covered.filter((s) => s.startsWith(prefix)).length;
+    const paid = fresh
+      ? await this.costOf({ insert: false, steps: covered, fresh: true })
+      : kinds(Step.playlist('')) * operationCost('playlistItems.insert') +
+        kinds(Step.caption('')) * operationCost('captions.insert');
+    const cost = (await this.costOf({ insert: false, steps: pending, fresh })) - paid;
     if (cost === 0) return;
     await this.reserve(cost);
   }
 
-  /** Reserves `cost` units, after logging in (a missing login spends nothing); more than the budget is refused. */
-  private async reserve(cost: number): Promise<void> {
-    const { checkCostFitsBudget, quotaExceededError, waitForReset } = await import(
+  /**
+   * Reserves `cost` units, after logging in (a missing login spends nothing); more than the budget is refused.
+   * Returns the Pacific day they were counted on.
+   */
+  private async reserve(cost: number): Promise<string> {
+    const { checkCostFitsBudget, pacificDay, quotaExceededError, waitForReset } = await import(
       '../../unattended/quota.js'
     );
     checkCostFitsBudget({ cost, budget: this.job.quota, action: `upload ${this.label}` });
     await this.login();
     for (;;) {
-      const check = await this.ledger!.reserve({
-        account: this.account,
-        cost,
-        budget: this.job.quota,
-        now: new Date(this.ctx.now()),
-      });
-      if (check.ok) return;
       const now = new Date(this.ctx.now());
+      const check = await this.ledger!.reserve({ account: this.account, cost, budget: this.job.quota, now });
+      if (check.ok) return pacificDay(now);
       if (this.job.onQuota !== 'wait')
         throw quotaExceededError({ account: this.account, check, now, action: `upload ${this.label}` });
       this.out.info(
@@ -511,3 +564,9 @@ class Job {
 }
 
 export type { PreviousUpload };
+
+/** A reservation as a record read from disk or a database holds it (anything else counts as none). */
+function isReservation(value: unknown): value is QuotaReservation {
+  const r = value as QuotaReservation | undefined;
+  return typeof r?.day === 'string' && Array.isArray(r.steps) && r.steps.every((s) => typeof s === 'string');
+}

@@ -331,7 +331,9 @@ describe('a real pipe into StreamChunks', () => {
       { size: got.size, sha256: got.sha256, contentHash: got.contentHash },
       { size, sha256: sha256Of(size, 11), contentHash: await contentHashOf(size, 11) },
     );
-    assert.ok(got.copied < size / 8, `${got.copied} of ${size} bytes copied`);
+    // Copied only if the reader fell behind: one pipe read each time the ring was full (a copy of every piece
+    // would be the whole size).
+    assert.ok(got.copied <= got.releases * 65_536, `${got.copied} bytes copied in ${got.releases} releases`);
   });
 
   test('a full ring parks one read aside and copies it in when room is made: still whole, in order', async () => {

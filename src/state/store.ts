@@ -44,6 +44,8 @@ export interface StateJournal {
 export interface QuotaStore {
   /** Checks and, when the cost fits, spends it atomically: two runs cannot both take the last units. */
   reserve(request: CheckRequest): Promise<QuotaCheck>;
+  /** Adds units spent beyond what was reserved (a playlist a step created); returns today's total. */
+  spend(account: string, units: number): Promise<number>;
   /** Records YouTube's quotaExceeded: nothing more is attempted for the account until the reset. */
   markExhausted(account: string): Promise<void>;
   /** Every account the ledger knows, with today's usage (`vupload quota`). */

@@ -1,6 +1,6 @@
-// This file kills a real vupload after it counted an upload's quota — before the journal line, and after a playlist
-// step reached YouTube but before its record — and checks that the re-run counts only the calls it makes itself,
-// never the same steps a second time, and that the count never falls below what the sandbox charged.
+// This file compares vupload's own quota count with what the sandbox charged: a playlist a step creates, and runs
+// killed after counting — before the journal line, and after a playlist step reached YouTube but before its record —
+// whose re-runs count only the calls they make themselves, never the same steps a second time.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ let t: CliEnv;
 before(async () => {
   t = await cliEnv();
   await t.login();
-  // The playlists exist before: their creation is not part of vupload's estimate (nor of what is compared here).
+  // The playlists exist before the kills: what creating one costs is tested on its own.
   const file = await makeVideo(join(t.dir, 'setup.mp4'), 20_000);
   const lists = ['Quota A', 'Quota B', 'Quota C'].flatMap((title) => ['--playlist', title]);
   const setup = await vupload(['--file', file, '--title', 'Setup', ...lists, '--create-playlist']);
@@ -45,6 +45,24 @@ const beforeStepRecord = () => crashAt(1, { match: '^open .*steps\\.jsonl$' });
 
 /** The units of a playlist step, with the check a re-run makes first (playlistItems.list) or without. */
 const playlistStep = (checks: boolean) => estimateUploadCost({ insert: false, playlists: 1, checks });
+
+test('a playlist a step creates is counted as it is created: the count is what the sandbox charged', async () => {
+  const file = await makeVideo(join(t.dir, 'creates.mp4'), 20_000);
+  const start = await units();
+  const run = await vupload([
+    '--file',
+    file,
+    '--title',
+    'Creates',
+    '--playlist',
+    'Quota new',
+    '--create-playlist',
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(items('Quota new'), 1);
+  const end = await units();
+  assert.equal(end.counted - start.counted, end.charged - start.charged);
+});
 
 describe('a run killed after counting its quota', () => {
   test('before its journal line: the re-run records the upload and does its steps, counting nothing more', async () => {

@@ -517,6 +517,12 @@ class Job {
           now: this.ctx.now,
           ...(detail ? { detail } : {}),
         }),
+      spent: async (units) => {
+        await this.ledger?.spend(this.account, units).catch((failure: unknown) => {
+          if (!this.store.isUnreachable(failure)) throw failure;
+          this.out.warn(`${units} quota units could not be counted: ${(failure as Error).message}`);
+        });
+      },
     });
   }
 

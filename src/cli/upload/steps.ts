@@ -42,6 +42,8 @@ export interface StepContext {
   locks: LockStore;
   /** Journals each step's result, so that a re-run finishes only what is left. */
   record(step: string, ok: boolean, detail?: string): Promise<void>;
+  /** Counts units a step spent beyond what was counted before the upload (creating a playlist). */
+  spent(units: number): Promise<void>;
 }
 
 export async function runSteps(
@@ -107,7 +109,13 @@ async function runApiSteps(
           create: plan.createPlaylist,
           exclusive: playlistLock(wanted, s),
         });
-        if (playlist.created) s.out.info(`Created playlist "${playlist.title}" (${playlist.id}).`);
+        if (playlist.created) {
+          // Not in the count made before the upload, which cannot know the playlist is missing: the look
+          // again under the lock, and the insert.
+          const { operationCost } = await import('../../unattended/quota.js');
+          await s.spent(operationCost('playlists.list') + operationCost('playlists.insert'));
+          s.out.info(`Created playlist "${playlist.title}" (${playlist.id}).`);
+        }
         const item = s.fresh
           ? { ...(await yt.addToPlaylist(id, playlist.id)), added: true }
           : await yt.addToPlaylistOnce(id, playlist.id);

@@ -10,13 +10,15 @@ import { HISTORY_FILE, type HistoryEntry, STREAM_FINGERPRINT } from '../upload/j
  */
 export const STEPS_FILE = 'steps.jsonl';
 
-/** Step names: `thumbnail`, `playlist:<id>`, `caption:<lang>`, `moved`, `deleted`. */
+/** Step names: `thumbnail`, `playlist:<id>`, `caption:<lang>`, `moved`, `deleted`, `reported`. */
 export const Step = {
   thumbnail: 'thumbnail',
   playlist: (playlistId: string) => `playlist:${playlistId}`,
   caption: (language: string) => `caption:${language}`,
   moved: 'moved',
   deleted: 'deleted',
+  /** The result was printed on stdout by the run that awaited it (HistoryEntry.awaitsReport). */
+  reported: 'reported',
 } as const;
 
 export interface StepRecord {

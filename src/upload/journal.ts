@@ -33,6 +33,11 @@ export interface HistoryEntry {
   /** Youku: true when createVideoId and videoId differ (seed youku-upload-api.zh.txt: log every returned id). */
   idsDiffer?: boolean;
   quotaReserved?: QuotaReservation;
+  /**
+   * The run that recorded this upload prints its result only after the steps (`vupload watch`), and records a
+   * `reported` step once it has: without that step, a run killed in between left the upload unreported.
+   */
+  awaitsReport?: true;
 }
 
 export const HISTORY_FILE = 'history.jsonl';

@@ -29,6 +29,12 @@ export interface JobOptions {
   moveTo?: string;
   deleteAfter?: boolean;
   log?: { write(message: string): Promise<void> };
+  /**
+   * Prints a result while the job still holds its lock (`vupload watch`). The job then records a `reported` step,
+   * and its journal line says one is awaited: a later job on the same content prints a result that a run killed
+   * before printing never did (HistoryEntry.awaitsReport), and no other.
+   */
+  report?: (outcome: UploadOutcome) => void;
 }
 
 export interface UploadOutcome extends StepOutcome {
@@ -171,10 +177,15 @@ class Job {
     await this.job.log?.write(
       `${outcome.alreadyUploaded ? 'already uploaded' : 'uploaded'} ${this.plan.file} as ${outcome.id}`,
     );
-    if (result.recordError !== undefined) return this.unrecorded(outcome, result.recordError);
+    if (result.recordError !== undefined) {
+      const unrecorded = this.unrecorded(outcome, result.recordError);
+      // No journal line to mark: the run that records it later prints it again, with the same id.
+      this.job.report?.(outcome);
+      return unrecorded;
+    }
+    const done = skipped?.previous.completedSteps ?? new Set<string>();
     let failure: VuploadError | undefined;
     try {
-      const done = skipped?.previous.completedSteps ?? new Set<string>();
       const recorded = skipped?.previous.entry.quotaReserved;
       const counted =
         this.reservation ??
@@ -195,7 +206,30 @@ class Job {
       outcome.error = errorJson(failure);
       await this.job.log?.write(`step failed for ${outcome.id}: ${failure.message}`);
     }
+    if (this.job.report) {
+      const { Step } = await import('../../unattended/journal.js');
+      if (!skipped || (skipped.previous.entry.awaitsReport && !done.has(Step.reported)))
+        await this.reportOnce(outcome, this.job.report, Step.reported);
+    }
     return failure ? { outcome, failure } : { outcome };
+  }
+
+  /**
+   * Prints the result, then records that it did. A kill between the two prints it again in a later run (the same
+   * id twice, never none); a store that cannot take the record now is only warned about, with the same effect.
+   */
+  private async reportOnce(
+    outcome: UploadOutcome,
+    report: (outcome: UploadOutcome) => void,
+    step: string,
+  ): Promise<void> {
+    report(outcome);
+    await this.store.journal
+      .recordStep({ videoId: outcome.id, step, ok: true, now: this.ctx.now })
+      .catch((failure: unknown) => {
+        if (!this.store.isUnreachable(failure)) throw failure;
+        this.out.warn(`could not record that ${outcome.id} was reported: ${(failure as Error).message}`);
+      });
   }
 
   /** YouTube's own quotaExceeded answer (not our ledger's refusal) marks the day as spent for later runs. */
@@ -320,6 +354,7 @@ class Job {
       provider: this.provider.name,
       ...upload,
       ...(counted ? { quotaReserved: counted } : {}),
+      ...(this.job.report ? { awaitsReport: true as const } : {}),
     };
     await untilReachable(this.store, () => this.store.journal.appendUpload(entry), {
       clock: { now: this.ctx.now, sleep: this.ctx.sleep },

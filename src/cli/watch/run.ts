@@ -14,7 +14,7 @@ import { Output } from '../output.js';
 import type { UploadFlags } from '../upload/prepare.js';
 import type { UploadProvider } from '../upload/provider.js';
 import { applyTemplates, type JobFlags, jobOptions } from '../upload/queue.js';
-import { runUploadJob } from '../upload/run.js';
+import { type JobOptions, runUploadJob } from '../upload/run.js';
 
 /** `300ms`, `30s`, `2m05s`: --settle values are often below a second. */
 const duration = (ms: number): string => (ms < 1000 ? `${ms}ms` : formatDuration(ms / 1000));
@@ -55,13 +55,16 @@ export async function runWatch(
     throw usageError(
       '--dry-run: vupload watch sends as files settle; try `vupload upload DIR/*.mp4 --dry-run`.',
     );
-  const job = jobOptions(flags, ctx);
+  const job: JobOptions = jobOptions(flags, ctx);
   const settleMs = parseDuration(flags.settle ?? '30s', '--settle');
   const matches = compilePattern(flags.pattern ?? DEFAULT_PATTERN);
   const concurrency = parseIntegerOption('--concurrency', flags.concurrency ?? '1', 1, 64);
   const folders = await checkFolders(dirs, ctx.cwd, job.moveTo);
   const { settle: _settle, pattern: _pattern, ...uploadFlags } = flags;
   const out = await Output.create(ctx, globals);
+  // Each upload's result is printed by its job, under its lock: a file found already uploaded is printed only when
+  // the watcher that uploaded it was stopped before printing it.
+  job.report = (outcome) => (globals.json ? out.resultJson(outcome) : out.result(outcome.id));
   const { LogFile, preflightHousekeeping } = await import('../../unattended/housekeeping.js');
   const checkHousekeeping = await preflightHousekeeping(job);
   const log = flags.logFile
@@ -93,11 +96,7 @@ export async function runWatch(
         env: ctx.env,
       });
       await checkHousekeeping(plan.file);
-      const { outcome, failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
-      if (!outcome.alreadyUploaded) {
-        if (globals.json) out.resultJson(outcome);
-        else out.result(outcome.id);
-      }
+      const { failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
       if (failure) throw failure;
       tracker.done(path);
     } catch (error) {

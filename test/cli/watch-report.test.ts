@@ -1,7 +1,6 @@
 // This file kills a real `vupload watch` before each durable change from the journal line on, starts a watcher again
 // and counts what both printed on stdout: every upload a watcher finishes is reported, by one of them.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -9,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { listHistory } from '../../src/unattended/journal.js';
 import { crashAt, jsonLines } from '../helpers/cli.js';
-import { vuploadBin } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
+import { killWatchers, startWatcher, type Watcher } from './watcher.js';
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -22,58 +21,23 @@ describe('a watcher killed after recording an upload', { timeout: 180_000 }, () 
     t = await cliEnv();
     await t.login();
   });
-  const running = new Set<ChildProcess>();
   after(async () => {
-    for (const child of running) child.kill('SIGKILL');
+    killWatchers();
     await t.close();
   });
 
-  class Watcher {
-    stdout = '';
-    stderr = '';
-    readonly exited: Promise<number>;
-    constructor(readonly child: ChildProcess) {
-      running.add(child);
-      child.on('close', () => running.delete(child));
-      child.stdout!.on('data', (d: Buffer) => {
-        this.stdout += d.toString();
-      });
-      child.stderr!.on('data', (d: Buffer) => {
-        this.stderr += d.toString();
-      });
-      this.exited = new Promise((resolve) =>
-        child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : 1))),
-      );
-    }
-    ids(): string[] {
-      return jsonLines<{ id: string }>(this.stdout).map((o) => o.id);
-    }
-    stop(): Promise<number> {
-      this.child.kill('SIGTERM');
-      return this.exited;
-    }
-  }
-
   function watch(dir: string, argv: string[], crash?: ReturnType<typeof crashAt>): Watcher {
-    return new Watcher(
-      spawn(
-        process.execPath,
-        [...(crash?.nodeArgs ?? []), vuploadBin, 'watch', dir, '--settle', '200ms', '--json', ...argv],
-        {
-          cwd: t.dir,
-          env: { PATH: process.env.PATH ?? '', ...t.env, ...crash?.env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      ),
-    );
+    return startWatcher(t, dir, ['--json', ...argv], { settle: '200ms', ...crash });
   }
 
-  /** The journal's id and steps for the upload of `file`, once its report is recorded (polled). */
-  async function reported(file: string, what: string): Promise<{ id: string; steps: string[] }> {
+  /** The ids a watcher printed (--json). */
+  const printed = (w: Watcher) => jsonLines<{ id: string }>(w.stdout).map((o) => o.id);
+
+  /** The journal's id for the upload of `file`, once its report is recorded (polled). */
+  async function reported(file: string, what: string): Promise<string> {
     for (let until = Date.now() + 20_000; Date.now() < until; await delay(10)) {
       const item = (await listHistory(t.env.VUPLOAD_STATE_DIR!)).find((h) => h.file === file);
-      const steps = item?.steps.map((s) => s.step) ?? [];
-      if (item && steps.includes('reported')) return { id: item.id, steps };
+      if (item?.steps.some((s) => s.step === 'reported')) return item.id;
     }
     assert.fail(`timed out waiting for the report of ${what} to be recorded`);
   }
@@ -94,7 +58,7 @@ describe('a watcher killed after recording an upload', { timeout: 180_000 }, () 
     const file = await makeVideo(join(folder, 'probe.mp4'), 30_000);
     const trace = join(t.dir, `${name}.trace`);
     const w = watch(folder, argv, crashAt(0, { trace, match }));
-    await waitFor(`the probe to be done:\n${w.stderr}`, () => done(file) && w.ids().length === 1);
+    await waitFor(`the probe to be done:\n${w.stderr}`, () => done(file) && printed(w).length === 1);
     await reported(file, 'the probe');
     assert.equal(await w.stop(), 143, w.stderr);
     const changes = (await readFile(trace, 'utf8')).trim().split('\n');
@@ -128,14 +92,16 @@ describe('a watcher killed after recording an upload', { timeout: 180_000 }, () 
       await waitFor(
         `mv-${k}.mp4 to be moved and printed (kill before ${line}):\n${restart.stderr}`,
         () =>
-          /^Watching/m.test(restart.stderr) && moved(file) && killed.ids().length + restart.ids().length > 0,
+          /^Watching/m.test(restart.stderr) &&
+          moved(file) &&
+          printed(killed).length + printed(restart).length > 0,
       );
       assert.equal(await restart.stop(), 143, restart.stderr);
       const inits = t.since(mark).filter((r) => r.kind === 'upload-init');
       assert.equal(inits.length, 1, `uploaded once (kill before ${line})`);
-      const ids = [...killed.ids(), ...restart.ids()];
+      const ids = [...printed(killed), ...printed(restart)];
       assert.deepEqual(ids, [await journaledId(file)], `printed once, with the id, kill before ${line}`);
-      if (restart.ids().length === 1) printedByRestart += 1;
+      if (printed(restart).length === 1) printedByRestart += 1;
     }
     assert.ok(printedByRestart >= 2, 'a kill before the move leaves the printing to the next watcher');
   });
@@ -158,18 +124,21 @@ describe('a watcher killed after recording an upload', { timeout: 180_000 }, () 
     const mark = t.sb.requests.length;
     const killed = watch(folder, [], crashAt(k, { match }));
     assert.equal(await killed.exited, 137, killed.stderr);
-    assert.deepEqual(killed.ids(), [], `the watcher killed before ${line} printed nothing`);
+    assert.deepEqual(printed(killed), [], `the watcher killed before ${line} printed nothing`);
     const second = watch(folder, []);
-    await waitFor(`the second watcher to print keep.mp4:\n${second.stderr}`, () => second.ids().length === 1);
-    const { id } = await reported(file, 'keep.mp4');
+    await waitFor(
+      `the second watcher to print keep.mp4:\n${second.stderr}`,
+      () => printed(second).length === 1,
+    );
+    const id = await reported(file, 'keep.mp4');
     assert.equal(await second.stop(), 143, second.stderr);
-    assert.deepEqual(second.ids(), [id]);
+    assert.deepEqual(printed(second), [id]);
     const third = watch(folder, []);
     await waitFor(`the third watcher to find keep.mp4 uploaded:\n${third.stderr}`, () =>
       /already uploaded/.test(third.stderr),
     );
     assert.equal(await third.stop(), 143, third.stderr);
-    assert.deepEqual(third.ids(), [], 'a reported upload is not printed again');
+    assert.deepEqual(printed(third), [], 'a reported upload is not printed again');
     assert.equal(t.since(mark).filter((r) => r.kind === 'upload-init').length, 1, 'uploaded once');
   });
 });

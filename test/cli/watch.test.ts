@@ -1,55 +1,30 @@
 // This file runs real `vupload watch` processes on real folders where files appear over time, are still being
 // written, are watched by two watchers at once, or are interrupted by SIGTERM mid-upload.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RequestLogEntry } from '../../src/sandbox/index.js';
-import { vuploadBin } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
+import { killWatchers, startWatcher, type Watcher } from './watcher.js';
 
 let t: CliEnv;
 before(async () => {
   t = await cliEnv();
   await t.login();
 });
-after(() => t.close());
-
-class Watcher {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number>;
-  constructor(readonly child: ChildProcess) {
-    child.stdout!.on('data', (d: Buffer) => {
-      this.stdout += d.toString();
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      this.stderr += d.toString();
-    });
-    this.exited = new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
-  }
-  ids(): string[] {
-    return this.stdout.split('\n').filter(Boolean);
-  }
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number> {
-    this.child.kill(signal);
-    return this.exited;
-  }
-}
+after(() => {
+  killWatchers();
+  return t.close();
+});
 
 function watch(dir: string, argv: string[] = []): Watcher {
-  return new Watcher(
-    spawn(process.execPath, [vuploadBin, 'watch', dir, '--settle', '300ms', ...argv], {
-      cwd: t.dir,
-      env: { PATH: process.env.PATH ?? '', ...t.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
+  return startWatcher(t, dir, argv, { settle: '300ms' });
 }
 
 const sha = async (path: string) =>

@@ -206,26 +206,26 @@ class Job {
       outcome.error = errorJson(failure);
       await this.job.log?.write(`step failed for ${outcome.id}: ${failure.message}`);
     }
-    if (this.job.report) {
-      const { Step } = await import('../../unattended/journal.js');
-      if (!skipped || (skipped.previous.entry.awaitsReport && !done.has(Step.reported)))
-        await this.reportOnce(outcome, this.job.report, Step.reported);
-    }
+    await this.reportIfOwed(outcome, skipped, done);
     return failure ? { outcome, failure } : { outcome };
   }
 
   /**
-   * Prints the result, then records that it did. A kill between the two prints it again in a later run (the same
-   * id twice, never none); a store that cannot take the record now is only warned about, with the same effect.
+   * With `report` (watch): prints a new upload's result, or one a killed run recorded but never printed, then
+   * records that it did. A kill between the two prints it again in a later run (the same id twice, never none); a
+   * store that cannot take the record now is only warned about, with the same effect.
    */
-  private async reportOnce(
+  private async reportIfOwed(
     outcome: UploadOutcome,
-    report: (outcome: UploadOutcome) => void,
-    step: string,
+    skipped: Exclude<ConfirmedPrevious, { kind: 'none' }> | undefined,
+    done: ReadonlySet<string>,
   ): Promise<void> {
-    report(outcome);
+    if (!this.job.report) return;
+    const { Step } = await import('../../unattended/journal.js');
+    if (skipped && !(skipped.previous.entry.awaitsReport && !done.has(Step.reported))) return;
+    this.job.report(outcome);
     await this.store.journal
-      .recordStep({ videoId: outcome.id, step, ok: true, now: this.ctx.now })
+      .recordStep({ videoId: outcome.id, step: Step.reported, ok: true, now: this.ctx.now })
       .catch((failure: unknown) => {
         if (!this.store.isUnreachable(failure)) throw failure;
         this.out.warn(`could not record that ${outcome.id} was reported: ${(failure as Error).message}`);

@@ -14,7 +14,7 @@ import { Output } from '../output.js';
 import type { UploadFlags } from '../upload/prepare.js';
 import type { UploadProvider } from '../upload/provider.js';
 import { applyTemplates, type JobFlags, jobOptions } from '../upload/queue.js';
-import { type JobOptions, runUploadJob } from '../upload/run.js';
+import { runUploadJob } from '../upload/run.js';
 
 /** `300ms`, `30s`, `2m05s`: --settle values are often below a second. */
 const duration = (ms: number): string => (ms < 1000 ? `${ms}ms` : formatDuration(ms / 1000));
@@ -55,7 +55,7 @@ export async function runWatch(
     throw usageError(
       '--dry-run: vupload watch sends as files settle; try `vupload upload DIR/*.mp4 --dry-run`.',
     );
-  const job: JobOptions = jobOptions(flags, ctx);
+  const job = jobOptions(flags, ctx);
   const settleMs = parseDuration(flags.settle ?? '30s', '--settle');
   const matches = compilePattern(flags.pattern ?? DEFAULT_PATTERN);
   const concurrency = parseIntegerOption('--concurrency', flags.concurrency ?? '1', 1, 64);

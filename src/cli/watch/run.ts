@@ -65,11 +65,16 @@ export async function runWatch(
   // Each upload's result is printed by its job, under its lock: a file found already uploaded is printed only when
   // the watcher that uploaded it was stopped before printing it.
   job.report = (outcome) => (globals.json ? out.resultJson(outcome) : out.result(outcome.id));
-  const { LogFile, preflightHousekeeping } = await import('../../unattended/housekeeping.js');
+  const { preflightHousekeeping } = await import('../../unattended/housekeeping.js');
   const checkHousekeeping = await preflightHousekeeping(job);
-  const log = flags.logFile
-    ? await LogFile.open(resolve(ctx.cwd, flags.logFile), { now: ctx.now })
-    : undefined;
+  const logFile = flags.logFile !== undefined ? resolve(ctx.cwd, flags.logFile) : undefined;
+  let log: import('../../unattended/log-file.js').LogFile | undefined;
+  if (logFile !== undefined) {
+    const { checkLogFile, LogFile } = await import('../../unattended/log-file.js');
+    await checkLogFile(logFile, ctx.env);
+    // A log that cannot be written is warned about; the watcher goes on (issue 29).
+    log = await LogFile.open(logFile, { now: ctx.now, warn: (message) => out.warn(message) });
+  }
   if (log) job.log = log;
   const event = (message: string, error = false) => {
     if (error) out.error(message);

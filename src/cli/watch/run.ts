@@ -101,6 +101,8 @@ export async function runWatch(
         env: ctx.env,
       });
       await checkHousekeeping(plan.file);
+      // A file that changed is new content: a session kept for what it held before is asked, then dropped.
+      plan.changedIsNew = true;
       const { failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
       if (failure) throw failure;
       tracker.done(path);
@@ -118,6 +120,12 @@ export async function runWatch(
         if (isVuploadError(e) && e.code === 'locked') {
           tracker.later(path, now, Math.max(settleMs, 1000));
           event(`${name}: another vupload is working on it; looking again later.`);
+        } else if (isVuploadError(e) && e.code === 'fileChanged') {
+          // Appended to or rewritten while it was sent: its new content goes once it settles (issue 29).
+          tracker.changed(path, now);
+          event(
+            `${name}: ${e.message}. Its new content is uploaded once it has not changed for ${duration(settleMs)}.`,
+          );
         } else if (isVuploadError(e) && e.exitCode === ExitCode.usage) {
           // The file itself is the problem (or it changed while being sent): looked at again once it changes.
           tracker.done(path);

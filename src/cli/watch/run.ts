@@ -127,7 +127,7 @@ export async function runWatch(
             `${name}: ${e.message}. Its new content is uploaded once it has not changed for ${duration(settleMs)}.`,
           );
         } else if (isVuploadError(e) && e.exitCode === ExitCode.usage) {
-          // The file itself is the problem (or it changed while being sent): looked at again once it changes.
+          // The file itself is the problem: looked at again once it changes.
           tracker.done(path);
           event(`vupload: ${name}: ${e.message} (looked at again when it changes)`, true);
         } else {

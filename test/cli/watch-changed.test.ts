@@ -43,7 +43,7 @@ async function recordingAppendedDuringUpload(
   const dir = join(t.dir, name);
   await mkdir(dir);
   const file = await makeVideo(join(dir, `${name}.mp4`), 1_000_000);
-  t.sb.faults.add({ on: 'upload-chunk', delayMs: 400, times: 2 });
+  t.sb.faults.add({ on: 'upload-chunk', delayMs: 400, times: 4 });
   const mark = t.sb.requests.length;
   const w = startWatcher(t, dir, ['--chunk-size', '256K'], { settle });
   await waitFor('the first chunk', () => t.since(mark).some((r) => r.kind === 'upload-chunk'));
@@ -63,7 +63,7 @@ describe('vupload watch and a file that changes while it is uploaded', () => {
     assert.equal(t.sb.media(id!)?.sha256, await sha(file), 'the video holds the file as it is now');
     assert.match(
       w.stderr,
-      /appended\.mp4 changed \(size 1000000 (→|->) 1900000 bytes\); nothing more was sent\. Its new content/,
+      /appended\.mp4 changed \(size 1000000 (→|->) \d+ bytes\); nothing more was sent\. Its new content/,
     );
     assert.match(w.stderr, /Not resuming the earlier interrupted upload of appended\.mp4: the file changed/);
     assert.doesNotMatch(w.stderr, /since the last run|--restart/);

@@ -26,23 +26,36 @@ export function isInside(child: string, parent: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
+/** vupload's config or state directory that `path` lies in (real paths compared), or undefined. */
+export async function ownDirHolding(
+  path: string,
+  env: Env,
+): Promise<{ dir: string; what: 'config' | 'state' } | undefined> {
+  const real = await realPathOf(path);
+  for (const [dir, what] of [
+    [configDir(env), 'config'],
+    [stateDir(env), 'state'],
+  ] as const) {
+    if (isInside(real, await realPathOf(dir))) return { dir, what };
+  }
+  return undefined;
+}
+
+/** What each of vupload's own directories holds, for messages. */
+export const OWN_DIR_HOLDS = { config: 'logins and client secrets', state: 'sessions and journal' } as const;
+
 /**
  * Refuses (exit 2) a file named as content (a video, description, metadata, thumbnail, caption) that lies in
  * vupload's config or state directory: those hold tokens and sessions, which must never become a video's text.
  * `label` names where the path came from (`--description-file`, `uploads.jsonl line 3 "description_file"`).
  */
 export async function assertNotPrivate(path: string, label: string, env: Env): Promise<void> {
-  const real = await realPathOf(path);
-  for (const [dir, what] of [
-    [configDir(env), 'config'],
-    [stateDir(env), 'state'],
-  ] as const) {
-    if (isInside(real, await realPathOf(dir))) {
-      throw usageError(
-        `${label} ${path}: is inside vupload's ${what} directory (${dir}); vupload never reads its own ` +
-          `${what === 'config' ? 'logins and client secrets' : 'sessions and journal'} as content. Nothing was sent.`,
-        'Name a file outside that directory.',
-      );
-    }
+  const own = await ownDirHolding(path, env);
+  if (own) {
+    throw usageError(
+      `${label} ${path}: is inside vupload's ${own.what} directory (${own.dir}); vupload never reads its own ` +
+        `${OWN_DIR_HOLDS[own.what]} as content. Nothing was sent.`,
+      'Name a file outside that directory.',
+    );
   }
 }

@@ -102,6 +102,10 @@ const OPERATION: Readonly<Record<string, (path: string, dest?: string) => string
   access: (p) => `access ${p}`,
   read: (p) => `read ${p}`,
   write: (p) => `write to ${p}`,
+  fsync: (p) => `save ${p} to disk`,
+  fdatasync: (p) => `save ${p} to disk`,
+  fstat: (p) => `look at ${p}`,
+  close: (p) => `close ${p}`,
   chmod: (p) => `change the permissions of ${p}`,
   utime: (p) => `touch ${p}`,
   spawn: (p) => `run ${p}`,
@@ -155,6 +159,22 @@ function find(error: unknown): { failure: FileSystemFailure; source: unknown } |
     if (path !== undefined) return found;
   }
   return found;
+}
+
+/**
+ * Runs `fn`, which works on the file `path`; an errno error it throws without a path gets `path`. Calls through an
+ * open descriptor (write, fsync, fstat) fail with the kernel's error alone, which would be reported as "Could not
+ * write: no space left on the device" without saying where (issue 29).
+ */
+export async function naming<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const e = rec(error);
+    const code = str(e?.code);
+    if (e && code && /^E[A-Z_]+$/.test(code) && str(e.path) === undefined) e.path = path;
+    throw error;
+  }
 }
 
 function hintFor(code: string): string | undefined {

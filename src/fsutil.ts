@@ -2,6 +2,7 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { usageError } from './errors.js';
+import { naming } from './fs-errors.js';
 
 /**
  * Creates `dir` (and missing parents) with mode 0700. A directory that already exists is left as it is: a state
@@ -68,7 +69,8 @@ export async function writePrivateFile(file: string, data: string | Buffer, mode
   await ensurePrivateDir(dirname(file));
   // Loaded on first use: start-up (`--help`) should not pay for it.
   const { default: writeFileAtomic } = await import('write-file-atomic');
-  await writeFileAtomic(file, data, { mode, fsync: true });
+  // Its writes go through a descriptor, whose errors (a full disk) name no file: `file` is named.
+  await naming(file, () => writeFileAtomic(file, data, { mode, fsync: true }));
   // Tighten a file that existed with looser bits, whatever the umask did.
   const info = await stat(file);
   if ((info.mode & 0o777) !== mode) await chmod(file, mode);

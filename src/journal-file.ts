@@ -1,6 +1,7 @@
 // This file appends and reads JSON Lines journals so that a crash mid-write never loses or corrupts another record.
 import { open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { naming } from './fs-errors.js';
 import { ensurePrivateDir } from './fsutil.js';
 
 /**
@@ -11,19 +12,22 @@ import { ensurePrivateDir } from './fsutil.js';
 export async function appendJournalLine(file: string, record: object): Promise<void> {
   await ensurePrivateDir(dirname(file));
   const handle = await open(file, 'a+', 0o600);
-  try {
-    const { size } = await handle.stat();
-    let prefix = '';
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = '\n';
+  // Through the descriptor, a full disk's error names no file: this one is named.
+  await naming(file, async () => {
+    try {
+      const { size } = await handle.stat();
+      let prefix = '';
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) prefix = '\n';
+      }
+      await handle.appendFile(`${prefix}${JSON.stringify(record)}\n`, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
     }
-    await handle.appendFile(`${prefix}${JSON.stringify(record)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 /**

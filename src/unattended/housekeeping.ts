@@ -1,4 +1,4 @@
-// This file does the cron chores after an upload: move or delete the finished file, and keep a plain log file.
+// This file does the cron chores after an upload: move or delete the finished file (the log file: log-file.ts).
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import {
@@ -17,7 +17,6 @@ import {
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import type { StateJournal } from '../state/store.js';
-import { escapeControlCharacters } from '../text.js';
 import { recordStep, Step } from './journal.js';
 
 /** The file-system calls a move makes, replaceable in tests (e.g. a link() that fails with EXDEV). */
@@ -240,45 +239,6 @@ export async function afterUpload(input: {
 async function sameInode(a: string, b: string): Promise<boolean> {
   const [x, y] = await Promise.all([lstat(a).catch(() => undefined), lstat(b).catch(() => undefined)]);
   return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
-}
-
-// CSI sequences (colours, cursor moves) and OSC sequences (titles, hyperlinks).
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-
-/** `--log-file FILE`: appends `<ISO time> <message>` per message, one line each, plain text, in the order written. */
-export class LogFile {
-  private queue: Promise<void> = Promise.resolve();
-
-  private constructor(
-    readonly path: string,
-    private readonly handle: FileHandle,
-    private readonly now: () => number,
-  ) {}
-
-  /** Opens (creating) the file for appending; a path that cannot be opened is a usage error. */
-  static async open(path: string, options: { now?: () => number } = {}): Promise<LogFile> {
-    try {
-      return new LogFile(path, await open(path, 'a'), options.now ?? Date.now);
-    } catch (error) {
-      throw usageError(`Cannot open the log file ${path} (${errno(error) ?? error}).`);
-    }
-  }
-
-  /**
-   * Appends `message` as one timestamped line, ANSI codes removed and other control characters escaped (`\n`,
-   * `\u001b`…): a newline in a file name cannot forge a line of its own.
-   */
-  write(message: string): Promise<void> {
-    const text = `${new Date(this.now()).toISOString()} ${escapeControlCharacters(message.replace(ANSI, ''))}\n`;
-    // A failed write must not stop the later ones: chain on the settled queue.
-    this.queue = this.queue.catch(() => {}).then(() => this.handle.appendFile(text, 'utf8'));
-    return this.queue;
-  }
-
-  async close(): Promise<void> {
-    await this.queue.catch(() => {});
-    await this.handle.close();
-  }
 }
 
 /** Whether two folders are the same one (through symbolic links too, when both exist). */

@@ -1,19 +1,28 @@
 // This file holds the lock protocol's file steps: write a holder record complete or not at all, read one, take over.
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { naming } from '../fs-errors.js';
 import type { LockHolder } from './lock.js';
 
 /** A lock file as found: its holder (undefined when unreadable), identity (token, or inode and mtime) and mtime. */
 export type Found = { holder?: LockHolder; identity: string; mtimeMs: number };
 
-/** Writes `holder` to a fresh temp file beside `path` and fsyncs it; returns the temp path. */
+/** Writes `holder` to a fresh temp file beside `path` and fsyncs it; returns the temp path (removed on failure). */
 async function writeTemp(path: string, holder: LockHolder): Promise<string> {
   const temp = `${path}.${holder.token}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(holder)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    // A full disk fails the write, whose error names no file: the lock's temp file is named.
+    await naming(temp, async () => {
+      try {
+        await handle.writeFile(`${JSON.stringify(holder)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    });
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
   }
   return temp;
 }

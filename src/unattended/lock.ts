@@ -8,16 +8,16 @@ import { ensurePrivateDir } from '../fsutil.js';
 import { type Clock, systemClock } from '../upload/clock.js';
 import { interruptedError } from '../youtube/errors.js';
 import { createExclusive, type Found, inspect, takeOver } from './lock-file.js';
-import { type ProcessIdentity, processIdentity } from './process-identity.js';
+import { hasEnded, type ProcessIdentity, processIdentity } from './process-identity.js';
 
 /*
  * Why not proper-lockfile: it judges a lock stale by its mtime, refreshed by a timer in the holder. A holder whose
  * event loop stalls (a laptop asleep, a long synchronous hash, a stopped process) loses its lock to a second run,
  * which then uploads the same video: the one thing these locks exist to prevent. It also keeps no pid/host, so the
  * "locked" message could not say who holds it. A lock on one host can be judged exactly instead: the holder's pid
- * is alive or not (kill(pid, 0)), and still the process that took the lock or a later one that reuses its pid (its
- * start time and the boot id, recorded in the lock: src/unattended/process-identity.ts). Only a holder on another
- * host (a shared state dir) is judged by a heartbeat age.
+ * is alive or not (kill(pid, 0); a zombie is not), and still the process that took the lock or a later one that
+ * reuses its pid (its start time and the boot id, recorded in the lock: src/unattended/process-identity.ts). Only a
+ * holder on another host (a shared state dir) is judged by a heartbeat age.
  *
  * Protocol (every step is one atomic file-system call):
  * - acquire: write the holder record to a temp file, fsync, link() it to `<dir>/<hash(key)>.lock`; link fails with
@@ -80,14 +80,17 @@ export interface Lock {
   release(): Promise<void>;
 }
 
-/** `process.kill(pid, 0)`: ESRCH means no such process; EPERM means it exists but belongs to someone else. */
+/**
+ * `process.kill(pid, 0)`: ESRCH means no such process; EPERM means it exists but belongs to someone else. A zombie
+ * (killed, never reaped by its parent) answers too, but is not alive: /proc says so (hasEnded).
+ */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+  return !hasEnded(pid);
 }
 
 export function lockPath(dir: string, key: string): string {

@@ -1,4 +1,6 @@
-// This file tells a process from a later one that reuses its pid: its start time and the boot id, read from /proc.
+// This file tells a process from a later one that reuses its pid (its start time and the boot id), and a live process
+// from a zombie, read from /proc.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /**
@@ -14,15 +16,39 @@ export interface ProcessIdentity {
   bootId: string;
 }
 
-/** Field 22 (`starttime`) of a /proc/PID/stat line; the command name (field 2) may hold spaces and parentheses. */
-export function parseStartTime(stat: string): number | undefined {
-  const fields = stat
+/** Fields 3, 4, … of a /proc/PID/stat line: the command name (field 2) may hold spaces and parentheses. */
+function fieldsAfterName(stat: string): string[] {
+  return stat
     .slice(stat.lastIndexOf(')') + 1)
     .trim()
     .split(/\s+/);
-  // After the name come fields 3, 4, …: field 22 is the 20th of them.
-  const value = Number(fields[19]);
+}
+
+/** Field 22 (`starttime`) of a /proc/PID/stat line. */
+export function parseStartTime(stat: string): number | undefined {
+  // Field 22 is the 20th after the name.
+  const value = Number(fieldsAfterName(stat)[19]);
   return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** Field 3 (`state`) of a /proc/PID/stat line: R, S, D, T, Z (zombie), X (dead), …; undefined if missing. */
+export function parseState(stat: string): string | undefined {
+  const state = fieldsAfterName(stat)[0];
+  return state && /^[A-Za-z]$/.test(state) ? state : undefined;
+}
+
+/**
+ * Whether `pid` has ended but is not reaped yet: a zombie (`Z`) or dead (`X`). `kill(pid, 0)` still succeeds for
+ * it, but it runs nothing and holds nothing, and a parent that never calls wait() keeps it so for ever (issue 29).
+ * False when /proc cannot tell (macOS, or the pid is gone): the caller's other checks decide then.
+ */
+export function hasEnded(pid: number, procRoot = '/proc'): boolean {
+  try {
+    const state = parseState(readFileSync(`${procRoot}/${pid}/stat`, 'utf8'));
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
+  }
 }
 
 let bootId: Promise<string | undefined> | undefined;

@@ -79,6 +79,15 @@ export class SettleTracker {
     if (f) f.phase = 'done';
   }
 
+  /**
+   * It changed while it was being uploaded: new content, which settles again from `now` (the next scans restart the
+   * wait while it keeps changing) and is then uploaded like a file just found.
+   */
+  changed(path: string, now: number): void {
+    const f = this.files.get(path);
+    if (f) Object.assign(f, { phase: 'settling', since: now, failures: 0, notBefore: 0 });
+  }
+
   /** A failure: tried again after `delayMs`; returns how many failures in a row this file had. */
   failed(path: string, now: number, delayMs: number): number {
     const f = this.files.get(path);

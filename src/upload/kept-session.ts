@@ -76,7 +76,12 @@ export async function settleKeptSession(
     if (verdict.reason !== 'fileChanged') return 'keep';
     // The file changed after an earlier run finished uploading its old content: record that upload, go on.
     await ctx.options.record?.(earlierContentResult(kept.record, response));
-  } else if (outcome === 'incomplete' && verdict.reason === 'fileChanged' && !ctx.options.restart) {
+  } else if (
+    outcome === 'incomplete' &&
+    verdict.reason === 'fileChanged' &&
+    !ctx.options.restart &&
+    !ctx.options.changedIsNew
+  ) {
     throw verdict.error; // continuing would upload a mixture; the session stays for when the file is restored
   }
   await ctx.store.remove(kept.key);

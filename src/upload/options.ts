@@ -40,6 +40,12 @@ export interface UploadOptions {
   maxSessionRestarts?: number;
   /** Discard a kept session and start from byte 0. */
   restart?: boolean;
+  /**
+   * A kept session whose file changed since it started is dropped (once asked: one that finished is recorded) and
+   * the file as it is now uploaded, as new content (`vupload watch`). Without it the upload stops (fileChanged,
+   * exit 2) and the session stays, for a file that is put back.
+   */
+  changedIsNew?: boolean;
   /** Kept sessions older than this are discarded (default 7 days: API-NOTES §1 "Session lifetime"). */
   sessionMaxAgeMs?: number;
   clock?: Clock;

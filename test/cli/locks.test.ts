@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { lockPath } from '../../src/unattended/lock.js';
 import { processIdentity } from '../../src/unattended/process-identity.js';
 import { fingerprintFile } from '../../src/upload/index.js';
 import { spawnCli } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 import { type CliEnv, cliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
 
@@ -92,6 +93,54 @@ describe('locks through the CLI', { timeout: 30_000 }, () => {
     const result = await run.finally(() => clearTimeout(timer));
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^[A-Za-z0-9_-]{11}\n$/);
+  });
+
+  /**
+   * A lock holder killed by SIGKILL whose parent never reaps it: `sh` starts it in the background and becomes
+   * `sleep`, which never calls wait(), so the holder stays a zombie (state Z) until the returned parent is killed.
+   */
+  async function zombieHolder(file: string): Promise<{ pid: number; parent: ReturnType<typeof spawn> }> {
+    const dir = join(t.env.VUPLOAD_STATE_DIR!, 'locks');
+    const parent = spawn(
+      'sh',
+      [
+        '-c',
+        '"$0" "$@" <&0 & exec sleep 60',
+        process.execPath,
+        lockChild,
+        dir,
+        await fingerprintFile(file),
+        file,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const [line] = (await once(createInterface({ input: parent.stdout! }), 'line')) as [string];
+    const { pid } = JSON.parse(line) as { pid: number };
+    process.kill(pid, 'SIGKILL');
+    const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    await waitFor('the killed holder to be a zombie', () => state() === 'Z');
+    return { pid, parent };
+  }
+
+  test('a killed lock holder that its parent never reaped (a zombie) holds nothing, with or without --wait-lock', {
+    skip: !existsSync('/proc/self/stat') && 'needs /proc',
+  }, async () => {
+    for (const wait of [false, true]) {
+      const file = await makeVideo(join(t.dir, `zombie-${wait}.mp4`), 50_000);
+      const { pid, parent } = await zombieHolder(file);
+      try {
+        const run = spawnCli(['--file', file, ...(wait ? ['--wait-lock'] : [])], { env: t.env, cwd: t.dir });
+        // Before the fix --wait-lock waited for the zombie for ever.
+        const timer = setTimeout(() => run.child.kill('SIGKILL'), 15_000);
+        const result = await run.finally(() => clearTimeout(timer));
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, /^[A-Za-z0-9_-]{11}\n$/);
+        assert.doesNotMatch(result.stderr, new RegExp(`pid ${pid}`));
+        assert.equal(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0], 'Z', 'still a zombie');
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    }
   });
 
   test('a corrupt lock file is named as corrupt, with what to do', async () => {

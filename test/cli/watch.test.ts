@@ -6,21 +6,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RequestLogEntry } from '../../src/sandbox/index.js';
 import { waitFor } from '../helpers/wait.js';
-import { type CliEnv, cliEnv } from './env.js';
+import type { CliEnv } from './env.js';
 import { makeVideo } from './video-file.js';
-import { killWatchers, startWatcher, type Watcher } from './watcher.js';
+import { startWatcher, useWatcherEnv, type Watcher } from './watcher.js';
 
 let t: CliEnv;
-before(async () => {
-  t = await cliEnv();
-  await t.login();
-});
-after(() => {
-  killWatchers();
-  return t.close();
+useWatcherEnv((env) => {
+  t = env;
 });
 
 function watch(dir: string, argv: string[] = []): Watcher {

@@ -1,7 +1,8 @@
 // This file starts real `vupload watch` processes for tests: what they print as it comes, and how they exited.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import { vuploadBin } from '../helpers/paths.js';
-import type { CliEnv } from './env.js';
+import { type CliEnv, cliEnv } from './env.js';
 
 const running = new Set<ChildProcess>();
 
@@ -58,4 +59,21 @@ export function startWatcher(
 /** Kills every watcher a failed test left running, so the test process can end. */
 export function killWatchers(): void {
   for (const child of running) child.kill('SIGKILL');
+}
+
+/**
+ * A logged-in CLI environment for a test file's watchers, handed to `use` before its tests; afterwards any watcher
+ * left running is killed and the environment closed.
+ */
+export function useWatcherEnv(use: (t: CliEnv) => void): void {
+  let t: CliEnv | undefined;
+  before(async () => {
+    t = await cliEnv();
+    await t.login();
+    use(t);
+  });
+  after(() => {
+    killWatchers();
+    return t?.close();
+  });
 }

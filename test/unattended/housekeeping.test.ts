@@ -1,4 +1,4 @@
-// This file tests the cron chores: move or delete only after a complete upload, never overwrite, plain log lines.
+// This file tests the cron chores: move or delete only after a complete upload, never overwrite.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
@@ -17,12 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isVuploadError } from '../../src/errors.js';
-import {
-  afterUpload,
-  deleteAfterUpload,
-  LogFile,
-  moveAfterUpload,
-} from '../../src/unattended/housekeeping.js';
+import { afterUpload, deleteAfterUpload, moveAfterUpload } from '../../src/unattended/housekeeping.js';
 import { listHistory } from '../../src/unattended/journal.js';
 import { appendHistory } from '../../src/upload/journal.js';
 
@@ -192,28 +187,5 @@ describe('housekeeping', () => {
       [['moved', false, 'EACCES']],
     );
     assert.deepEqual(await readdir(join(dir, 'in')), ['talk.mp4']);
-  });
-
-  test('the log file gets one ISO-timestamped plain line per message, control characters escaped, appended', async () => {
-    const path = join(dir, 'vupload.log');
-    await writeFile(path, 'earlier\n');
-    let t = Date.parse('2025-01-01T12:00:00Z');
-    const log = await LogFile.open(path, { now: () => (t += 1000) });
-    await log.write('\u001b[32muploaded\u001b[39m talk.mp4 → VID');
-    // A newline (say, in a file name) is escaped: it cannot start a line that looks like vupload's own.
-    void log.write('uploaded a\n2025-01-01T00:00:00.000Z uploaded b.mp4\tas X\r\u0007.mp4 as VID');
-    await log.write('');
-    await log.close();
-    assert.equal(
-      await readFile(path, 'utf8'),
-      'earlier\n' +
-        '2025-01-01T12:00:01.000Z uploaded talk.mp4 → VID\n' +
-        '2025-01-01T12:00:02.000Z uploaded a\\n2025-01-01T00:00:00.000Z uploaded b.mp4\\tas X\\r\\u0007.mp4 as VID\n' +
-        '2025-01-01T12:00:03.000Z \n',
-    );
-    await assert.rejects(
-      LogFile.open(join(dir, 'missing', 'x.log')),
-      (e) => isVuploadError(e) && e.exitCode === 2,
-    );
   });
 });

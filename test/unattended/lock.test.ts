@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isVuploadError } from '../../src/errors.js';
 import { acquireLock, type LockHolder, lockPath, waitingText, withLock } from '../../src/unattended/lock.js';
-import { parseStartTime, processIdentity } from '../../src/unattended/process-identity.js';
+import { parseStartTime, parseState, processIdentity } from '../../src/unattended/process-identity.js';
 import type { Clock } from '../../src/upload/clock.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -328,4 +328,10 @@ test('the start time is field 22 of /proc/PID/stat, even when the command name h
   const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
   assert.equal(parseStartTime(`77 (a) b (c)) ${fields.join(' ')}`), 22);
   assert.equal(parseStartTime('77 (short) S 1'), undefined);
+});
+
+test('the state is field 3 of /proc/PID/stat, after a command name with spaces and parentheses', () => {
+  assert.equal(parseState('77 (a) b (c)) Z 1 77 77'), 'Z');
+  assert.equal(parseState('77 (node) S 1 77 77'), 'S');
+  assert.equal(parseState('77 (short)'), undefined);
 });

@@ -57,6 +57,24 @@ describe('watch parts', () => {
     assert.deepEqual(s.ready(20_000), [], 'gone');
   });
 
+  test('a file that changed while it was uploaded settles again, from that moment, as new content', () => {
+    const s = new SettleTracker(1000);
+    const at = (size: number) => [{ path: '/w/a.mp4', size, mtimeMs: size }];
+    s.observe(at(10), 0);
+    s.start('/w/a.mp4');
+    s.observe(at(20), 1500); // the scan sees the append while the upload runs
+    s.failed('/w/a.mp4', 1600, 60_000);
+    s.changed('/w/a.mp4', 1700);
+    assert.deepEqual(s.ready(2699), [], 'not before it has settled');
+    assert.deepEqual(s.ready(2700), ['/w/a.mp4'], 'no backoff: new content, not a failure');
+    assert.equal(s.failures('/w/a.mp4'), 0);
+    s.start('/w/a.mp4');
+    s.changed('/w/a.mp4', 3000);
+    s.observe(at(30), 3500);
+    assert.deepEqual(s.ready(4400), [], 'still changing: the wait starts again');
+    assert.deepEqual(s.ready(4500), ['/w/a.mp4']);
+  });
+
   test('failure backoff doubles from the settle time (at least 1 s) up to an hour', () => {
     const half = () => 0.5;
     assert.deepEqual(

@@ -162,6 +162,29 @@ describe('a file that changes', () => {
     h.transport.assertDone();
   });
 
+  test('between runs, with changedIsNew (watch): the session is asked, dropped, and the new content uploaded', async () => {
+    h = await harness(600_000);
+    await interruptedRun(h, KiB256);
+    const before = { ...h }; // the session is asked with the size it was started with
+    h.bytes = Buffer.alloc(700_000, 9);
+    h.size = 700_000;
+    await writeFile(h.path, h.bytes);
+    const discarded: string[] = [];
+    h.transport
+      .expect('asked first', isQuery(before), stored(KiB256))
+      .expect('init', isInit, created(SESSION2))
+      .expect('new content', isSlice(h, 0, 700_000, SESSION2), finished);
+    const result = await h.upload({
+      changedIsNew: true,
+      onSessionDiscarded: (e) => void discarded.push(e.reason),
+    });
+    h.transport.assertDone();
+    assert.equal(result.size, 700_000);
+    assert.equal(result.resumed, false);
+    assert.deepEqual(discarded, ['fileChanged']);
+    assert.equal(h.store.records.size, 0, 'the stale session is gone');
+  });
+
   test('between runs, after the earlier content finished: that upload is recorded, the new content uploaded', async () => {
     h = await harness(600_000);
     await interruptedRun(h, KiB256);

@@ -50,6 +50,8 @@ export interface UploadPlan {
   /** No retry starts after this long (the engine's time budget). */
   timeBudgetMs?: number;
   restart: boolean;
+  /** A session kept for this file's earlier content is asked, then dropped: the file is new content (watch). */
+  changedIsNew?: boolean;
   /** Notes for stderr (e.g. the chunk size was rounded). */
   notes: string[];
   /** The video comes from standard input: size unknown (0), read once, nothing to lock, resume or move. */

@@ -103,6 +103,10 @@ export async function runQueue(
     job,
   );
   const concurrency = parseIntegerOption('--concurrency', jobFlags.concurrency ?? '1', 1, 64);
+  // The log file is checked before anything is sent (in a dry run too), and opened only for a real run.
+  const logFile = jobFlags.logFile !== undefined ? resolve(ctx.cwd, jobFlags.logFile) : undefined;
+  const logs = logFile !== undefined ? await import('../../unattended/log-file.js') : undefined;
+  if (logs && logFile !== undefined) await logs.checkLogFile(logFile, ctx.env);
   // Validate every file first: a bad entry is reported and skipped, and nothing of it is sent.
   const plans: Array<UploadPlan | VuploadError> = [];
   for (const [index, item] of items.entries()) {
@@ -150,14 +154,10 @@ export async function runQueue(
   }
   // The state store is opened before the first job: a database that cannot be reached stops the run here (exit 5).
   await stateStore(ctx, globals, out);
-  const log = jobFlags.logFile
-    ? await (await import('../../unattended/housekeeping.js')).LogFile.open(
-        resolve(ctx.cwd, jobFlags.logFile),
-        {
-          now: ctx.now,
-        },
-      )
-    : undefined;
+  const log =
+    logs && logFile !== undefined
+      ? await logs.LogFile.open(logFile, { now: ctx.now, warn: (message) => out.warn(message) })
+      : undefined;
   if (log) job.log = log;
   /** Errors already printed (a step failed after the upload: printed with the video id). */
   const reported = new WeakSet<object>();

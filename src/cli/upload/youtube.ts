@@ -145,6 +145,7 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
           store: run.sessions,
           chunkSize: plan.chunkSize,
           restart: plan.restart,
+          changedIsNew: plan.changedIsNew,
           onResumed: (e) => {
             if (e.persisted)
               out.info(`Resuming the interrupted upload of ${label} at ${formatBytes(e.offset)}.`);

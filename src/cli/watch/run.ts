@@ -65,11 +65,16 @@ export async function runWatch(
   // Each upload's result is printed by its job, under its lock: a file found already uploaded is printed only when
   // the watcher that uploaded it was stopped before printing it.
   job.report = (outcome) => (globals.json ? out.resultJson(outcome) : out.result(outcome.id));
-  const { LogFile, preflightHousekeeping } = await import('../../unattended/housekeeping.js');
+  const { preflightHousekeeping } = await import('../../unattended/housekeeping.js');
   const checkHousekeeping = await preflightHousekeeping(job);
-  const log = flags.logFile
-    ? await LogFile.open(resolve(ctx.cwd, flags.logFile), { now: ctx.now })
-    : undefined;
+  const logFile = flags.logFile !== undefined ? resolve(ctx.cwd, flags.logFile) : undefined;
+  let log: import('../../unattended/log-file.js').LogFile | undefined;
+  if (logFile !== undefined) {
+    const { checkLogFile, LogFile } = await import('../../unattended/log-file.js');
+    await checkLogFile(logFile, ctx.env);
+    // A log that cannot be written is warned about; the watcher goes on (issue 29).
+    log = await LogFile.open(logFile, { now: ctx.now, warn: (message) => out.warn(message) });
+  }
   if (log) job.log = log;
   const event = (message: string, error = false) => {
     if (error) out.error(message);
@@ -96,6 +101,8 @@ export async function runWatch(
         env: ctx.env,
       });
       await checkHousekeeping(plan.file);
+      // A file that changed is new content: a session kept for what it held before is asked, then dropped.
+      plan.changedIsNew = true;
       const { failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
       if (failure) throw failure;
       tracker.done(path);
@@ -113,8 +120,14 @@ export async function runWatch(
         if (isVuploadError(e) && e.code === 'locked') {
           tracker.later(path, now, Math.max(settleMs, 1000));
           event(`${name}: another vupload is working on it; looking again later.`);
+        } else if (isVuploadError(e) && e.code === 'fileChanged') {
+          // Appended to or rewritten while it was sent: its new content goes once it settles (issue 29).
+          tracker.changed(path, now);
+          event(
+            `${name}: ${e.message}. Its new content is uploaded once it has not changed for ${duration(settleMs)}.`,
+          );
         } else if (isVuploadError(e) && e.exitCode === ExitCode.usage) {
-          // The file itself is the problem (or it changed while being sent): looked at again once it changes.
+          // The file itself is the problem: looked at again once it changes.
           tracker.done(path);
           event(`vupload: ${name}: ${e.message} (looked at again when it changes)`, true);
         } else {

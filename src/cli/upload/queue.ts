@@ -12,6 +12,7 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { stateStore } from '../state.js';
+import { putBackHeld } from './gone.js';
 import type { UploadFlags, UploadPlan } from './prepare.js';
 import type { UploadProvider } from './provider.js';
 import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
@@ -101,12 +102,16 @@ export async function runQueue(
   const job = jobOptions(jobFlags, ctx);
   const checkHousekeeping = await (await import('../../unattended/housekeeping.js')).preflightHousekeeping(
     job,
+    ctx.env,
   );
+  const dryRun = Boolean(items[0]?.flags.dryRun);
   const concurrency = parseIntegerOption('--concurrency', jobFlags.concurrency ?? '1', 1, 64);
   // Validate every file first: a bad entry is reported and skipped, and nothing of it is sent.
   const plans: Array<UploadPlan | VuploadError> = [];
   for (const [index, item] of items.entries()) {
     try {
+      // A file a killed run was moving or deleting is put back first (a dry run changes nothing).
+      if (!item.stdin && !dryRun) await putBackHeld(resolve(ctx.cwd, item.file), ctx, globals, out);
       // A file that cannot be read for {date} is left to prepareUpload, whose message names the flag.
       const stdin = item.stdin ? { now: ctx.now() } : undefined;
       const flags = await applyTemplates(item.flags, resolve(ctx.cwd, item.file), index, stdin).catch(
@@ -133,7 +138,7 @@ export async function runQueue(
   const { runBatch, worstExitCode } = await import('../../unattended/batch.js');
   const codes: number[] = (options.manifestErrors ?? []).map((e) => e.exitCode);
   for (const error of options.manifestErrors ?? []) out.error(`vupload: ${error.message}`);
-  if (items[0]?.flags.dryRun) {
+  if (dryRun) {
     // One line per file, as a real run prints one line per upload.
     for (const [index, p] of plans.entries()) {
       const file = isVuploadError(p) ? resolve(ctx.cwd, items[index]?.file ?? '') : p.file;

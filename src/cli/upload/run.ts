@@ -563,7 +563,7 @@ class Job {
 
   /**
    * --move-to / --delete-after act only on a file whose whole content is a recorded, finished upload (issue 11):
-   * never on a match by samples alone.
+   * never on a match by samples alone; and only once the file on disk is proven to be that content (afterUpload).
    */
   private async housekeeping(
     outcome: UploadOutcome,
@@ -580,7 +580,7 @@ class Job {
         contentHash,
         videoId: outcome.id,
       }));
-    if (!recorded) {
+    if (!recorded || contentHash === undefined) {
       const why =
         skipped?.kind === 'sampleOnly'
           ? 'its earlier upload was recorded without a content hash, so it cannot be confirmed to be this file'
@@ -589,9 +589,11 @@ class Job {
       return;
     }
     const { afterUpload } = await import('../../unattended/housekeeping.js');
+    // The file on disk now is proven to be this content before it is moved or deleted (issue 29, item 1).
     const kept = await afterUpload({
       file: this.plan.file,
       videoId: outcome.id,
+      content: { contentHash, size: outcome.bytes },
       journal: this.store.journal,
       complete: true,
       ...(this.job.moveTo ? { moveTo: this.job.moveTo } : {}),
@@ -599,8 +601,9 @@ class Job {
       now: this.ctx.now,
     });
     outcome.housekeeping = kept.action === 'deleted' ? 'deleted' : kept.path;
-    if (kept.action === 'moved') this.out.info(`Moved ${this.label} to ${kept.path}.`);
-    if (kept.action === 'deleted') this.out.info(`Deleted ${this.plan.file}.`);
+    const link = kept.link ? ' (a symbolic link; the file it leads to stays where it is)' : '';
+    if (kept.action === 'moved') this.out.info(`Moved ${this.label} to ${kept.path}${link}.`);
+    if (kept.action === 'deleted') this.out.info(`Deleted ${this.plan.file}${link}.`);
   }
 }
 

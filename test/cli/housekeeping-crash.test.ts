@@ -72,12 +72,11 @@ describe('housekeeping killed at any step', { timeout: 120_000 }, () => {
         cwd: t.dir,
       });
       assert.equal(killed.code, 137, `killed before ${changes[k - 1]}: ${killed.stderr}`);
-      // A file left in place or held under its private name is finished by the same command; one already removed
-      // is "no such file" (exit 2), exactly as after a run that was not killed.
-      const left =
-        (await exists(file)) || (await exists(join(rec, `.vupload-held.${file.split('/').pop()}`)));
       const rerun = await t.run(['--file', file, ...flags]);
-      assert.equal(rerun.code, left ? 0 : 2, `after a kill before ${changes[k - 1]}: ${rerun.stderr}`);
+      // Whatever the kill left (the file in place, held under its private name, or gone with the step recorded), the
+      // same command finishes: exit 0 and the id, as for a file found uploaded (issue 29, items 1 and 9).
+      assert.equal(rerun.code, 0, `after a kill before ${changes[k - 1]}: ${rerun.stderr}`);
+      assert.match(rerun.stdout.trim(), /^[\w-]{11}$/, `the id (kill before ${changes[k - 1]})`);
       const inits = t.since(mark).filter((r) => r.kind === 'upload-init');
       assert.equal(inits.length, 1, 'uploaded once');
       assert.ok(!(await exists(file)), `the source is gone (kill before ${changes[k - 1]})`);
@@ -123,7 +122,7 @@ describe('housekeeping killed at any step', { timeout: 120_000 }, () => {
     const moved = await stepOf(file, 'moved');
     assert.equal(moved?.ok, true);
     assert.equal(moved?.detail, join(dir, `${stem}.mp4`));
-    if (rerun.stdout) assert.equal(rerun.stdout.trim(), moved?.id);
+    assert.equal(rerun.stdout.trim(), moved?.id);
     assert.deepEqual(
       (await readdir(dir)).filter((n) => n.startsWith('.vupload-')),
       [],
@@ -177,7 +176,7 @@ describe('housekeeping killed at any step', { timeout: 120_000 }, () => {
     const points = await killAtEachStep('rm', ['--delete-after'], /^$/, async (file, rerun) => {
       const deleted = await stepOf(file, 'deleted');
       assert.equal(deleted?.ok, true);
-      if (rerun.stdout) assert.equal(rerun.stdout.trim(), deleted?.id);
+      assert.equal(rerun.stdout.trim(), deleted?.id);
     });
     assertKilledAt(points, [
       /rename .*rm-probe\.mp4 -> .*\.vupload-held\.rm-probe\.mp4/,

@@ -426,24 +426,14 @@ class Job {
       `${this.label} was already uploaded as ${previous.videoId} on ${previous.entry.time}${sample}; nothing sent ` +
         '(--force uploads it again).',
     );
-    return {
-      provider: this.provider.name,
+    return alreadyUploadedOutcome(this.provider, {
       id: previous.videoId,
-      url: this.provider.videoUrl(previous.videoId),
-      ...(previous.entry.title !== undefined ? { title: previous.entry.title } : {}),
+      title: previous.entry.title,
       file: this.plan.file,
       bytes: previous.entry.size,
-      ...(found.kind === 'confirmed' ? { contentHash: found.contentHash } : {}),
+      contentHash: found.kind === 'confirmed' ? found.contentHash : undefined,
       seconds: result.seconds,
-      resumed: false,
-      alreadyUploaded: true,
-      finishedEarlier: false,
-      retries: 0,
-      sessionRestarts: 0,
-      bytesSent: 0,
-      playlists: [],
-      captions: [],
-    };
+    });
   }
 
   /** The video exists but the journal could not take its id: say where, keep the session, do nothing more. */
@@ -608,6 +598,31 @@ class Job {
 }
 
 export type { PreviousUpload };
+
+/** The result of content the journal shows uploaded: nothing sent (also a file vupload moved away earlier, gone.ts). */
+export function alreadyUploadedOutcome(
+  provider: Pick<UploadProvider, 'name' | 'videoUrl'>,
+  found: { id: string; title?: string; file: string; bytes: number; contentHash?: string; seconds: number },
+): UploadOutcome {
+  return {
+    provider: provider.name,
+    id: found.id,
+    url: provider.videoUrl(found.id),
+    ...(found.title !== undefined ? { title: found.title } : {}),
+    file: found.file,
+    bytes: found.bytes,
+    ...(found.contentHash !== undefined ? { contentHash: found.contentHash } : {}),
+    seconds: found.seconds,
+    resumed: false,
+    alreadyUploaded: true,
+    finishedEarlier: false,
+    retries: 0,
+    sessionRestarts: 0,
+    bytesSent: 0,
+    playlists: [],
+    captions: [],
+  };
+}
 
 /** A reservation as a record read from disk or a database holds it (anything else counts as none). */
 function isReservation(value: unknown): value is QuotaReservation {

@@ -1,200 +1,56 @@
 // This file does the cron chores after an upload: move or delete the finished file (the log file: log-file.ts).
-import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import {
-  access,
-  copyFile,
-  type FileHandle,
-  link,
-  lstat,
-  mkdir,
-  open,
-  realpath,
-  rename,
-  stat,
-  unlink,
-} from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import { usageError } from '../errors.js';
+import { access, open, realpath, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ownDirHolding } from '../confine.js';
+import { ExitCode, usageError, VuploadError } from '../errors.js';
+import type { Env } from '../paths.js';
 import type { StateJournal } from '../state/store.js';
+import {
+  dropHeld,
+  type HeldFile,
+  HeldInTheWay,
+  holdFile,
+  NotUploaded,
+  release,
+  whyNotUploaded,
+} from './held-file.js';
 import { recordStep, Step } from './journal.js';
+import { errno, type MoveOps, placeInDir, placeLink, realOps, sameInode, unlinkIfThere } from './place.js';
 
-/** The file-system calls a move makes, replaceable in tests (e.g. a link() that fails with EXDEV). */
-export interface MoveOps {
-  link: (from: string, to: string) => Promise<void>;
-  copyFile: (from: string, to: string, mode: number) => Promise<void>;
-  unlink: (path: string) => Promise<void>;
-  rename?: (from: string, to: string) => Promise<void>;
-}
-
-const realOps: Required<MoveOps> = { link, copyFile, unlink, rename };
-const errno = (error: unknown) => (error as NodeJS.ErrnoException).code;
-/** Errors of link() that mean "no hard link here" (another device, or a file system without them): copy instead. */
-const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK', 'EOPNOTSUPP']);
-
-/** `talk.mp4`, then `talk-1.mp4`, `talk-2.mp4`, … */
-function candidate(name: string, n: number): string {
-  if (n === 0) return name;
-  const ext = extname(name);
-  return `${ext ? name.slice(0, -ext.length) : name}-${n}${ext}`;
-}
-
-async function fsync(path: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(path, 'r');
-    await handle.sync();
-  } catch {
-    // Directories cannot be opened for fsync everywhere; the data itself was synced before.
-  } finally {
-    await handle?.close();
-  }
-}
-
-async function unlinkIfThere(path: string, ops: MoveOps): Promise<boolean> {
-  try {
-    await ops.unlink(path);
-    return true;
-  } catch (error) {
-    if (errno(error) === 'ENOENT') return false;
-    throw error;
-  }
-}
-
-/**
- * Places `file` in `dir` (created if missing) under its own name, or `-1`, `-2`, … when that name is taken by other
- * content, and returns the new path; the source stays. Never overwrites. A name that already holds this file (the
- * same inode, or the same bytes: what a run killed after placing it left) is taken as the place, so a re-run
- * finishes an interrupted move instead of making a second copy. On one file system the file gets a second name
- * (link); across devices (EXDEV), or where hard links are refused, it is copied to a temp file in `dir`, fsynced,
- * and linked to its name (renamed where even that has no hard links), so the name never holds a partial copy.
- */
-export async function placeInDir(file: string, dir: string, ops: MoveOps = realOps): Promise<string> {
-  const source = resolve(file);
-  const targetDir = resolve(dir);
-  if (dirname(source) === targetDir) return source;
-  await mkdir(targetDir, { recursive: true });
-  const tag = createHash('sha256').update(source).digest('hex').slice(0, 8);
-  const temp = join(targetDir, `.${basename(source)}.vupload-${tag}.partial`);
-  let copy = false;
-  let copied = false;
-  let lookedAgain = 0;
-  let found = false;
-  try {
-    for (let n = 0; n < 10_000; n += 1) {
-      const target = join(targetDir, candidate(basename(source), n));
-      const taken = await lstat(target).catch((error: unknown) => {
-        if (errno(error) === 'ENOENT') return undefined;
-        throw error;
-      });
-      if (taken) {
-        if (!(await sameFile(source, target))) continue;
-        found = true;
-        await fsync(targetDir); // the name a killed run made may not be durable yet
-        return target;
-      }
-      try {
-        if (!copy) {
-          await ops.link(source, target);
-        } else {
-          if (!copied) {
-            await unlinkIfThere(temp, ops); // a partial copy of a killed run
-            await ops.copyFile(source, temp, constants.COPYFILE_EXCL);
-            await fsync(temp);
-            copied = true;
-          }
-          await linkOrRename(temp, target, ops);
-        }
-      } catch (error) {
-        const code = errno(error);
-        if (code === 'EEXIST' && lookedAgain++ < 100) {
-          n -= 1; // the name was taken meanwhile: look at it again
-          continue;
-        }
-        if (!copy && code !== undefined && NO_LINK.has(code)) {
-          copy = true;
-          n -= 1; // try the same name again, by copying
-          continue;
-        }
-        throw error;
-      }
-      await fsync(targetDir);
-      return target;
-    }
-    throw new Error(`too many files named like ${basename(source)} in ${targetDir}`);
-  } finally {
-    // Also when an earlier run's copy was found in place: it may have been killed before removing its temp file.
-    if (copy || found) await unlinkIfThere(temp, ops).catch(() => {});
-  }
-}
-
-/** link(temp, target); where the file system has no hard links, a rename after the caller saw no `target`. */
-async function linkOrRename(temp: string, target: string, ops: MoveOps): Promise<void> {
-  try {
-    await ops.link(temp, target);
-  } catch (error) {
-    const code = errno(error);
-    if (code === undefined || !NO_LINK.has(code)) throw error;
-    // No no-overwrite primitive here: the name was free a moment ago, and the per-content lock keeps other runs
-    // of this file away; only an unrelated writer of the same name in the same instant could be replaced.
-    await (ops.rename ?? rename)(temp, target);
-  }
-}
-
-/** The same file: one inode under two names, or two regular files with the same bytes (a copy across devices). */
-export async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([lstat(a), lstat(b)]);
-  if (x.dev === y.dev && x.ino === y.ino) return true;
-  if (!x.isFile() || !y.isFile() || x.size !== y.size) return false;
-  const [p, q] = await Promise.all([open(a, 'r'), open(b, 'r')]);
-  try {
-    const size = 1024 * 1024;
-    const [bufA, bufB] = [Buffer.alloc(size), Buffer.alloc(size)];
-    for (let offset = 0; offset < x.size; offset += size) {
-      const [ra, rb] = await Promise.all([p.read(bufA, 0, size, offset), q.read(bufB, 0, size, offset)]);
-      if (
-        ra.bytesRead !== rb.bytesRead ||
-        !bufA.subarray(0, ra.bytesRead).equals(bufB.subarray(0, rb.bytesRead))
-      )
-        return false;
-      if (ra.bytesRead === 0) break;
-    }
-    return true;
-  } finally {
-    await Promise.all([p.close(), q.close()]);
-  }
-}
-
-/** Moves `file` into `dir` (placeInDir, then the source is removed) and returns its new path. */
-export async function moveAfterUpload(file: string, dir: string, ops: MoveOps = realOps): Promise<string> {
-  const target = await placeInDir(file, dir, ops);
-  if (target !== resolve(file)) await unlinkIfThere(resolve(file), ops);
-  return target;
-}
-
-/** Deletes the uploaded file; false if it was gone already. */
-export async function deleteAfterUpload(file: string, ops: MoveOps = realOps): Promise<boolean> {
-  return unlinkIfThere(file, ops);
-}
+export type { MoveOps } from './place.js';
 
 export interface HousekeepingResult {
   action: 'moved' | 'deleted' | 'kept';
   /** Where the file is now (its old path when kept or deleted). */
   path: string;
+  /** The file was a symbolic link: the link was moved (re-aimed) or deleted, the file it leads to stays. */
+  link?: boolean;
+}
+
+/** Housekeeping refused to act on the file (exit 1): it is not what was uploaded, or it is gone. */
+function leftInPlace(message: string, hint?: string): VuploadError {
+  return new VuploadError('leftInPlace', ExitCode.api, message, hint ? { hint } : {});
 }
 
 /**
- * `--move-to` / `--delete-after`, only when `complete` (the upload and every step asked for succeeded), recorded in
- * the journal as the step `moved` (detail: the new path) or `deleted`. Anything else keeps the file where it is.
+ * `--move-to` / `--delete-after`, only when `complete` (the upload and every step asked for succeeded), and only on
+ * a file that is proven to be `content`, the uploaded content as journaled (issue 29, item 1): the file is taken
+ * away from its name first and hashed in full there (src/unattended/held-file.ts says why); anything else is given
+ * its name back, the step recorded as failed (`changed`), and a leftInPlace error (exit 1) says why. Recorded in
+ * the journal as the step `moved` (detail: the new path) or `deleted` (detail: the path deleted).
  *
- * Crash order: the step is recorded once the file is durably in its new place (moved) or right before the unlink
- * (deleted), and the source is unlinked last. Killed at any point, the same command again converges: the file is
- * still at the source, so the re-run finds the upload in the journal, finds its copy in the target (placeInDir),
- * records the step and unlinks the source; killed after the unlink, the journal already holds the step.
+ * Crash order, each durable change after the one before: the file is renamed to its private name; (move) it gets
+ * its name in the target folder (placeInDir: a link, or a whole copy); the step is recorded; the private name is
+ * unlinked. Killed before the step is recorded, the next run on the file puts it back (restoreHeld) and does it all
+ * again, finding its own name in the target instead of making a second one; killed after, the same, with the step
+ * recorded twice; killed after the unlink, the journal already holds the step.
  */
 export async function afterUpload(input: {
   file: string;
   videoId: string;
+  /** The uploaded content as journaled: its content hash (`xxh3-128:<hex>`, `sha256:<hex>`) and size. */
+  content: { contentHash: string; size?: number };
   /** The journal the step goes to: the state directory's steps.jsonl, or a state store's. */
   stateDir?: string;
   journal?: Pick<StateJournal, 'recordStep'>;
@@ -217,28 +73,67 @@ export async function afterUpload(input: {
   if (!input.complete || (input.moveTo === undefined && !input.deleteAfter))
     return { action: 'kept', path: input.file };
   const step = input.moveTo !== undefined ? Step.moved : Step.deleted;
+  const verb = input.moveTo !== undefined ? 'moved' : 'deleted';
+  const failed = (reason: string) => record({ ...journal, step, ok: false, reason }).catch(() => {});
   const ops = input.ops ?? realOps;
   const source = resolve(input.file);
-  let placed: string | undefined;
+  const name = basename(source);
+  const notUploaded = async (why: string, path: string) => {
+    await failed('changed');
+    const where =
+      path === source ? '' : ` under the name ${basename(path)}, since ${name} was taken meanwhile`;
+    return leftInPlace(
+      `${name} was left where it is${where}: it is not the content uploaded as ${input.videoId} (${why}: it ` +
+        `was changed or replaced after the upload), so it was not ${verb}.`,
+      'Its content was not uploaded: run the same command again to upload it as a video of its own.',
+    );
+  };
+  let file: HeldFile;
   try {
-    if (input.moveTo !== undefined) placed = await placeInDir(source, input.moveTo, ops);
-    await record({ ...journal, step, ok: true, ...(placed ? { detail: placed } : {}) });
-    if (placed !== source) await unlinkIfThere(source, ops);
-    return placed ? { action: 'moved', path: placed } : { action: 'deleted', path: input.file };
+    file = await holdFile(source, ops);
   } catch (error) {
-    // The source stays (it could not be removed, or the step not recorded): drop the second name of the same
-    // inode, so the file is in one place, as the failure recorded next says. A copy is left for the re-run to find.
-    if (placed && placed !== source && (await sameInode(source, placed))) {
-      await unlinkIfThere(placed, ops).catch(() => {});
-    }
-    await record({ ...journal, step, ok: false, reason: errno(error) ?? 'error' }).catch(() => {});
+    if (error instanceof NotUploaded) throw await notUploaded(error.why, error.path);
+    await failed(errno(error) ?? 'error');
+    if (error instanceof HeldInTheWay)
+      throw leftInPlace(
+        `${name} was left where it is: ${error.held} is in the way, left by a vupload that was stopped while ` +
+          `moving or deleting an earlier ${name}, so nothing was ${verb}.`,
+        `Give that file its name back (rename it to ${name} once the name is free, or to another name), then run the same command again.`,
+      );
+    if (errno(error) === 'ENOENT')
+      throw leftInPlace(`${name} was not there any more after the upload, so nothing was ${verb}.`);
     throw error;
   }
-}
-
-async function sameInode(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([lstat(a).catch(() => undefined), lstat(b).catch(() => undefined)]);
-  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
+  const why = await whyNotUploaded(file, input.content).catch(async (error: unknown) => {
+    await release(file, ops);
+    await failed(errno(error) ?? 'error');
+    throw error;
+  });
+  if (why !== undefined) throw await notUploaded(why, await release(file, ops));
+  let placed: string | undefined;
+  try {
+    if (input.moveTo !== undefined) {
+      const what = { from: file.held, source };
+      placed = file.isLink
+        ? await placeLink(what, input.moveTo, file)
+        : await placeInDir(what, input.moveTo, ops);
+    }
+    // The detail says where the file went, or which file was deleted (a later run tells its own from a copy's).
+    await record({ ...journal, step, ok: true, detail: placed ?? source });
+    await dropHeld(file, ops);
+    const result: HousekeepingResult = placed
+      ? { action: 'moved', path: placed }
+      : { action: 'deleted', path: input.file };
+    return file.isLink ? { ...result, link: true } : result;
+  } catch (error) {
+    // The file goes back to its name, in one place, as the failure recorded next says: a second name of the same
+    // inode (or a link made here) is dropped. A copy on another device is left for the re-run to find.
+    if (placed && (file.isLink || (await sameInode(file.held, placed))))
+      await unlinkIfThere(placed, ops).catch(() => {});
+    await release(file, ops).catch(() => {});
+    await failed(errno(error) ?? 'error');
+    throw error;
+  }
 }
 
 /** Whether two folders are the same one (through symbolic links too, when both exist). */
@@ -276,15 +171,37 @@ async function writable(dir: string): Promise<string | undefined> {
 }
 
 /**
- * Checks, before anything is sent, that `--move-to` / `--delete-after` will be possible once the upload is done
- * (issue 11): the target folder exists as a folder or can be created, and is writable. Throws a usage error (exit 2)
- * naming the flag; the function it returns checks each file the same way: its folder must be writable (the file is
- * unlinked from it) and, for `--move-to`, must not be the target (the file would stay where it is).
+ * Whether a file can be created in `dir` and removed again: a probe, created exclusively. Permission bits say little
+ * (root may write everywhere, yet nothing can be created in /proc): only trying tells. The probe has one fixed name,
+ * so a run killed before removing it leaves one empty file at most, which the next probe removes and creates again.
  */
-export async function preflightHousekeeping(options: {
-  moveTo?: string;
-  deleteAfter?: boolean;
-}): Promise<(file: string) => Promise<void>> {
+async function takesFiles(dir: string): Promise<string | undefined> {
+  const probe = join(dir, '.vupload-probe');
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await (await open(probe, 'wx', 0o600)).close();
+      await unlink(probe).catch(() => {});
+      return undefined;
+    } catch (error) {
+      // Left by a killed run, or another vupload probing right now: either way files are created there.
+      if (errno(error) === 'EEXIST' && attempt < 3) await unlink(probe).catch(() => {});
+      else return errno(error) === 'EEXIST' ? undefined : (errno(error) ?? 'error');
+    }
+  }
+}
+
+/**
+ * Checks, before anything is sent, that `--move-to` / `--delete-after` will be possible once the upload is done
+ * (issue 11): the target folder exists as a folder or can be created, is writable and takes a file (a probe is
+ * created and removed: /proc passes every permission check as root, issue 29 item 12), and is not inside vupload's
+ * config or state directory (issue 29 item 7). Throws a usage error (exit 2) naming the flag; the function it
+ * returns checks each file the same way: its folder must be writable (the file is renamed and unlinked in it) and,
+ * for `--move-to`, must not be the target (the file would stay where it is).
+ */
+export async function preflightHousekeeping(
+  options: { moveTo?: string; deleteAfter?: boolean },
+  env: Env,
+): Promise<(file: string) => Promise<void>> {
   const { moveTo, deleteAfter } = options;
   if (moveTo === undefined && !deleteAfter) return async () => {};
   const flag = moveTo !== undefined ? `--move-to ${moveTo}` : '--delete-after';
@@ -301,12 +218,29 @@ export async function preflightHousekeeping(options: {
         'Give a folder to move uploaded files into.',
       );
     }
+    const own = await ownDirHolding(target, env);
+    if (own) {
+      throw usageError(
+        `${flag}: is inside vupload's ${own.what} directory (${own.dir}), which holds its ` +
+          `${own.what === 'config' ? 'logins and client secrets' : 'sessions and journal'}, not videos. Nothing was sent.`,
+        'Give a folder outside it.',
+      );
+    }
     const denied = await writable(found.path);
     if (denied) {
       throw usageError(
         found.path === target
           ? `${flag}: the folder is not writable (${denied}).`
           : `${flag}: the folder cannot be created in ${found.path} (${denied}).`,
+      );
+    }
+    const refused = await takesFiles(found.path);
+    if (refused) {
+      throw usageError(
+        found.path === target
+          ? `${flag}: no file can be created in that folder (${refused}).`
+          : `${flag}: the folder cannot be created in ${found.path}: no file can be created there (${refused}).`,
+        'Give a folder on a disk that vupload may write to.',
       );
     }
   }

@@ -1,6 +1,7 @@
 // This file hashes a video's whole content as it streams out, so "already uploaded" can mean "the same bytes".
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 /**
@@ -124,11 +125,29 @@ export class ContentHasher {
  * algorithm of `like`, a hash recorded earlier, when given and known, so that the two can be compared.
  */
 export async function hashFile(path: string, size?: number, like?: string): Promise<string> {
-  const hasher = await ContentHasher.create((like && algorithmOf(like)) || CONTENT_HASH_ALGORITHM);
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
-  for await (const chunk of stream) hasher.update(hasher.hashed, chunk as Buffer);
-  if (size !== undefined && hasher.hashed !== size) {
-    throw new Error(`content hash: ${path} has ${hasher.hashed} bytes, expected ${size}`);
+  const handle = await open(path, 'r');
+  try {
+    const { hash, bytes } = await hashHandle(handle, like);
+    if (size !== undefined && bytes !== size) {
+      throw new Error(`content hash: ${path} has ${bytes} bytes, expected ${size}`);
+    }
+    return hash;
+  } finally {
+    await handle.close();
   }
-  return hasher.digest();
+}
+
+/**
+ * The content hash of the whole file behind an open handle, read from byte 0 (whatever the handle's position), with
+ * the algorithm of `like` when given and known; and how many bytes it read. Housekeeping hashes the very handle of
+ * the file it then moves or deletes (src/unattended/held-file.ts), so no other file can be swapped in between.
+ */
+export async function hashHandle(
+  handle: FileHandle,
+  like?: string,
+): Promise<{ hash: string; bytes: number }> {
+  const hasher = await ContentHasher.create((like && algorithmOf(like)) || CONTENT_HASH_ALGORITHM);
+  const stream = handle.createReadStream({ start: 0, highWaterMark: READ_CHUNK, autoClose: false });
+  for await (const chunk of stream) hasher.update(hasher.hashed, chunk as Buffer);
+  return { bytes: hasher.hashed, hash: hasher.digest() };
 }

@@ -43,7 +43,7 @@ describe('housekeeping killed at any step', { timeout: 120_000 }, () => {
     flags: string[],
     touches: RegExp,
     check: (file: string, rerun: { code: number; stdout: string; stderr: string }) => Promise<void>,
-  ): Promise<number> {
+  ): Promise<string[]> {
     const rec = join(t.dir, 'rec');
     await mkdir(rec, { recursive: true });
     const match = `${escapeRegex(rec)}/|${touches.source}|steps\\.jsonl|\\.lock$`;
@@ -72,22 +72,39 @@ describe('housekeeping killed at any step', { timeout: 120_000 }, () => {
         cwd: t.dir,
       });
       assert.equal(killed.code, 137, `killed before ${changes[k - 1]}: ${killed.stderr}`);
-      const sourceLeft = await exists(file);
       const rerun = await t.run(['--file', file, ...flags]);
-      // A source already removed is "no such file" (exit 2), exactly as after a run that was not killed.
-      assert.equal(rerun.code, sourceLeft ? 0 : 2, `after a kill before ${changes[k - 1]}: ${rerun.stderr}`);
+      // Whatever the kill left (the file in place, held under its private name, or gone with the step recorded), the
+      // same command finishes: exit 0 and the id, as for a file found uploaded (issue 29, items 1 and 9).
+      assert.equal(rerun.code, 0, `after a kill before ${changes[k - 1]}: ${rerun.stderr}`);
+      assert.match(rerun.stdout.trim(), /^[\w-]{11}$/, `the id (kill before ${changes[k - 1]})`);
       const inits = t.since(mark).filter((r) => r.kind === 'upload-init');
       assert.equal(inits.length, 1, 'uploaded once');
       assert.ok(!(await exists(file)), `the source is gone (kill before ${changes[k - 1]})`);
+      assert.deepEqual(
+        (await readdir(rec)).filter((n) => n.startsWith('.vupload-')),
+        [],
+        `nothing held or probed is left (kill before ${changes[k - 1]})`,
+      );
       await check(file, rerun);
     }
-    return kills.length;
+    return kills.map((k) => changes[k - 1] ?? 'the end');
+  }
+
+  /** Every change `patterns` name was among the kill points, in that order. */
+  function assertKilledAt(points: string[], patterns: RegExp[]) {
+    let at = 0;
+    for (const pattern of patterns) {
+      const found = points.findIndex((p, i) => i >= at && pattern.test(p));
+      assert.ok(found >= 0, `killed before ${pattern} (in order):\n${points.join('\n')}`);
+      at = found + 1;
+    }
   }
 
   async function stepOf(file: string, step: string) {
     const item = (await listHistory(t.env.VUPLOAD_STATE_DIR!)).find((h) => h.file === file);
     assert.ok(item, `${file} is in the history`);
-    return item.steps.find((s) => s.step === step);
+    const found = item.steps.find((s) => s.step === step);
+    return found && { ...found, id: item.id };
   }
 
   async function checkMoved(dir: string, file: string, rerun: { stdout: string }) {
@@ -105,15 +122,30 @@ describe('housekeeping killed at any step', { timeout: 120_000 }, () => {
     const moved = await stepOf(file, 'moved');
     assert.equal(moved?.ok, true);
     assert.equal(moved?.detail, join(dir, `${stem}.mp4`));
-    if (rerun.stdout) assert.equal(rerun.stdout.trim().length, 11);
+    assert.equal(rerun.stdout.trim(), moved?.id);
+    assert.deepEqual(
+      (await readdir(dir)).filter((n) => n.startsWith('.vupload-')),
+      [],
+      'no probe left in the target',
+    );
   }
 
   test('--move-to on one file system: every kill point converges to one file in the target, recorded', async () => {
     const done = join(t.dir, 'done');
-    const n = await killAtEachStep('mv', ['--move-to', done], new RegExp(escapeRegex(done)), (file, rerun) =>
-      checkMoved(done, file, rerun),
+    const points = await killAtEachStep(
+      'mv',
+      ['--move-to', done],
+      new RegExp(escapeRegex(done)),
+      (file, rerun) => checkMoved(done, file, rerun),
     );
-    assert.ok(n >= 4, 'mkdir, link, the step record, unlink, and after it');
+    // The rename to the private name, the folder, the second name, the step record, the private name's unlink.
+    assertKilledAt(points, [
+      /rename .*mv-probe\.mp4 -> .*\.vupload-held\.mv-probe\.mp4/,
+      /mkdir .*done/,
+      / link .*\.vupload-held\.mv-probe\.mp4 -> .*done/,
+      /steps\.jsonl/,
+      /unlink .*\.vupload-held\./,
+    ]);
   });
 
   test('--move-to across devices (copy): every kill point converges to one whole copy, recorded', async (ctx) => {
@@ -121,7 +153,7 @@ describe('housekeeping killed at any step', { timeout: 120_000 }, () => {
     if (!shm) return ctx.skip('needs /dev/shm on another file system');
     shmDir = await mkdtemp(join(shm, 'vupload-move-'));
     const done = join(shmDir, 'done');
-    const n = await killAtEachStep(
+    const points = await killAtEachStep(
       'cp',
       ['--move-to', done],
       new RegExp(escapeRegex(done)),
@@ -131,12 +163,25 @@ describe('housekeeping killed at any step', { timeout: 120_000 }, () => {
         assert.equal((await stat(join(done, stem))).size, 30_000, 'a whole copy');
       },
     );
-    assert.ok(n >= 6, 'copy, link, unlink of the temp file among them');
+    assertKilledAt(points, [
+      /rename .*held/,
+      /copyFile .*held.* -> .*\.partial/,
+      / link .*\.partial -> /,
+      /unlink .*\.partial/,
+      /unlink .*\.vupload-held\./,
+    ]);
   });
 
   test('--delete-after: every kill point converges to the file deleted and the step recorded', async () => {
-    await killAtEachStep('rm', ['--delete-after'], /^$/, async (file) => {
-      assert.equal((await stepOf(file, 'deleted'))?.ok, true);
+    const points = await killAtEachStep('rm', ['--delete-after'], /^$/, async (file, rerun) => {
+      const deleted = await stepOf(file, 'deleted');
+      assert.equal(deleted?.ok, true);
+      assert.equal(rerun.stdout.trim(), deleted?.id);
     });
+    assertKilledAt(points, [
+      /rename .*rm-probe\.mp4 -> .*\.vupload-held\.rm-probe\.mp4/,
+      /steps\.jsonl/,
+      /unlink .*\.vupload-held\./,
+    ]);
   });
 });

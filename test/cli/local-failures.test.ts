@@ -1,6 +1,6 @@
 // This file tests that local file-system failures are not reported as network ones, and that housekeeping is checked first.
 import assert from 'node:assert/strict';
-import { access, mkdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CliContext } from '../../src/cli/context.js';
@@ -46,6 +46,63 @@ describe('local failures', () => {
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /here\.mp4 is in that folder already/);
     assert.equal(t.since(mark).length, 0);
+  });
+
+  test("--move-to inside vupload's state or config directory is refused with exit 2, nothing sent", async () => {
+    const file = await makeVideo(join(t.dir, 'own.mp4'), 20_000);
+    const viaLink = join(t.dir, 'state-link');
+    await mkdir(t.env.VUPLOAD_STATE_DIR!, { recursive: true });
+    await symlink(t.env.VUPLOAD_STATE_DIR!, viaLink);
+    const mark = t.sb.requests.length;
+    for (const [target, what] of [
+      [join(t.env.VUPLOAD_STATE_DIR!, 'done'), 'state'],
+      [t.env.VUPLOAD_CONFIG_DIR!, 'config'],
+      [join(viaLink, 'sub', 'done'), 'state'],
+    ] as const) {
+      for (const dry of [[], ['--dry-run']]) {
+        const result = await t.run(['--file', file, '--move-to', target, ...dry]);
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, new RegExp(`--move-to .*: is inside vupload's ${what} directory`));
+      }
+    }
+    const batch = await t.run(['watch', t.dir, '--move-to', join(t.env.VUPLOAD_CONFIG_DIR!, 'x')]);
+    assert.equal(batch.code, 2, batch.stderr);
+    assert.equal(t.since(mark).length, 0, 'nothing was sent');
+    assert.ok(await exists(file));
+  });
+
+  test('--move-to a folder that takes no file (/proc) is refused with exit 2 before anything is sent', async (ctx) => {
+    if (!(await exists('/proc/self'))) return ctx.skip('needs /proc');
+    const file = await makeVideo(join(t.dir, 'proc.mp4'), 20_000);
+    const mark = t.sb.requests.length;
+    for (const target of ['/proc', '/proc/vupload-done']) {
+      const result = await t.run(['--file', file, '--move-to', target]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        /--move-to \/proc.*(no file can be created|not writable|cannot be created)/,
+      );
+    }
+    assert.equal(t.since(mark).length, 0, 'nothing was sent');
+    assert.ok(await exists(file));
+  });
+
+  test('--move-to of a relative symbolic link leaves a link that still leads to the video, which stays', async () => {
+    await mkdir(join(t.dir, 'store'), { recursive: true });
+    const real = await makeVideo(join(t.dir, 'store', 'real.mp4'), 20_000);
+    await mkdir(join(t.dir, 'links'), { recursive: true });
+    const link = join(t.dir, 'links', 'talk.mp4');
+    await symlink('../store/real.mp4', link);
+    const done = join(t.dir, 'links-done');
+    const result = await t.run(['--file', link, '--move-to', done]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /Moved talk\.mp4 to .*links-done.talk\.mp4 \(a symbolic link/);
+    assert.ok((await lstat(join(done, 'talk.mp4'))).isSymbolicLink());
+    assert.ok(
+      (await readFile(join(done, 'talk.mp4'))).equals(await readFile(real)),
+      'the link leads to the video',
+    );
+    assert.ok(!(await exists(link)), 'the link left its folder');
   });
 
   test('a move that fails after the upload is a local error: exit 1, the path and the call, not the network', async () => {

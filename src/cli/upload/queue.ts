@@ -12,6 +12,7 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { stateStore } from '../state.js';
+import { type HousekeptEntry, housekeptEarlier, isHousekept, putBackHeld } from './gone.js';
 import type { UploadFlags, UploadPlan } from './prepare.js';
 import type { UploadProvider } from './provider.js';
 import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
@@ -101,16 +102,21 @@ export async function runQueue(
   const job = jobOptions(jobFlags, ctx);
   const checkHousekeeping = await (await import('../../unattended/housekeeping.js')).preflightHousekeeping(
     job,
+    ctx.env,
   );
+  const housekeeps = job.moveTo !== undefined || job.deleteAfter === true;
+  const dryRun = Boolean(items[0]?.flags.dryRun);
   const concurrency = parseIntegerOption('--concurrency', jobFlags.concurrency ?? '1', 1, 64);
   // The log file is checked before anything is sent (in a dry run too), and opened only for a real run.
   const logFile = jobFlags.logFile !== undefined ? resolve(ctx.cwd, jobFlags.logFile) : undefined;
   const logs = logFile !== undefined ? await import('../../unattended/log-file.js') : undefined;
   if (logs && logFile !== undefined) await logs.checkLogFile(logFile, ctx.env);
   // Validate every file first: a bad entry is reported and skipped, and nothing of it is sent.
-  const plans: Array<UploadPlan | VuploadError> = [];
+  const plans: Array<UploadPlan | HousekeptEntry | VuploadError> = [];
   for (const [index, item] of items.entries()) {
     try {
+      // A file a killed run was moving or deleting is put back first (a dry run changes nothing).
+      if (!item.stdin && !dryRun) await putBackHeld(resolve(ctx.cwd, item.file), ctx, globals, out);
       // A file that cannot be read for {date} is left to prepareUpload, whose message names the flag.
       const stdin = item.stdin ? { now: ctx.now() } : undefined;
       const flags = await applyTemplates(item.flags, resolve(ctx.cwd, item.file), index, stdin).catch(
@@ -130,6 +136,15 @@ export async function runQueue(
       if (!plan.stdin) await checkHousekeeping(plan.file);
       plans.push(plan);
     } catch (error) {
+      // Missing because vupload moved or deleted it after its upload: done, not an error (issue 29, item 9).
+      const done =
+        housekeeps && !item.stdin && isVuploadError(error)
+          ? await housekeptEarlier(resolve(ctx.cwd, item.file), ctx, globals, provider)
+          : undefined;
+      if (done) {
+        plans.push(done);
+        continue;
+      }
       if (options.single || !isVuploadError(error)) throw error;
       plans.push(located(error, item, ctx.cwd));
     }
@@ -137,18 +152,27 @@ export async function runQueue(
   const { runBatch, worstExitCode } = await import('../../unattended/batch.js');
   const codes: number[] = (options.manifestErrors ?? []).map((e) => e.exitCode);
   for (const error of options.manifestErrors ?? []) out.error(`vupload: ${error.message}`);
-  if (items[0]?.flags.dryRun) {
+  if (dryRun) {
     // One line per file, as a real run prints one line per upload.
     for (const [index, p] of plans.entries()) {
       const file = isVuploadError(p) ? resolve(ctx.cwd, items[index]?.file ?? '') : p.file;
       out.resultJson(
         isVuploadError(p)
           ? { dryRun: true, provider: provider.name, file, error: errorJson(p) }
-          : { dryRun: true, provider: provider.name, file, requests: await provider.dryRun(p, globals, ctx) },
+          : isHousekept(p)
+            ? { dryRun: true, ...p.outcome, requests: [] }
+            : {
+                dryRun: true,
+                provider: provider.name,
+                file,
+                requests: await provider.dryRun(p, globals, ctx),
+              },
       );
     }
     for (const p of plans) if (isVuploadError(p)) out.error(`vupload: ${p.message}`);
-    for (const p of plans) if (!isVuploadError(p)) for (const note of p.notes) out.info(note);
+    for (const p of plans) if (isHousekept(p)) out.info(p.note);
+    for (const p of plans)
+      if (!isVuploadError(p) && !isHousekept(p)) for (const note of p.notes) out.info(note);
     out.info('Dry run: nothing was sent.');
     return worstExitCode([...plans.map((p) => (isVuploadError(p) ? p.exitCode : ExitCode.ok)), ...codes]);
   }
@@ -176,12 +200,20 @@ export async function runQueue(
   const invalid = plans.flatMap((p, index) => (isVuploadError(p) ? [{ error: p, index }] : []));
   for (const { error, index } of invalid) report(items[index]?.file ?? '', error, true);
   codes.push(...invalid.map(({ error }) => error.exitCode));
-  const valid = plans.filter((p): p is UploadPlan => !isVuploadError(p));
+  const valid = plans.filter((p): p is UploadPlan | HousekeptEntry => !isVuploadError(p));
   try {
     const { results, exitCode } = await runBatch(valid, {
       concurrency,
       signal: ctx.signal,
       uploadOne: async (plan) => {
+        if (isHousekept(plan)) {
+          out.info(plan.note);
+          void log?.write(
+            `already uploaded ${plan.file} as ${plan.outcome.id} (${plan.outcome.housekeeping})`,
+          );
+          emit(plan.outcome);
+          return plan.outcome;
+        }
         const { outcome, failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
         emit(outcome);
         if (failure) {

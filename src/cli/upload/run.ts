@@ -426,24 +426,14 @@ class Job {
       `${this.label} was already uploaded as ${previous.videoId} on ${previous.entry.time}${sample}; nothing sent ` +
         '(--force uploads it again).',
     );
-    return {
-      provider: this.provider.name,
+    return alreadyUploadedOutcome(this.provider, {
       id: previous.videoId,
-      url: this.provider.videoUrl(previous.videoId),
-      ...(previous.entry.title !== undefined ? { title: previous.entry.title } : {}),
+      title: previous.entry.title,
       file: this.plan.file,
       bytes: previous.entry.size,
-      ...(found.kind === 'confirmed' ? { contentHash: found.contentHash } : {}),
+      contentHash: found.kind === 'confirmed' ? found.contentHash : undefined,
       seconds: result.seconds,
-      resumed: false,
-      alreadyUploaded: true,
-      finishedEarlier: false,
-      retries: 0,
-      sessionRestarts: 0,
-      bytesSent: 0,
-      playlists: [],
-      captions: [],
-    };
+    });
   }
 
   /** The video exists but the journal could not take its id: say where, keep the session, do nothing more. */
@@ -563,7 +553,7 @@ class Job {
 
   /**
    * --move-to / --delete-after act only on a file whose whole content is a recorded, finished upload (issue 11):
-   * never on a match by samples alone.
+   * never on a match by samples alone; and only once the file on disk is proven to be that content (afterUpload).
    */
   private async housekeeping(
     outcome: UploadOutcome,
@@ -580,7 +570,7 @@ class Job {
         contentHash,
         videoId: outcome.id,
       }));
-    if (!recorded) {
+    if (!recorded || contentHash === undefined) {
       const why =
         skipped?.kind === 'sampleOnly'
           ? 'its earlier upload was recorded without a content hash, so it cannot be confirmed to be this file'
@@ -589,9 +579,11 @@ class Job {
       return;
     }
     const { afterUpload } = await import('../../unattended/housekeeping.js');
+    // The file on disk now is proven to be this content before it is moved or deleted (issue 29, item 1).
     const kept = await afterUpload({
       file: this.plan.file,
       videoId: outcome.id,
+      content: { contentHash, size: outcome.bytes },
       journal: this.store.journal,
       complete: true,
       ...(this.job.moveTo ? { moveTo: this.job.moveTo } : {}),
@@ -599,12 +591,38 @@ class Job {
       now: this.ctx.now,
     });
     outcome.housekeeping = kept.action === 'deleted' ? 'deleted' : kept.path;
-    if (kept.action === 'moved') this.out.info(`Moved ${this.label} to ${kept.path}.`);
-    if (kept.action === 'deleted') this.out.info(`Deleted ${this.plan.file}.`);
+    const link = kept.link ? ' (a symbolic link; the file it leads to stays where it is)' : '';
+    if (kept.action === 'moved') this.out.info(`Moved ${this.label} to ${kept.path}${link}.`);
+    if (kept.action === 'deleted') this.out.info(`Deleted ${this.plan.file}${link}.`);
   }
 }
 
 export type { PreviousUpload };
+
+/** The result of content the journal shows uploaded: nothing sent (also a file vupload moved away earlier, gone.ts). */
+export function alreadyUploadedOutcome(
+  provider: Pick<UploadProvider, 'name' | 'videoUrl'>,
+  found: { id: string; title?: string; file: string; bytes: number; contentHash?: string; seconds: number },
+): UploadOutcome {
+  return {
+    provider: provider.name,
+    id: found.id,
+    url: provider.videoUrl(found.id),
+    ...(found.title !== undefined ? { title: found.title } : {}),
+    file: found.file,
+    bytes: found.bytes,
+    ...(found.contentHash !== undefined ? { contentHash: found.contentHash } : {}),
+    seconds: found.seconds,
+    resumed: false,
+    alreadyUploaded: true,
+    finishedEarlier: false,
+    retries: 0,
+    sessionRestarts: 0,
+    bytesSent: 0,
+    playlists: [],
+    captions: [],
+  };
+}
 
 /** A reservation as a record read from disk or a database holds it (anything else counts as none). */
 function isReservation(value: unknown): value is QuotaReservation {

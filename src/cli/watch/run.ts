@@ -11,6 +11,7 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { formatDuration } from '../format.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
+import { stateStore } from '../state.js';
 import type { UploadFlags } from '../upload/prepare.js';
 import type { UploadProvider } from '../upload/provider.js';
 import { applyTemplates, type JobFlags, jobOptions } from '../upload/queue.js';
@@ -66,7 +67,7 @@ export async function runWatch(
   // the watcher that uploaded it was stopped before printing it.
   job.report = (outcome) => (globals.json ? out.resultJson(outcome) : out.result(outcome.id));
   const { preflightHousekeeping } = await import('../../unattended/housekeeping.js');
-  const checkHousekeeping = await preflightHousekeeping(job);
+  const checkHousekeeping = await preflightHousekeeping(job, ctx.env);
   const logFile = flags.logFile !== undefined ? resolve(ctx.cwd, flags.logFile) : undefined;
   let log: import('../../unattended/log-file.js').LogFile | undefined;
   if (logFile !== undefined) {
@@ -182,6 +183,17 @@ export async function runWatch(
     }
   });
   for (const w of watchers) w?.on('error', () => {});
+  // Files a killed watcher was moving or deleting are put back first: they are hidden from the scan meanwhile.
+  const { restoreHeldIn } = await import('../../unattended/held-file.js');
+  const locks = async () => (await stateStore(ctx, globals, out)).locks;
+  for (const dir of folders) {
+    const restored = await restoreHeldIn(dir, locks).catch((error: Error) => {
+      event(`vupload: files set aside in ${dir} could not be put back (${error.message}).`, true);
+      return [];
+    });
+    for (const path of restored)
+      event(`Put ${basename(path)} back: a vupload stopped while moving or deleting it had set it aside.`);
+  }
   event(
     `Watching ${folders.join(', ')} for ${flags.pattern ?? DEFAULT_PATTERN} (a file is uploaded once unchanged for ${duration(settleMs)}).`,
   );

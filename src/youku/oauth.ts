@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { failureReason, startLoopback } from '../auth/loopback.js';
 import { checkCredentialUrl } from '../credential-url.js';
 import { authError, VuploadError } from '../errors.js';
+import { asProxyError } from '../net/proxy-errors.js';
 import { type Clock, createHttpTransport, systemClock, type Transport } from '../upload/index.js';
 import { youkuCall } from './http.js';
 import { YOUKU_API_URL, type YoukuAuth } from './options.js';
@@ -59,7 +60,7 @@ async function tokenCall(transport: Transport, url: string, params: Record<strin
     if (error instanceof VuploadError && error.code === 'youku') {
       throw authError('youkuTokenRefused', `Youku refused the ${what}: ${error.message}`, undefined, error);
     }
-    throw error;
+    throw asProxyError(error) ?? error;
   }
 }
 

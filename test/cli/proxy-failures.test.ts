@@ -105,6 +105,21 @@ describe('a proxy that fails is named, with what to check', () => {
       }
     }
   });
+  test('a proxy that cannot reach the server says so: exit 5 after the retries, HTTP and SOCKS alike', async () => {
+    for (const proxy of [http, socks]) {
+      const result = await t.run(['--proxy', login(proxy.url, SECRET), 'status', 'abcdefghijk'], {
+        env: { NO_PROXY: '', VUPLOAD_API_URL: `http://127.0.0.1:${deadPort}` },
+      });
+      assert.equal(result.code, 5, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `The proxy ${shown(proxy.url)} could not connect to 127\\.0\\.0\\.1:${deadPort} \\((HTTP 5|SOCKS reply)`,
+        ),
+      );
+      assert.match(result.stderr, new RegExp(`Check that the proxy can reach 127\\.0\\.0\\.1:${deadPort}`));
+    }
+  });
 });
 
 describe('a proxy that fails a Youku upload is named the same way', () => {

@@ -84,4 +84,41 @@ describe('credential URLs', () => {
     const asked = [session, session, elsewhere, elsewhere, session, downgraded];
     assert.deepEqual(asked.map(rule), [true, true, false, false, true, false]);
   });
+
+  test('plain HTTP to this machine through a proxy passes only when the proxy is this machine too', () => {
+    const through = (proxy: string) => () => ({ url: new URL(proxy), source: 'HTTP_PROXY' });
+    for (const proxy of [
+      'http://127.0.0.1:3128',
+      'http://u:p@localhost:3128',
+      'socks5://[::1]:1080',
+      'socks5h://127.8.9.10:1080',
+    ]) {
+      assert.equal(credentialUrlProblem('http://127.0.0.1:4000', through(proxy)), undefined, proxy);
+    }
+    // Not this machine by name or address, whatever the name resolves to: 0.0.0.0 and this host's own LAN
+    // address reach local listeners too, and a name may be made to point anywhere.
+    for (const proxy of [
+      'http://proxy.example:18080',
+      'http://0.0.0.0:3128',
+      'http://10.0.0.1:3128',
+      'socks5://127.0.0.1.nip.io:1080',
+      'socks5://localhost.example.com:1080',
+    ]) {
+      assert.match(
+        credentialUrlProblem('http://127.0.0.1:4000', through(proxy)) ?? '',
+        /HTTP_PROXY would send it through the proxy .*, which is not this machine/,
+        proxy,
+      );
+    }
+    // Over HTTPS a proxy only carries encrypted bytes: any proxy will do.
+    assert.equal(
+      credentialUrlProblem('https://www.googleapis.com', through('http://proxy.example:1')),
+      undefined,
+    );
+    // No proxy for this URL (NO_PROXY, none set): as before.
+    assert.equal(
+      credentialUrlProblem('http://localhost:4000', () => undefined),
+      undefined,
+    );
+  });
 });

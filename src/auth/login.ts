@@ -1,19 +1,19 @@
 // This file runs the loopback login: state + PKCE, browser or pasted redirect, code exchange, token saved per profile.
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { CodeChallengeMethod, type Credentials } from 'google-auth-library';
-import { authError, ExitCode, VuploadError } from '../errors.js';
+import { authError, type VuploadError } from '../errors.js';
 import type { ClientSecrets } from './client-secrets.js';
-import { type FinalOutcome, failureReason, startLoopback } from './loopback.js';
+import { type Consent, type ConsentOptions, seekConsent, waitForRedirect } from './consent.js';
+import { failureReason, startLoopback } from './loopback.js';
 import { createOAuthClient } from './oauth-client.js';
-import { readPastedRedirect } from './paste.js';
 import { DEFAULT_SCOPES, missingScopes, parseScopes } from './scopes.js';
 import { tokenEndpointError } from './token-errors.js';
 import { loginHint, readToken, type StoredToken, validateProfile, writeToken } from './token-store.js';
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
 
-export interface LoginOptions {
+/** The consent part (browser, sandbox, paste) is the one every provider's login shares: src/auth/consent.ts. */
+export interface LoginOptions extends ConsentOptions {
   secrets: ClientSecrets;
   profile: string;
   configDir: string;
@@ -22,17 +22,6 @@ export interface LoginOptions {
   /** Listener port; 0 or absent picks a free one. */
   port?: number;
   timeoutMs?: number;
-  /** Do not open a browser: log the URL and also accept the redirect address pasted on `input`. */
-  noBrowser?: boolean;
-  openBrowser(url: string): Promise<void> | void;
-  /**
-   * Consents without a person (a local sandbox: local-consent.ts) instead of opening the browser; when it fails,
-   * the URL is printed and a pasted address accepted, as with noBrowser.
-   */
-  automaticConsent?: (authUrl: string, redirectUri: string) => Promise<void>;
-  input?: Readable;
-  /** Human messages (stderr in the CLI). Never receives a token or a code. */
-  log(line: string): void;
   /** Aborting ends the login (reason 'SIGTERM' → exit 143, anything else → 130). */
   signal?: AbortSignal;
   loginHint?: string;
@@ -50,47 +39,6 @@ export interface LoginResult {
   tokenFile: string;
   /** True when the profile already had a login, now replaced. */
   replaced: boolean;
-}
-
-function duration(ms: number): string {
-  return ms % 60000 === 0 ? `${ms / 60000} min` : `${Math.round(ms / 100) / 10} s`;
-}
-
-function interrupted(signal: AbortSignal): VuploadError {
-  const term = signal.reason === 'SIGTERM';
-  return new VuploadError('interrupted', term ? ExitCode.sigterm : ExitCode.sigint, 'login interrupted');
-}
-
-/** Waits for the first of: listener redirect, pasted address, timeout, abort. */
-function waitForRedirect(
-  sources: Promise<FinalOutcome>[],
-  timeoutMs: number,
-  profile: string,
-  signal?: AbortSignal,
-): Promise<FinalOutcome> {
-  return new Promise<FinalOutcome>((resolve, reject) => {
-    if (signal?.aborted) return reject(interrupted(signal));
-    // Whichever ends the wait first clears the others, so no timer or listener outlives the login.
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      settle();
-    };
-    const timer = setTimeout(() => {
-      const error = authError(
-        'loginTimeout',
-        `no answer from the browser within ${duration(timeoutMs)}; login cancelled`,
-        `${loginHint(profile)} (--timeout to wait longer, --no-browser to paste the address instead)`,
-      );
-      finish(() => reject(error));
-    }, timeoutMs);
-    const onAbort = () => finish(() => reject(interrupted(signal as AbortSignal)));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    Promise.race(sources).then(
-      (outcome) => finish(() => resolve(outcome)),
-      (error: unknown) => finish(() => reject(error)),
-    );
-  });
 }
 
 function refusedError(error: string): VuploadError {
@@ -120,19 +68,7 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     state,
     onRefused: () => log('Refused a request to the login listener that does not carry this login’s state.'),
   });
-  // The paste flow starts at once with noBrowser, or later when the browser cannot be opened.
-  let paste: ReturnType<typeof readPastedRedirect> | undefined;
-  let onPasted: (outcome: FinalOutcome) => void = () => {};
-  const pasted = new Promise<FinalOutcome>((resolve) => {
-    onPasted = resolve;
-  });
-  const startPaste = (): boolean => {
-    if (!options.input) return false;
-    paste ??= readPastedRedirect({ input: options.input, state, redirectUri: listener.redirectUri, log });
-    paste.result.then(onPasted);
-    return true;
-  };
-  let opening: Promise<void> | undefined;
+  let consent: Consent | undefined;
   let failure: unknown;
   try {
     const client = createOAuthClient(secrets, listener.redirectUri);
@@ -154,45 +90,13 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
       );
       log('clients. If the browser shows redirect_uri_mismatch, create a Desktop app client (see README).');
     }
-    const waiting = waitForRedirect([listener.result, pasted], timeoutMs, profile, options.signal);
-    waiting.catch(() => {}); // handled below; keeps an early timeout from being "unhandled" while the opener runs
-    const askToPaste = () => {
-      if (startPaste())
-        log(
-          `Waiting on ${listener.redirectUri}. If that browser is on another machine, paste here the address it ends on:`,
-        );
-    };
-    if (options.noBrowser) {
-      log('Open this address in a browser and allow access:');
-      log(authUrl);
-      askToPaste();
-    } else if (options.automaticConsent) {
-      log('The authorization server is on this machine (the sandbox): consenting without a browser.');
-      const consent = options.automaticConsent;
-      // Not awaited either: the loopback page it fetches answers only once the login is over.
-      opening = Promise.resolve()
-        .then(() => consent(authUrl, listener.redirectUri))
-        .catch((error: unknown) => {
-          log(
-            `That did not work (${(error as Error).message}). Open this address in a browser and allow access:`,
-          );
-          log(authUrl);
-          askToPaste();
-        });
-    } else {
-      log('Opening the browser to log in. If it does not open, visit:');
-      log(authUrl);
-      // Not awaited before the wait: an opener may wait for the page, which shows only once the login is over.
-      opening = Promise.resolve()
-        .then(() => options.openBrowser(authUrl))
-        .catch((error: unknown) => {
-          log(
-            `Could not open a browser (${(error as Error).message}); open the address above in a browser anywhere.`,
-          );
-          askToPaste();
-        });
-    }
-    const outcome = await waiting;
+    consent = seekConsent(authUrl, { redirectUri: listener.redirectUri, state }, options);
+    const outcome = await waitForRedirect(
+      [listener.result, consent.pasted],
+      timeoutMs,
+      loginHint(profile),
+      options.signal,
+    );
     if (outcome.kind === 'error') throw refusedError(outcome.error);
     let tokens: Credentials;
     try {
@@ -248,7 +152,7 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     failure = error;
     throw error;
   } finally {
-    paste?.close();
+    consent?.close();
     // The browser learns the outcome only now: success once the code was exchanged and the login saved.
     await listener.answer(
       failure === undefined
@@ -256,6 +160,6 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
         : { ok: false, reason: failureReason(failure) },
     );
     await listener.close();
-    await opening;
+    await consent?.opening;
   }
 }

@@ -1,6 +1,7 @@
 // This file forgets a profile's login and, when asked, revokes its grant at the token issuer first.
 import { checkCredentialUrl } from '../credential-url.js';
 import { isVuploadError } from '../errors.js';
+import { asProxyError } from '../net/proxy-errors.js';
 import { type ClientSecrets, revokeUriFor, sameTokenIssuer } from './client-secrets.js';
 import { deleteToken, readToken, type StoredToken, validateProfile } from './token-store.js';
 
@@ -48,7 +49,10 @@ async function revokeAt(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    // Only the error's code is kept: messages could quote the URL, which holds the token.
+    // Only the error's code is kept: messages could quote the URL, which holds the token. A proxy's own failure
+    // names the proxy (its message holds the proxy and the target's host, never the token).
+    const proxy = asProxyError(error);
+    if (proxy) return { revoke: 'failed', revokeError: proxy.message.replace(/\.$/, '') };
     const cause = (error as { cause?: { code?: unknown } }).cause;
     const code = typeof cause?.code === 'string' ? cause.code : (error as Error).name;
     return { revoke: 'failed', revokeError: `network error (${code})` };

@@ -1,5 +1,6 @@
 // This file turns failures of the token endpoint (code exchange, refresh) into VuploadErrors without any secret in them.
 import { ExitCode, isVuploadError, VuploadError } from '../errors.js';
+import { asProxyError } from '../net/proxy-errors.js';
 import { SECRETS_README_HINT } from './client-secrets.js';
 import { loginHint } from './token-store.js';
 
@@ -41,6 +42,8 @@ export function isInvalidGrant(error: unknown): boolean {
  */
 export function tokenEndpointError(error: unknown, ctx: TokenErrorContext): VuploadError {
   if (isVuploadError(error)) return error;
+  const proxy = asProxyError(error);
+  if (proxy) return proxy;
   const e = (error ?? {}) as HttpishError;
   const status = e.response?.status ?? e.status;
   const reason = oauthReason(e.response?.data);

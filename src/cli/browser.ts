@@ -1,6 +1,6 @@
-// This file decides how a login gets its consent: the sandbox's at once, the user's browser, or the paste flow.
-import type { ClientSecrets } from '../auth/client-secrets.js';
-import type { LoginOptions } from '../auth/login.js';
+// This file decides how a login gets its consent, for every provider: the sandbox's at once, the user's browser, or
+// the paste flow.
+import type { ConsentOptions } from '../auth/consent.js';
 import type { Env } from '../paths.js';
 import type { CliContext } from './context.js';
 
@@ -16,21 +16,24 @@ export function browserUnavailable(
   return ssh ? 'this is an SSH session without a display' : 'neither DISPLAY nor WAYLAND_DISPLAY is set';
 }
 
-/** The consent part of login()'s options, saying at once when the browser is out of the question. */
+/**
+ * The consent options of every provider's login (src/auth/consent.ts acts on them), from its flags and this machine:
+ * `--no-browser` prints the address and accepts the pasted one; `--open-browser` opens the browser whatever this
+ * machine looks like; an authorization server on this machine (a sandbox) is consented to at once; with no display
+ * the browser is out of the question and the paste flow starts, saying why.
+ */
 export async function consentOptions(
   ctx: CliContext,
-  secrets: ClientSecrets,
-  noBrowserFlag: boolean,
+  authUri: string,
+  flags: { noBrowser?: boolean; openBrowser?: boolean },
   log: (line: string) => void,
-  options: { openBrowser?: boolean } = {},
-): Promise<Pick<LoginOptions, 'noBrowser' | 'openBrowser' | 'automaticConsent'>> {
+): Promise<ConsentOptions> {
   const { followLocalConsent, isLocalAuthServer } = await import('../auth/local-consent.js');
-  if (noBrowserFlag) return { noBrowser: true, openBrowser: ctx.openUrl };
-  if (options.openBrowser) return { noBrowser: false, openBrowser: ctx.openUrl };
-  if (isLocalAuthServer(secrets.authUri)) {
-    return { noBrowser: false, openBrowser: ctx.openUrl, automaticConsent: followLocalConsent };
-  }
+  const base = { openBrowser: ctx.openUrl, input: ctx.stdin, log };
+  if (flags.noBrowser) return { ...base, noBrowser: true };
+  if (flags.openBrowser) return base;
+  if (isLocalAuthServer(authUri)) return { ...base, automaticConsent: followLocalConsent };
   const reason = browserUnavailable(ctx.env);
   if (reason) log(`No browser can be opened here (${reason}).`);
-  return { noBrowser: reason !== undefined, openBrowser: ctx.openUrl };
+  return { ...base, noBrowser: reason !== undefined };
 }

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CommanderError } from 'commander';
 import { ExitCode, errorJson, isVuploadError } from '../errors.js';
 import { localFileError } from '../fs-errors.js';
+import { asProxyError } from '../net/proxy-errors.js';
 import type { CliContext } from './context.js';
 import { importOpen } from './esm-imports.cjs';
 import { stopAllSpinners } from './output.js';
@@ -62,6 +63,9 @@ export function reportError(
   }
   const local = localFileError(error);
   if (local) return reportError(local, ctx, flags);
+  // A proxy's failure that no mapping met on its way (a Youku status call): named as the proxy's.
+  const proxy = asProxyError(error);
+  if (proxy) return reportError(proxy, ctx, flags);
   const message = error instanceof Error ? error.message : String(error);
   write(`vupload: unexpected error: ${message}\n`);
   if (flags.json) ctx.stdout.write(`${JSON.stringify({ error: errorJson(error) })}\n`);

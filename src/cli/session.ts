@@ -39,9 +39,7 @@ export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Out
       secrets,
       profile: globals.profile,
       configDir: dir,
-      ...(await consentOptions(ctx, secrets, false, (line) => out.info(line))),
-      input: ctx.stdin,
-      log: (line) => out.info(line),
+      ...(await consentOptions(ctx, secrets.authUri, {}, (line) => out.info(line))),
       signal: ctx.signal,
       now: ctx.now,
     });

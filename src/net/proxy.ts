@@ -1,10 +1,9 @@
 // This file decides which proxy a request goes through (--proxy, HTTPS_PROXY/HTTP_PROXY/ALL_PROXY, NO_PROXY, as curl
-// reads them) and builds the agents: a CONNECT tunnel through an http(s):// proxy, or a socks:// one.
-import type { Agent } from 'node:http';
+// reads them); src/net/proxy-agents.ts builds the agents that connect through it.
 import { BlockList, isIP } from 'node:net';
 import { usageError } from '../errors.js';
 import type { Env } from '../paths.js';
-import type { AgentFor } from './agents.js';
+import type { ChosenProxy } from './agents.js';
 
 export interface ProxySettings {
   /** `--proxy URL`: every request, unless NO_PROXY names its host ('' turns proxies off). */
@@ -80,15 +79,22 @@ function splitEntry(entry: string): { name: string; port?: number } {
   return withPort ? { name: withPort[1]!, port: Number(withPort[2]) } : { name: entry };
 }
 
-/** The proxy for a request to `url`, or undefined for a direct connection. */
-export function proxyFor(url: URL, settings: ProxySettings): URL | undefined {
+/** The proxy for a request to `url` and where it was set, or undefined for a direct connection. */
+export function chooseProxy(url: URL, settings: ProxySettings): ChosenProxy | undefined {
   const noProxy = fromEnv(settings.env, 'no_proxy')?.value;
   if (bypassesProxy(url, noProxy)) return undefined;
-  if (settings.flag !== undefined)
-    return settings.flag === '' ? undefined : parseProxyUrl(settings.flag, '--proxy');
+  if (settings.flag !== undefined) {
+    if (settings.flag === '') return undefined;
+    return { url: parseProxyUrl(settings.flag, '--proxy'), source: '--proxy' };
+  }
   const scheme = url.protocol === 'https:' ? 'https_proxy' : 'http_proxy';
   const found = fromEnv(settings.env, scheme, 'all_proxy');
-  return found ? parseProxyUrl(found.value, found.name) : undefined;
+  return found ? { url: parseProxyUrl(found.value, found.name), source: found.name } : undefined;
+}
+
+/** The proxy for a request to `url`, or undefined for a direct connection. */
+export function proxyFor(url: URL, settings: ProxySettings): URL | undefined {
+  return chooseProxy(url, settings)?.url;
 }
 
 /** Checks every configured proxy URL (exit 2 before anything is sent); true when any proxy is set at all. */
@@ -106,55 +112,4 @@ export function checkProxySettings(settings: ProxySettings): boolean {
     }
   }
   return any;
-}
-
-type AgentModules = {
-  HttpsProxyAgent: typeof import('https-proxy-agent').HttpsProxyAgent;
-  SocksProxyAgent: typeof import('socks-proxy-agent').SocksProxyAgent;
-};
-
-/** Loads the agent libraries (only when a proxy is configured, so other runs start as fast as before). */
-export async function loadAgentModules(): Promise<AgentModules> {
-  const [{ HttpsProxyAgent }, { SocksProxyAgent }] = await Promise.all([
-    import('https-proxy-agent'),
-    import('socks-proxy-agent'),
-  ]);
-  return { HttpsProxyAgent, SocksProxyAgent };
-}
-
-/**
- * The agent chooser for these settings: one keep-alive agent per proxy. An http(s) proxy gets
- * its credentials as a Proxy-Authorization header and a URL without them, so no agent holds them in its URL.
- */
-export function proxyAgents(settings: ProxySettings, modules: AgentModules): AgentFor {
-  const cache = new Map<string, Agent>();
-  return (url) => {
-    const proxy = proxyFor(url, settings);
-    if (!proxy) return undefined;
-    let agent = cache.get(proxy.href);
-    if (!agent) {
-      agent = makeAgent(proxy, modules);
-      cache.set(proxy.href, agent);
-    }
-    return agent;
-  };
-}
-
-function makeAgent(proxy: URL, m: AgentModules): Agent {
-  // TCP_NODELAY on the socket to the proxy, as Node's own agent sets it on a direct connection: otherwise the last
-  // short segment of every request body waits for the acknowledgement of the ones before it (Nagle).
-  if (proxy.protocol.startsWith('socks'))
-    return new m.SocksProxyAgent(proxy, { keepAlive: true, socketOptions: { noDelay: true } });
-  const headers: Record<string, string> = {};
-  if (proxy.username || proxy.password) {
-    const user = decodeURIComponent(proxy.username);
-    const password = decodeURIComponent(proxy.password);
-    headers['Proxy-Authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  }
-  const bare = new URL(proxy.href);
-  bare.username = '';
-  bare.password = '';
-  // A CONNECT tunnel for every target, https:// and http:// alike (as gaxios does): the proxy only copies bytes,
-  // measured far cheaper for it than forwarding each request in absolute form (npm run bench: ×0.81 against ×0.48).
-  return new m.HttpsProxyAgent(bare, { keepAlive: true, noDelay: true, headers });
 }

@@ -1,5 +1,6 @@
 // This file turns the upload server's answers into what both engines (file and stream) do next: a retry (honouring
 // Retry-After), the final JSON, or one token refresh after a 401.
+import { ProxyFailure } from '../net/proxy-errors.js';
 import { HttpError, parseGoogleError, protocolError } from './errors.js';
 import type { UploadAuth } from './protocol.js';
 import { isRetryableNetworkError, parseRetryAfter } from './retry.js';
@@ -9,6 +10,8 @@ export interface RetryStep {
   kind: 'retry';
   reason: string;
   afterMs?: number;
+  /** The failure itself, when there was one (the last one is the cause of giving up). */
+  error?: unknown;
 }
 
 /** A transient answer (408, 429, 5xx): retry, after Retry-After when the server gave one. */
@@ -32,8 +35,9 @@ export function parseFinal(res: TransportResponse): unknown {
   }
 }
 
-/** `ECONNRESET (socket hang up)`-style text of a network failure, for retry messages. */
+/** `ECONNRESET (socket hang up)`-style text of a network failure, for retry messages; a proxy's names the proxy. */
 export function describeNetworkError(error: unknown): string {
+  if (error instanceof ProxyFailure) return error.message;
   const { code, message } = error as { code?: string; message?: string };
   return code
     ? `${code}${message && !message.includes(code) ? ` (${message})` : ''}`
@@ -54,7 +58,7 @@ export async function tryStep<S>(
   } catch (error) {
     if (signal?.aborted || !isRetryableNetworkError(error)) throw error;
     lost();
-    return { kind: 'retry', reason: describeNetworkError(error) };
+    return { kind: 'retry', reason: describeNetworkError(error), error };
   }
 }
 

@@ -1,6 +1,8 @@
 // This file counts retries of one upload and waits before each: Retry-After when the server gave one, else backoff.
+
+import { asProxyError } from '../net/proxy-errors.js';
 import type { Clock } from './clock.js';
-import { networkError } from './errors.js';
+import { gaveUpError, networkError } from './errors.js';
 import { DEFAULT_RETRIES, DEFAULT_TIME_BUDGET_MS, type UploadOptions } from './options.js';
 import type { ProgressTracker } from './progress.js';
 import { DEFAULT_MAX_DELAY_MS, retryDelay } from './retry.js';
@@ -32,17 +34,21 @@ export class Backoff {
     this.attempt = 0;
   }
 
-  /** Waits before the next try, or throws networkError (exit 5) when the retries or the time budget are spent. */
-  async wait(reason: string, afterMs: number | undefined): Promise<void> {
+  /**
+   * Waits before the next try, or throws networkError (exit 5) when the retries or the time budget are spent;
+   * `error` is the failure that asked for the retry (a proxy's is reported as the proxy's).
+   */
+  async wait(reason: string, afterMs: number | undefined, error?: unknown): Promise<void> {
     this.attempt++;
     const limit = this.options.retries ?? DEFAULT_RETRIES;
-    if (this.attempt > limit) throw networkError(`gave up after ${limit} retries: ${reason}`);
+    if (this.attempt > limit) throw gaveUpError(`gave up after ${limit} retries`, reason, error);
     const random = this.options.random ?? Math.random;
     const delayMs =
       afterMs ?? retryDelay(this.attempt, random, this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS);
     const budget = this.options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
     if (this.clock.now() + delayMs - this.startedAt > budget) {
-      throw networkError(`gave up: the time budget of ${Math.round(budget / 1000)} s is spent (${reason})`);
+      const spent = `the time budget of ${Math.round(budget / 1000)} s is spent`;
+      throw asProxyError(error, `gave up: ${spent}`) ?? networkError(`gave up: ${spent} (${reason})`);
     }
     this.retries++;
     const progress = this.progress();

@@ -39,7 +39,7 @@ type Step =
   | { kind: 'done'; response: unknown }
   | { kind: 'skip'; value: unknown }
   | { kind: 'next' }
-  | { kind: 'retry'; reason: string; afterMs?: number };
+  | { kind: 'retry'; reason: string; afterMs?: number; error?: unknown };
 
 /** Uploads `options.file` with Google's resumable protocol and returns the server's final answer. */
 export async function uploadResumable(options: UploadOptions): Promise<UploadResult> {
@@ -137,7 +137,7 @@ class Upload {
         );
         if (step.kind === 'done') return await this.finish(step.response);
         if (step.kind === 'skip') return this.skipped(step.value);
-        if (step.kind === 'retry') await this.backoff.wait(step.reason, step.afterMs);
+        if (step.kind === 'retry') await this.backoff.wait(step.reason, step.afterMs, step.error);
       }
     } catch (error) {
       if (this.options.signal?.aborted) throw interruptedError(this.options.signal.reason);

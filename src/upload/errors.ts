@@ -1,5 +1,6 @@
 // This file builds the errors the upload engine throws: HTTP refusals with Google's reason, and the engine's own stops.
 import { ExitCode, VuploadError } from '../errors.js';
+import { asProxyError } from '../net/proxy-errors.js';
 
 /** Query parameters that may carry a credential or a session capability; their values never reach a message. */
 const SECRET_PARAMS = new Set([
@@ -118,6 +119,14 @@ const RESUME_HINT = 're-running the same command resumes the upload where the se
 /** Retries or the time budget ran out (exit 5); the session is kept so a re-run resumes. */
 export function networkError(message: string, cause?: unknown): VuploadError {
   return new VuploadError('network', ExitCode.network, message, { hint: RESUME_HINT, cause });
+}
+
+/**
+ * Retries ran out (exit 5): `how` (e.g. "gave up after 2 retries") and the last failure's `reason`. When that failure
+ * was the proxy's, the message names the proxy and what to check instead.
+ */
+export function gaveUpError(how: string, reason: string, error?: unknown): VuploadError {
+  return asProxyError(error, how) ?? networkError(`${how}: ${reason}`);
 }
 
 /** The caller aborted (Ctrl-C → 130, SIGTERM → 143); the session is kept so a re-run resumes. */

@@ -5,6 +5,7 @@ export { uploadResumable } from './engine.js';
 export {
   fileChangedError,
   type GoogleErrorInfo,
+  gaveUpError,
   HttpError,
   interruptedError,
   networkError,

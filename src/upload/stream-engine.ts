@@ -43,7 +43,7 @@ export interface StreamUploadOptions
 type Step =
   | { kind: 'done'; response: unknown }
   | { kind: 'next' }
-  | { kind: 'retry'; reason: string; afterMs?: number };
+  | { kind: 'retry'; reason: string; afterMs?: number; error?: unknown };
 
 /**
  * Uploads `options.stream` to the end. Nothing is saved for a later run: a process that stops cannot read the
@@ -112,7 +112,7 @@ class StreamUpload {
           },
         );
         if (step.kind === 'done') return await this.finish(step.response);
-        if (step.kind === 'retry') await this.backoff.wait(step.reason, step.afterMs);
+        if (step.kind === 'retry') await this.backoff.wait(step.reason, step.afterMs, step.error);
       }
     } catch (error) {
       if (this.options.signal?.aborted) throw streamInterrupted(this.options.signal.reason, this.confirmed);

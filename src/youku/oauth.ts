@@ -1,8 +1,10 @@
 // This file is Youku's OAuth 2 code flow (loopback redirect) and refresh, and the YoukuAuth built on stored tokens.
 import { randomBytes } from 'node:crypto';
+import { type ConsentOptions, seekConsent, waitForRedirect } from '../auth/consent.js';
 import { failureReason, startLoopback } from '../auth/loopback.js';
 import { checkCredentialUrl } from '../credential-url.js';
 import { authError, VuploadError } from '../errors.js';
+import { asProxyError } from '../net/proxy-errors.js';
 import { type Clock, createHttpTransport, systemClock, type Transport } from '../upload/index.js';
 import { youkuCall } from './http.js';
 import { YOUKU_API_URL, type YoukuAuth } from './options.js';
@@ -59,7 +61,7 @@ async function tokenCall(transport: Transport, url: string, params: Record<strin
     if (error instanceof VuploadError && error.code === 'youku') {
       throw authError('youkuTokenRefused', `Youku refused the ${what}: ${error.message}`, undefined, error);
     }
-    throw error;
+    throw asProxyError(error) ?? error;
   }
 }
 
@@ -94,7 +96,8 @@ export function refreshYoukuToken(o: {
   return tokenCall(o.transport, url, params, 'token refresh');
 }
 
-export interface YoukuLoginOptions {
+/** The consent part (browser, sandbox, paste) is the one every provider's login shares: src/auth/consent.ts. */
+export interface YoukuLoginOptions extends Omit<ConsentOptions, 'log'> {
   clientId: string;
   clientSecret: string;
   configDir: string;
@@ -103,11 +106,13 @@ export interface YoukuLoginOptions {
   oauthUrl?: string;
   /** Default https://api.youku.com; stored so refreshes go there. */
   apiUrl?: string;
-  /** Shows the authorize URL to the user (the CLI opens a browser and prints it on stderr). */
-  openBrowser(url: string): Promise<void> | void;
+  /** Human messages (stderr in the CLI); none by default. */
+  log?: (line: string) => void;
   port?: number;
   /** Default 5 minutes. */
   timeoutMs?: number;
+  /** Aborting ends the login (reason 'SIGTERM' → exit 143, anything else → 130). */
+  signal?: AbortSignal;
   transport?: Transport;
   clock?: Clock;
 }
@@ -123,18 +128,20 @@ export async function youkuLogin(
   const state = randomBytes(24).toString('base64url');
   const listener = await startLoopback({ state, port: o.port });
   const own = o.transport ? undefined : createHttpTransport();
-  const timeout = new AbortController();
-  // Not awaited first: an opener may wait for the page, which shows only once the login is over.
-  const opening = Promise.resolve().then(() =>
-    o.openBrowser(youkuAuthorizeUrl({ ...o, redirectUri: listener.redirectUri, state })),
+  const authUrl = youkuAuthorizeUrl({ ...o, redirectUri: listener.redirectUri, state });
+  const consent = seekConsent(
+    authUrl,
+    { redirectUri: listener.redirectUri, state },
+    { ...o, log: o.log ?? (() => {}) },
   );
   let failure: unknown;
   try {
-    await Promise.race([opening, listener.result]);
-    const timer = clock.sleep(o.timeoutMs ?? 5 * 60_000, timeout.signal).then(() => undefined);
-    const outcome = await Promise.race([listener.result, timer.catch(() => undefined)]);
-    if (!outcome)
-      throw authError('loginTimeout', 'no answer from the browser in time', youkuLoginHint(o.profile));
+    const outcome = await waitForRedirect(
+      [listener.result, consent.pasted],
+      o.timeoutMs ?? 5 * 60_000,
+      youkuLoginHint(o.profile),
+      o.signal,
+    );
     if (outcome.kind === 'error')
       throw authError('loginDenied', `Youku login was not granted (${outcome.error})`);
     const answer = await exchangeYoukuCode({
@@ -166,7 +173,7 @@ export async function youkuLogin(
     failure = error;
     throw error;
   } finally {
-    timeout.abort();
+    consent.close();
     await listener.answer(
       failure === undefined
         ? { ok: true, detail: `Youku, profile "${o.profile}"` }
@@ -174,7 +181,7 @@ export async function youkuLogin(
     );
     await listener.close();
     own?.close();
-    await opening.catch(() => undefined);
+    await consent.opening;
   }
 }
 

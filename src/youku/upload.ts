@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { extname } from 'node:path';
 import { checkCredentialUrl } from '../credential-url.js';
 import { authError } from '../errors.js';
+import { asProxyError } from '../net/proxy-errors.js';
 import {
   appendHistory,
   assertUnchanged,
@@ -13,6 +14,7 @@ import {
   DEFAULT_RETRIES,
   type FileSnapshot,
   fingerprintFile,
+  gaveUpError,
   interruptedError,
   isRetryableNetworkError,
   networkError,
@@ -448,16 +450,17 @@ class YoukuUpload {
           await this.o.auth.refresh();
           continue;
         }
-        if (!isRetryableNetworkError(error) && !isTransientYoukuError(error)) throw error;
-        await this.backoff(`${what}: ${(error as Error).message}`);
+        if (!isRetryableNetworkError(error) && !isTransientYoukuError(error))
+          throw asProxyError(error) ?? error;
+        await this.backoff(`${what}: ${(error as Error).message}`, error);
       }
     }
   }
 
-  private async backoff(reason: string): Promise<void> {
+  private async backoff(reason: string, error: unknown): Promise<void> {
     this.attempt++;
     const limit = this.o.retries ?? DEFAULT_RETRIES;
-    if (this.attempt > limit) throw networkError(`gave up after ${limit} retries: ${reason}`);
+    if (this.attempt > limit) throw gaveUpError(`gave up after ${limit} retries`, reason, error);
     const delayMs = retryDelay(this.attempt, this.o.random ?? Math.random);
     this.retries++;
     this.progress.retries = this.retries;

@@ -1,6 +1,7 @@
 // This file turns any failure of a YouTube call (gaxios error, upload HttpError, network error) into a VuploadError.
 import { ExitCode, type HttpDetails, VuploadError } from '../errors.js';
 import { fileSystemFailure, localFileError } from '../fs-errors.js';
+import { asProxyError } from '../net/proxy-errors.js';
 import { type ApiOperation, REQUIRED_SCOPE } from './quota.js';
 import { OPERATION_REASONS, REASONS, type ReasonInfo, STATUS_REASONS, statusInfo } from './reasons.js';
 
@@ -177,6 +178,12 @@ function sanitizedCause(err: unknown): Error | undefined {
 export function mapApiError(err: unknown, context: MapContext = {}): VuploadError {
   // Already mapped errors pass through; the upload engine's HttpError (code 'http') carries a raw API answer to map.
   if (err instanceof VuploadError && err.code !== 'http') return err;
+  // The proxy's own failure (down, refusing the login) is not YouTube's: it is named, with what to check.
+  const proxy = asProxyError(
+    err,
+    context.attempts && context.attempts > 1 ? `gave up after ${context.attempts} attempts` : undefined,
+  );
+  if (proxy) return proxy;
   const now = context.now ?? new Date();
   const failure = httpFailure(err, now.getTime());
   const action = context.action ?? 'complete the YouTube API request';

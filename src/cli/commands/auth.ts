@@ -54,10 +54,12 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         const out = await Output.create(ctx, globals);
         const port = flags.port === undefined ? 0 : parseIntegerOption('--port', flags.port, 1, 65535);
         const timeoutMs = parseIntegerOption('--timeout', flags.timeout, 1, 86_400) * 1000;
+        // One consent for every provider: browser, sandbox, or the pasted address (src/cli/browser.ts).
+        const consentFlags = { noBrowser: !flags.browser, openBrowser: Boolean(flags.openBrowser) };
         const { resolveProvider } = await import('../providers/index.js');
         if ((await resolveProvider(globals, ctx)) === 'youku') {
           const { youkuAuthLogin } = await import('../providers/youku.js');
-          await youkuAuthLogin({ port, timeoutMs, browser: flags.browser }, globals, ctx);
+          await youkuAuthLogin({ port, timeoutMs, ...consentFlags }, globals, ctx);
           return;
         }
         const { scopesFor, shortScope } = await import('../../auth/scopes.js');
@@ -72,11 +74,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
           scopes,
           port,
           timeoutMs,
-          ...(await consentOptions(ctx, secrets, !flags.browser, (line) => out.info(line), {
-            openBrowser: Boolean(flags.openBrowser),
-          })),
-          input: ctx.stdin,
-          log: (line) => out.info(line),
+          ...(await consentOptions(ctx, secrets.authUri, consentFlags, (line) => out.info(line))),
           signal: ctx.signal,
           now: ctx.now,
           ...(flags.loginHint ? { loginHint: flags.loginHint } : {}),

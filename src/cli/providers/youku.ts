@@ -35,7 +35,7 @@ export async function youkuStatus(videoId: string, globals: GlobalOptions, ctx: 
 }
 
 export async function youkuAuthLogin(
-  flags: { port?: number; timeoutMs: number; browser: boolean },
+  flags: { port?: number; timeoutMs: number; noBrowser?: boolean; openBrowser?: boolean },
   globals: GlobalOptions,
   ctx: CliContext,
 ): Promise<void> {
@@ -43,20 +43,21 @@ export async function youkuAuthLogin(
   const youku = await import('../../youku/index.js');
   const client = await youku.loadYoukuClient(ctx.env, configDir(ctx.env));
   const apiUrl = await youkuApiRoot(globals, ctx);
+  const oauthUrl =
+    ctx.env.VUPLOAD_YOUKU_OAUTH_URL ?? (apiUrl === youku.YOUKU_API_URL ? youku.YOUKU_OAUTH_URL : apiUrl);
+  const { consentOptions } = await import('../browser.js');
   const result = await youku.youkuLogin({
     clientId: client.clientId,
     clientSecret: client.clientSecret,
     configDir: configDir(ctx.env),
     profile: globals.profile,
     apiUrl,
-    oauthUrl:
-      ctx.env.VUPLOAD_YOUKU_OAUTH_URL ?? (apiUrl === youku.YOUKU_API_URL ? youku.YOUKU_OAUTH_URL : apiUrl),
-    openBrowser: async (url) => {
-      out.info(`Open this address in a browser and allow access:\n${url}`);
-      if (flags.browser) await ctx.openUrl(url);
-    },
+    oauthUrl,
+    // The same consent as YouTube's login: browser, sandbox, or the pasted address.
+    ...(await consentOptions(ctx, oauthUrl, flags, (line) => out.info(line))),
     ...(flags.port ? { port: flags.port } : {}),
     timeoutMs: flags.timeoutMs,
+    signal: ctx.signal,
     clock: ctx,
   });
   if (globals.json) out.resultJson({ provider: 'youku', profile: result.profile, tokenFile: result.file });

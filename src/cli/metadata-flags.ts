@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { assertNotPrivate } from '../confine.js';
 import { usageError } from '../errors.js';
 import type { Env } from '../paths.js';
-import type { MetadataInput } from '../youtube/metadata.js';
+import type { MetadataInput } from '../providers/youtube/metadata.js';
 
 export interface MetadataFlags {
   title?: string;
@@ -77,7 +77,7 @@ export async function metadataInputFromFlags(
   cwd: string,
   env: Env,
 ): Promise<MetadataInput> {
-  const { parseKeywords, parseMetadataFile } = await import('../youtube/metadata.js');
+  const { parseKeywords, parseMetadataFile } = await import('../providers/youtube/metadata.js');
   const input: MetadataInput = { flags: {} };
   const flagOf = input.flags!;
   if (flags.metadata !== undefined) {

@@ -9,8 +9,8 @@ export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Out
   // The login is opened only to call the API: a refused API address (plain HTTP off this machine) stops the command
   // here, before a token refresh or any other request.
   apiUrl(globals, ctx.env);
-  const { loadClientSecrets } = await import('../auth/client-secrets.js');
-  const { getAuth } = await import('../auth/session.js');
+  const { loadClientSecrets } = await import('../providers/youtube/auth/client-secrets.js');
+  const { getAuth } = await import('../providers/youtube/auth/session.js');
   const dir = configDir(ctx.env);
   const secrets = await loadClientSecrets({
     flag: globals.clientSecrets,
@@ -33,7 +33,7 @@ export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Out
     const interactive = Boolean(ctx.stdin.isTTY && ctx.stderr.isTTY);
     if (!interactive || !isVuploadError(error) || error.code !== 'notLoggedIn') throw error;
     out.info(`Profile "${globals.profile}" is not logged in; starting the login in your browser.`);
-    const { login } = await import('../auth/login.js');
+    const { login } = await import('../providers/youtube/auth/login.js');
     const { consentOptions } = await import('./browser.js');
     await login({
       secrets,
@@ -59,7 +59,7 @@ export function tokenSaveWarning(file: string, error: unknown): string {
 /** The YouTube client for the profile's login, pointed at --api-url / VUPLOAD_API_URL. */
 export async function openYouTube(ctx: CliContext, globals: GlobalOptions, out: Output) {
   const auth = await openAuth(ctx, globals, out);
-  const { createYouTubeClient } = await import('../youtube/api.js');
+  const { createYouTubeClient } = await import('../providers/youtube/api.js');
   const client = createYouTubeClient({
     apiUrl: apiUrl(globals, ctx.env),
     auth: await auth.client(),

@@ -1,6 +1,7 @@
 // This file retries a write to the state store while the store cannot be reached, with backoff, until it answers.
+
+import { interruptedError } from '../providers/youtube/errors.js';
 import type { Clock } from '../upload/clock.js';
-import { interruptedError } from '../youtube/errors.js';
 import type { StateStore } from './store.js';
 
 /** How long a finished upload's record is retried before the run gives up (its kept session still finds it). */

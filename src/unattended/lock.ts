@@ -5,8 +5,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, VuploadError } from '../errors.js';
 import { ensurePrivateDir } from '../fsutil.js';
+import { interruptedError } from '../providers/youtube/errors.js';
 import { type Clock, systemClock } from '../upload/clock.js';
-import { interruptedError } from '../youtube/errors.js';
 import { createExclusive, type Found, inspect, takeOver } from './lock-file.js';
 import { hasEnded, type ProcessIdentity, processIdentity } from './process-identity.js';
 

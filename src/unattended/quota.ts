@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode, usageError, VuploadError } from '../errors.js';
 import { writePrivateJson } from '../fsutil.js';
+import { interruptedError, nextQuotaReset, quotaResetText } from '../providers/youtube/errors.js';
+import { type ApiOperation, QUOTA_COST } from '../providers/youtube/quota.js';
 import { type Clock, systemClock } from '../upload/clock.js';
-import { interruptedError, nextQuotaReset, quotaResetText } from '../youtube/errors.js';
-import { type ApiOperation, QUOTA_COST } from '../youtube/quota.js';
 import { type LedgerData, parseLedger, type QuotaDay } from './ledger-file.js';
 import { withLock } from './lock.js';
 

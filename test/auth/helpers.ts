@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import type { ClientSecrets } from '../../src/auth/client-secrets.js';
+import type { ClientSecrets } from '../../src/providers/youtube/auth/client-secrets.js';
 
 /** A fresh directory, removed when the test file ends. */
 export async function tempDir(prefix = 'vupload-auth-'): Promise<string> {

@@ -1,7 +1,7 @@
 // This file connects the auth tests to the sandbox: its client secrets and a scripted "browser" that follows redirects.
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
-import { type ClientSecrets, parseClientSecrets } from '../../src/auth/client-secrets.js';
+import { type ClientSecrets, parseClientSecrets } from '../../src/providers/youtube/auth/client-secrets.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
 
 export async function sandbox(

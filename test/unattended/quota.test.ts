@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isVuploadError } from '../../src/errors.js';
+import { nextQuotaReset } from '../../src/providers/youtube/errors.js';
 import {
   checkCostFitsBudget,
   estimateUploadCost,
@@ -16,7 +17,6 @@ import {
   waitForReset,
 } from '../../src/unattended/quota.js';
 import type { Clock } from '../../src/upload/clock.js';
-import { nextQuotaReset } from '../../src/youtube/errors.js';
 
 function settableClock(iso: string): Clock & { set(iso: string): void } {
   let now = Date.parse(iso);

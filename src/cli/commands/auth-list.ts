@@ -1,9 +1,9 @@
 // This file is `vupload auth list`: every saved login with its provider, channel, token expiry and warnings.
 import { readdir } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { AuthStatus } from '../../auth/status.js';
 import { isVuploadError } from '../../errors.js';
 import { configDir } from '../../paths.js';
+import type { AuthStatus } from '../../providers/youtube/auth/status.js';
 import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
 
@@ -50,7 +50,7 @@ export function expiryWarnings(status: AuthStatus, issuedByGoogle: boolean, now:
 }
 
 async function youkuProfiles(dir: string): Promise<string[]> {
-  const { youkuTokensDir } = await import('../../youku/token-store.js');
+  const { youkuTokensDir } = await import('../../providers/youku/token-store.js');
   const names = await readdir(youkuTokensDir(dir)).catch(() => [] as string[]);
   return names
     .filter((n) => /^[A-Za-z0-9._-]+\.json$/.test(n))
@@ -67,9 +67,9 @@ export function registerAuthList(auth: Command, ctx: CliContext): void {
       const out = await Output.create(ctx, globals);
       const dir = configDir(ctx.env);
       const { listProfiles } = await import('../../auth/token-store.js');
-      const { readAuthStatus } = await import('../../auth/status.js');
+      const { readAuthStatus } = await import('../../providers/youtube/auth/status.js');
       const { GOOGLE_TOKEN_URI, loadClientSecrets, sameTokenIssuer } = await import(
-        '../../auth/client-secrets.js'
+        '../../providers/youtube/auth/client-secrets.js'
       );
       const secrets = await loadClientSecrets({
         flag: globals.clientSecrets,
@@ -98,8 +98,8 @@ export function registerAuthList(auth: Command, ctx: CliContext): void {
         try {
           if (secrets instanceof Error) throw secrets;
           // Asking for the channel also proves the login still works (a dead grant answers invalid_grant).
-          const { getAuth } = await import('../../auth/session.js');
-          const { createYouTubeClient } = await import('../../youtube/api.js');
+          const { getAuth } = await import('../../providers/youtube/auth/session.js');
+          const { createYouTubeClient } = await import('../../providers/youtube/api.js');
           const session = await getAuth({ secrets, profile, configDir: dir, now: ctx.now });
           const yt = createYouTubeClient({
             apiUrl: apiUrl(globals, ctx.env),
@@ -118,7 +118,7 @@ export function registerAuthList(auth: Command, ctx: CliContext): void {
         }
         rows.push(row);
       }
-      const { readYoukuToken, youkuTokenPath } = await import('../../youku/token-store.js');
+      const { readYoukuToken, youkuTokenPath } = await import('../../providers/youku/token-store.js');
       for (const profile of await youkuProfiles(dir)) {
         const token = await readYoukuToken(dir, profile).catch(() => undefined);
         rows.push({

@@ -9,7 +9,7 @@ import { registerAuthList } from './auth-list.js';
 import { COMMANDS } from './index.js';
 
 async function secretsFor(ctx: CliContext, globals: GlobalOptions) {
-  const { loadClientSecrets } = await import('../../auth/client-secrets.js');
+  const { loadClientSecrets } = await import('../../providers/youtube/auth/client-secrets.js');
   return loadClientSecrets({
     flag: globals.clientSecrets,
     env: ctx.env,
@@ -56,16 +56,16 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         const timeoutMs = parseIntegerOption('--timeout', flags.timeout, 1, 86_400) * 1000;
         // One consent for every provider: browser, sandbox, or the pasted address (src/cli/browser.ts).
         const consentFlags = { noBrowser: !flags.browser, openBrowser: Boolean(flags.openBrowser) };
-        const { resolveProvider } = await import('../providers/index.js');
+        const { resolveProvider } = await import('../../providers/registry.js');
         if ((await resolveProvider(globals, ctx)) === 'youku') {
-          const { youkuAuthLogin } = await import('../providers/youku.js');
+          const { youkuAuthLogin } = await import('../../providers/youku/commands.js');
           await youkuAuthLogin({ port, timeoutMs, ...consentFlags }, globals, ctx);
           return;
         }
-        const { scopesFor, shortScope } = await import('../../auth/scopes.js');
+        const { scopesFor, shortScope } = await import('../../providers/youtube/auth/scopes.js');
         const scopes = scopesFor(flags.scope);
         const secrets = await secretsFor(ctx, globals);
-        const { login } = await import('../../auth/login.js');
+        const { login } = await import('../../providers/youtube/auth/login.js');
         const { consentOptions } = await import('../browser.js');
         const result = await login({
           secrets,
@@ -105,8 +105,8 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     .action(async (_flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
-      const { readAuthStatus } = await import('../../auth/status.js');
-      const { shortScope } = await import('../../auth/scopes.js');
+      const { readAuthStatus } = await import('../../providers/youtube/auth/status.js');
+      const { shortScope } = await import('../../providers/youtube/auth/scopes.js');
       const status = await readAuthStatus({
         profile: globals.profile,
         configDir: configDir(ctx.env),
@@ -163,9 +163,9 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     .action(async (flags: { revoke?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
-      const { resolveProvider } = await import('../providers/index.js');
+      const { resolveProvider } = await import('../../providers/registry.js');
       if ((await resolveProvider(globals, ctx)) === 'youku') {
-        const { deleteYoukuToken } = await import('../../youku/token-store.js');
+        const { deleteYoukuToken } = await import('../../providers/youku/token-store.js');
         const removed = await deleteYoukuToken(configDir(ctx.env), globals.profile);
         if (globals.json) out.resultJson({ profile: globals.profile, provider: 'youku', removed });
         out.info(
@@ -175,7 +175,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         );
         return;
       }
-      const { logout } = await import('../../auth/logout.js');
+      const { logout } = await import('../../providers/youtube/auth/logout.js');
       const secrets = flags.revoke ? await secretsFor(ctx, globals).catch(() => undefined) : undefined;
       const result = await logout({
         profile: globals.profile,
@@ -214,7 +214,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     .action(async (file: string, _flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
-      const { importCredentials } = await import('../../auth/import.js');
+      const { importCredentials } = await import('../../providers/youtube/auth/import.js');
       const { resolve } = await import('node:path');
       const secrets = await secretsFor(ctx, globals).catch((error) => {
         // oauth2client files name their client; Go token files need client secrets (import says so).

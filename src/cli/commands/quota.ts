@@ -39,7 +39,7 @@ export function registerQuota(program: Command, ctx: CliContext): void {
       const out = await Output.create(ctx, globals);
       const { pacificDay } = await import('../../unattended/quota.js');
       const { stateStore } = await import('../state.js');
-      const { nextQuotaReset } = await import('../../youtube/errors.js');
+      const { nextQuotaReset } = await import('../../providers/youtube/errors.js');
       const { listProfiles } = await import('../../auth/token-store.js');
       const raw = flags.quota ?? ctx.env.VUPLOAD_QUOTA ?? '10000';
       const budget = parseIntegerOption(

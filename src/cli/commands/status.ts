@@ -1,6 +1,6 @@
 // This file is `vupload status VIDEO_ID [--wait]`: upload and processing state, reasons, privacy and the URL.
 import type { Command } from 'commander';
-import type { VideoStatusView } from '../../youtube/status.js';
+import type { VideoStatusView } from '../../providers/youtube/status.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { formatDuration } from '../format.js';
 import { Output } from '../output.js';
@@ -44,15 +44,15 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       ) => {
         const videoId = videoIdFrom(idArg, flags);
         const globals = cmd.optsWithGlobals<GlobalOptions>();
-        const { resolveProvider } = await import('../providers/index.js');
+        const { resolveProvider } = await import('../../providers/registry.js');
         if ((await resolveProvider(globals, ctx)) === 'youku') {
-          const { youkuStatus } = await import('../providers/youku.js');
+          const { youkuStatus } = await import('../../providers/youku/commands.js');
           await youkuStatus(videoId, globals, ctx);
           return;
         }
         const out = await Output.create(ctx, globals);
         const { yt } = await openYouTube(ctx, globals, out);
-        const { processingError } = await import('../../youtube/status.js');
+        const { processingError } = await import('../../providers/youtube/status.js');
         const view = flags.wait
           ? await yt.waitForProcessing(videoId, {
               requestedPrivacy: flags.requestedPrivacy,

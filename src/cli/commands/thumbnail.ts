@@ -24,7 +24,7 @@ export function registerThumbnail(program: Command, ctx: CliContext): void {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
       const path = resolve(ctx.cwd, file);
-      const { checkThumbnail } = await import('../../youtube/image.js');
+      const { checkThumbnail } = await import('../../providers/youtube/image.js');
       const { assertNotPrivate } = await import('../../confine.js');
       await assertNotPrivate(path, 'thumbnail file', ctx.env);
       await checkThumbnail(path, { flag: 'thumbnail file' });

@@ -39,7 +39,7 @@ export function registerUpdate(program: Command, ctx: CliContext): void {
           );
         }
         // Check what the user gave before any request: a bad value exits 2 with nothing sent.
-        const { inputToResource, validateResource } = await import('../../youtube/metadata.js');
+        const { inputToResource, validateResource } = await import('../../providers/youtube/metadata.js');
         const { resource, flagNames } = inputToResource(input);
         validateResource(resource, { now: ctx.now(), flagNames, partial: true });
         const { yt } = await openYouTube(ctx, globals, out);

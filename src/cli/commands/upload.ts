@@ -55,8 +55,8 @@ export function addUploadOptions(command: Command): Command {
 
 /** --provider, else the profile's provider, else YouTube: every provider takes the same path (issue 11). */
 export async function uploadProvider(globals: GlobalOptions, ctx: CliContext) {
-  const { resolveProvider } = await import('../providers/index.js');
-  const { loadProvider } = await import('../upload/provider.js');
+  const { resolveProvider } = await import('../../providers/registry.js');
+  const { loadProvider } = await import('../../providers/contract.js');
   return loadProvider(await resolveProvider(globals, ctx));
 }
 

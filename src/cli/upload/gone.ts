@@ -1,10 +1,10 @@
 // This file settles files that housekeeping took away from their names: put back after a kill, or done for good.
 import { lstat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import type { UploadProvider } from '../../providers/contract.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { stateStore } from '../state.js';
-import type { UploadProvider } from './provider.js';
 import { alreadyUploadedOutcome, type UploadOutcome } from './run.js';
 
 /**

@@ -8,13 +8,13 @@ import {
   usageError,
   VuploadError,
 } from '../../errors.js';
+import type { UploadProvider } from '../../providers/contract.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { stateStore } from '../state.js';
 import { type HousekeptEntry, housekeptEarlier, isHousekept, putBackHeld } from './gone.js';
 import type { UploadFlags, UploadPlan } from './prepare.js';
-import type { UploadProvider } from './provider.js';
 import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
 
 export interface JobFlags {

@@ -2,6 +2,8 @@
 // steps, housekeeping; each durable step is written before the side effect that depends on it (STYLE.md).
 import { basename } from 'node:path';
 import { type ErrorJson, ExitCode, errorJson, isVuploadError, VuploadError } from '../../errors.js';
+import type { ProviderResult, RecordedUpload, UploadProvider } from '../../providers/contract.js';
+import { runSteps, type StepOutcome } from '../../providers/youtube/steps.js';
 import type { JobLock } from '../../state/job-lock.js';
 import type { StateStore } from '../../state/store.js';
 import type { ConfirmedPrevious, PreviousUpload } from '../../unattended/journal.js';
@@ -13,9 +15,7 @@ import type { Output } from '../output.js';
 import { openAuth } from '../session.js';
 import { stateStore } from '../state.js';
 import type { UploadPlan } from './prepare.js';
-import type { ProviderResult, RecordedUpload, UploadProvider } from './provider.js';
 import { STDIN_LABEL } from './stdin.js';
-import { runSteps, type StepOutcome } from './steps.js';
 import { keepingYoungGeneration } from './young-generation.js';
 
 export interface JobOptions {
@@ -200,7 +200,7 @@ class Job {
       await this.steps(outcome, done, !skipped);
       await this.housekeeping(outcome, skipped);
     } catch (error) {
-      const { mapApiError } = await import('../../youtube/errors.js');
+      const { mapApiError } = await import('../../providers/youtube/errors.js');
       failure = isVuploadError(error) ? error : mapApiError(error);
       await this.noteQuotaAnswer(failure);
       outcome.error = errorJson(failure);

@@ -4,16 +4,16 @@ import { watch as watchFolder } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ExitCode, isVuploadError, usageError, type VuploadError } from '../../errors.js';
+import type { UploadProvider } from '../../providers/contract.js';
+import { nextQuotaReset } from '../../providers/youtube/errors.js';
 import { compilePattern, DEFAULT_PATTERN, scanFolders } from '../../unattended/folder-scan.js';
 import { parseDuration, retryAfterFailure, SettleTracker } from '../../unattended/settle.js';
-import { nextQuotaReset } from '../../youtube/errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { formatDuration } from '../format.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { stateStore } from '../state.js';
 import type { UploadFlags } from '../upload/prepare.js';
-import type { UploadProvider } from '../upload/provider.js';
 import { applyTemplates, type JobFlags, jobOptions } from '../upload/queue.js';
 import { runUploadJob } from '../upload/run.js';
 

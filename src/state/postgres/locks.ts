@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Client, QueryConfig } from 'pg';
+import { interruptedError } from '../../providers/youtube/errors.js';
 import { type Lock, type LockHolder, lockedError } from '../../unattended/lock.js';
 import { type Clock, systemClock } from '../../upload/clock.js';
-import { interruptedError } from '../../youtube/errors.js';
 import type { LockRequest, LockStore } from '../store.js';
 import type { Database } from './database.js';
 import { isUnreachable } from './errors.js';

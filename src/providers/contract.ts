@@ -1,0 +1,149 @@
+// This file is what the upload job asks of a video service (YouTube, Youku): one path for validation, dry runs,
+// quota, locks, journal, steps and housekeeping, whichever service the bytes go to (issue 11, item 1).
+
+import type { CliContext, GlobalOptions } from '../cli/context.js';
+import type { Output } from '../cli/output.js';
+import type { UploadFlags, UploadPlan } from '../cli/upload/prepare.js';
+import { usageError } from '../errors.js';
+import type { Env } from '../paths.js';
+import type { ProviderStateStore } from '../state/store.js';
+import type { SessionStore } from '../upload/session-store.js';
+import type { Provider } from './registry.js';
+import type { StepOutcome } from './youtube/steps.js';
+
+/** What the job hands a provider's upload: its last word before a new video is created, and the journal. */
+export interface ProviderRun {
+  plan: UploadPlan;
+  ctx: CliContext;
+  globals: GlobalOptions;
+  out: Output;
+  /** The profile's login (loaded once per job; a login starts only on a terminal). */
+  login(): Promise<Awaited<ReturnType<typeof import('../cli/session.js').openAuth>>>;
+  /**
+   * Called when no upload kept by an earlier run can be continued and a new one is about to be created; `skip`
+   * means the journal proves this content was uploaded (nothing is created). Throws when the quota is spent.
+   */
+  beforeNew(): Promise<{ skip: unknown } | undefined>;
+  /** Write-ahead: journals a finished upload before its kept session or state is removed. */
+  record(upload: RecordedUpload): Promise<void>;
+  /** Where the engine keeps this upload's resumable session (the run's state store). */
+  sessions: SessionStore;
+  /** Where a provider keeps resume state of its own (Youku's upload token). */
+  providerState: ProviderStateStore;
+}
+
+/** A finished upload as the journal needs it (src/upload/journal.ts HistoryEntry, without time/account). */
+export interface RecordedUpload {
+  videoId: string;
+  file: string;
+  size: number;
+  fingerprint: string;
+  /** Absent for standard input. */
+  mtimeMs?: number;
+  /** Absent only for an earlier content of the file found finished (it cannot be hashed any more). */
+  contentHash?: string;
+  title?: string;
+  /** Youku: the id create returned, and whether it differs from commit's. */
+  createVideoId?: string;
+  idsDiffer?: boolean;
+}
+
+/** What a provider's upload gives back. */
+export interface ProviderResult {
+  id: string;
+  title: string;
+  privacyStatus: string;
+  file: string;
+  bytes: number;
+  contentHash?: string;
+  seconds: number;
+  resumed: boolean;
+  /** An earlier run finished this upload but was stopped before recording it; this run recorded it. */
+  finishedEarlier: boolean;
+  /** The metadata the finished upload was created with, when it is not what this run asked for. */
+  earlierMetadata?: unknown;
+  retries: number;
+  sessionRestarts: number;
+  bytesSent: number;
+  /** The journal write failed (e.g. ENOSPC): the video exists; the kept session lets the next run find it. */
+  recordError?: unknown;
+  /** beforeNew said to skip: what it gave. */
+  skipped?: unknown;
+  /** Provider-specific fields for --json (Youku: createVideoId, idsDiffer). */
+  extra?: Record<string, unknown>;
+}
+
+export interface UploadProvider {
+  readonly name: Provider;
+  /** YouTube's daily units are counted in the local ledger; a provider without such a quota refuses --quota. */
+  readonly countsQuota: boolean;
+  /** Builds the plan from the flags (exit 2 on any problem, naming the flag). */
+  prepare(
+    fileArg: string,
+    flags: UploadFlags,
+    options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
+  ): Promise<UploadPlan>;
+  /** The requests a real run would send, secrets redacted. */
+  dryRun(plan: UploadPlan, globals: GlobalOptions, ctx: CliContext): Promise<unknown[]>;
+  /** Journal names of the steps after the upload that the plan asks for. */
+  wantedSteps(plan: UploadPlan): string[];
+  upload(run: ProviderRun): Promise<ProviderResult>;
+  /** The page of a video, for messages and --json. */
+  videoUrl(id: string): string;
+}
+
+/** Flags every provider honours: the file, job control and output (the rest is per provider). */
+export const COMMON_FLAGS = new Set([
+  'file',
+  'title',
+  'description',
+  'descriptionFile',
+  'keywords',
+  'tags',
+  'dryRun',
+  'retries',
+  'restart',
+  'force',
+  'waitLock',
+  'moveTo',
+  'deleteAfter',
+  'logFile',
+  'concurrency',
+  'limitRate',
+]);
+
+/** `--publish-at` for publishAt, `--no-embeddable` for embeddable=false; the Google sample's camelCase names stay. */
+export function flagName(key: string, value: unknown): string {
+  if (key === 'privacyStatus') return '--privacyStatus';
+  const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return value === false ? `--no-${kebab}` : `--${kebab}`;
+}
+
+/**
+ * Refuses (exit 2, before anything is sent) every given flag outside `supported`: a provider never ignores a flag.
+ * `where` names a manifest line when the flags came from one.
+ */
+export function refuseUnsupported(
+  flags: object,
+  supported: ReadonlySet<string>,
+  provider: string,
+  where?: string,
+): void {
+  const refused = Object.entries(flags)
+    .filter(([key, value]) => value !== undefined && !supported.has(key))
+    .map(([key, value]) => flagName(key, value));
+  if (refused.length === 0) return;
+  const list = refused.join(', ');
+  throw usageError(
+    `${where ? `${where}: ` : ''}${list}: ${refused.length === 1 ? 'is' : 'are'} not available with the ${provider} provider.`,
+    `Leave ${refused.length === 1 ? 'it' : 'them'} out, or upload with --provider youtube.`,
+  );
+}
+
+/** The provider's implementation, loaded on demand. */
+export async function loadProvider(name: Provider): Promise<UploadProvider> {
+  if (name === 'youku') return (await import('./youku/provider.js')).youkuProvider;
+  return (await import('./youtube/upload.js')).youtubeProvider;
+}
+
+export type { StepOutcome };

@@ -1,0 +1,249 @@
+// This file is the Youku provider of the upload job: its flags, its dry run and the sliced upload (API-NOTES §10).
+import { basename, extname, resolve } from 'node:path';
+import type { CliContext, GlobalOptions } from '../../cli/context.js';
+import { formatBytes } from '../../cli/format.js';
+import { metadataInputFromFlags } from '../../cli/metadata-flags.js';
+import { parseIntegerOption } from '../../cli/options.js';
+import { tokenSaveWarning } from '../../cli/session.js';
+import { checkVideoFile, type UploadFlags, type UploadPlan } from '../../cli/upload/prepare.js';
+import { usageError } from '../../errors.js';
+import { configDir, type Env, stateDir } from '../../paths.js';
+import {
+  COMMON_FLAGS,
+  type ProviderResult,
+  type ProviderRun,
+  refuseUnsupported,
+  type UploadProvider,
+} from '../contract.js';
+import { defaultTitle } from '../youtube/metadata.js';
+import { youkuApiRoot } from './commands.js';
+
+/** Youku's create takes a title, tags, a description and a category; nothing else of YouTube's has a meaning. */
+const YOUKU_FLAGS = new Set([...COMMON_FLAGS, 'category']);
+
+interface YoukuFields {
+  title: string;
+  tags: string[];
+  description?: string;
+  category?: string;
+}
+
+const youkuFields = (plan: UploadPlan): YoukuFields => {
+  const snippet = plan.resource.snippet ?? {};
+  return {
+    title: snippet.title ?? '',
+    tags: snippet.tags ?? [],
+    ...(snippet.description !== undefined ? { description: snippet.description } : {}),
+    ...(snippet.categoryId !== undefined ? { category: snippet.categoryId } : {}),
+  };
+};
+
+async function prepare(
+  fileArg: string,
+  flags: UploadFlags,
+  options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
+): Promise<UploadPlan> {
+  const where = options.flag.includes(' line ') ? options.flag : undefined;
+  refuseUnsupported(flags, YOUKU_FLAGS, 'youku', where);
+  if (options.stdin) {
+    throw usageError(
+      '-: Youku needs the size and MD5 of the whole video before the first byte, so it cannot upload from a pipe.',
+      'Write the stream to a file first, or upload it with --provider youtube.',
+    );
+  }
+  const file = resolve(options.cwd, fileArg);
+  const size = await checkVideoFile(options.flag, file, options.env);
+  const input = await metadataInputFromFlags(flags, options.cwd, options.env);
+  if (!input.tags?.length)
+    throw usageError('--tags: Youku requires at least one tag.', 'Example: --tags "travel,surf"');
+  const title = input.title?.trim() || defaultTitle(basename(file));
+  const plan: UploadPlan = {
+    file,
+    size,
+    contentType: 'application/octet-stream',
+    resource: {
+      snippet: {
+        title,
+        tags: input.tags,
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.categoryId !== undefined ? { categoryId: input.categoryId } : {}),
+      },
+    },
+    parts: [],
+    playlists: [],
+    createPlaylist: false,
+    captions: [],
+    wait: false,
+    open: false,
+    restart: Boolean(flags.restart),
+    notes: [],
+  };
+  if (flags.limitRate !== undefined) {
+    const { parseSize } = await import('../../upload/size.js');
+    plan.limitRate = parseSize(flags.limitRate, '--limit-rate');
+  }
+  if (flags.retries !== undefined) plan.retries = parseIntegerOption('--retries', flags.retries, 0, 100);
+  // create checks these too; checking here makes a bad value exit 2 in a dry run and before any lock or login.
+  const { youkuMetadata } = await import('./metadata.js');
+  youkuMetadata({ ...youkuFields(plan), file, clientId: '', auth: NO_AUTH, stateDir: '', account: '' });
+  return plan;
+}
+
+/** youkuMetadata() takes upload options; only their metadata matters for checking it. */
+const NO_AUTH = {
+  accessToken: async () => '',
+  refresh: async () => {},
+};
+
+/** The requests of a Youku upload, secrets redacted; the slices are the server's to assign. */
+async function dryRun(plan: UploadPlan, globals: GlobalOptions, ctx: CliContext): Promise<unknown[]> {
+  const api = await youkuApiRoot(globals, ctx);
+  const fields = youkuFields(plan);
+  return [
+    {
+      method: 'GET',
+      url: `${api}/uploads/create.json`,
+      params: {
+        client_id: '<client id>',
+        access_token: '<redacted>',
+        title: fields.title,
+        tags: fields.tags.join(','),
+        ...(fields.description !== undefined ? { description: fields.description } : {}),
+        ...(fields.category !== undefined ? { category: fields.category } : {}),
+        file_name: basename(plan.file),
+        file_size: plan.size,
+        file_md5: '<MD5 of the file>',
+      },
+    },
+    {
+      method: 'POST',
+      url: 'http://<upload server>/gupload/create_file',
+      params: {
+        upload_token: '<upload token>',
+        file_size: plan.size,
+        ext: extname(plan.file).slice(1) || 'mp4',
+      },
+    },
+    {
+      method: 'POST',
+      url: 'http://<upload server>/gupload/upload_slice',
+      slices: 'as the server assigns them (new_slice), each with its MD5',
+      file: plan.file,
+      ...(plan.limitRate ? { limitRate: plan.limitRate } : {}),
+    },
+    {
+      method: 'GET',
+      url: 'http://<upload server>/gupload/check',
+      params: { upload_token: '<upload token>' },
+    },
+    { method: 'POST', url: `${api}/uploads/commit.json`, params: { upload_token: '<upload token>' } },
+  ];
+}
+
+async function upload(run: ProviderRun): Promise<ProviderResult> {
+  const { plan, ctx, globals, out } = run;
+  const youku = await import('./index.js');
+  const label = basename(plan.file);
+  const client = await youku.loadYoukuClient(ctx.env, configDir(ctx.env));
+  const onSaveError = (file: string, error: unknown) => out.warn(tokenSaveWarning(file, error));
+  const auth = youku.createYoukuAuth({
+    configDir: configDir(ctx.env),
+    profile: globals.profile,
+    clock: ctx,
+    onSaveError,
+  });
+  const fields = youkuFields(plan);
+  out.startSpinner(`Connecting to upload ${label} to Youku…`);
+  const result = await youku
+    .uploadToYouku({
+      file: plan.file,
+      ...fields,
+      apiUrl: await youkuApiRoot(globals, ctx),
+      clientId: client.clientId,
+      auth,
+      stateDir: stateDir(ctx.env),
+      states: run.providerState,
+      account: globals.profile,
+      clock: ctx,
+      random: ctx.random,
+      signal: ctx.signal,
+      restart: plan.restart,
+      ...(plan.retries !== undefined ? { retries: plan.retries } : {}),
+      ...(plan.limitRate !== undefined ? { limitRate: plan.limitRate } : {}),
+      beforeNewUpload: () => run.beforeNew(),
+      record: (r) =>
+        run.record({
+          videoId: r.videoId,
+          file: r.path,
+          size: r.size,
+          fingerprint: r.fingerprint,
+          mtimeMs: r.mtimeMs,
+          ...(r.contentHash ? { contentHash: r.contentHash } : {}),
+          title: r.title,
+          createVideoId: r.createVideoId,
+          idsDiffer: r.idsDiffer,
+        }),
+      onProgress: (p) => out.progress(`Uploading ${label}:`, p),
+      onRetry: (e) => out.retry(e),
+      onResumed: () => out.info(`Resuming the interrupted upload of ${label}.`),
+      onConfirmWait: (e) => out.progressText(`Youku is still confirming the slices (status ${e.status})…`),
+      onRestarted: (e) => out.info(`Starting the upload of ${label} again (${e.reason}).`),
+    })
+    .finally(() => out.stopSpinner());
+  const base = {
+    file: plan.file,
+    bytes: result.size,
+    contentHash: result.contentHash,
+    seconds: Math.round(result.elapsedMs) / 1000,
+    resumed: result.resumed,
+    finishedEarlier: result.finishedEarlier,
+    retries: result.retries,
+    sessionRestarts: 0,
+    bytesSent: result.bytesSent,
+  };
+  if (result.skipped !== undefined)
+    return { ...base, id: '', title: '', privacyStatus: '', skipped: result.skipped };
+  out.info(
+    result.finishedEarlier
+      ? `${label} had been uploaded to Youku by an earlier run: ${result.videoId}.`
+      : `Uploaded ${label} (${formatBytes(result.size)}) to Youku as ${result.videoId}.`,
+  );
+  if (result.idsDiffer) {
+    out.warn(
+      `Youku returned ${result.createVideoId} at create and ${result.videoId} at commit; both are in the history.`,
+    );
+  }
+  const asked = youku.youkuMetadata({
+    ...fields,
+    file: plan.file,
+    clientId: '',
+    auth,
+    stateDir: '',
+    account: '',
+  });
+  const same = JSON.stringify(result.metadata) === JSON.stringify(asked);
+  return {
+    ...base,
+    id: result.videoId,
+    title: result.metadata.title ?? fields.title,
+    privacyStatus: '',
+    ...(same ? {} : { earlierMetadata: result.metadata }),
+    ...(result.recordError !== undefined ? { recordError: result.recordError } : {}),
+    extra: {
+      provider: 'youku',
+      createVideoId: result.createVideoId,
+      idsDiffer: result.idsDiffer,
+      md5: result.md5,
+    },
+  };
+}
+
+export const youkuProvider: UploadProvider = {
+  name: 'youku',
+  countsQuota: false,
+  prepare,
+  dryRun,
+  wantedSteps: () => [],
+  upload,
+  videoUrl: (id) => `https://v.youku.com/v_show/id_${id}.html`,
+};

@@ -1,0 +1,184 @@
+// This file runs the steps after an upload (thumbnail, playlists, captions, --wait), skipping those done before.
+import { basename } from 'node:path';
+import type { OAuth2Client } from 'google-auth-library';
+import { apiUrl, type CliContext, type GlobalOptions } from '../../cli/context.js';
+import { formatDuration } from '../../cli/format.js';
+import type { Output } from '../../cli/output.js';
+import type { UploadPlan } from '../../cli/upload/prepare.js';
+import { type LockStore, withLock } from '../../state/store.js';
+import { Step } from '../../unattended/journal.js';
+import type { Exclusive } from './playlists.js';
+
+export interface StepOutcome {
+  thumbnail?: string;
+  playlists: Array<{ id: string; title: string; created: boolean }>;
+  captions: Array<{ id: string; language: string }>;
+  processing?: unknown;
+}
+
+/** The journal names of the steps a plan asks for; playlists by what the user gave (id or title). */
+export function wantedSteps(plan: UploadPlan): string[] {
+  return [
+    ...(plan.thumbnail ? [Step.thumbnail] : []),
+    ...plan.playlists.map((p) => Step.playlist(p)),
+    ...plan.captions.map((c) => Step.caption(c.language)),
+  ];
+}
+
+export interface StepContext {
+  ctx: CliContext;
+  globals: GlobalOptions;
+  out: Output;
+  auth: () => Promise<OAuth2Client>;
+  /** Steps an earlier run completed for this video: not done again. */
+  done: ReadonlySet<string>;
+  /**
+   * The video was created (or finished) by this run, so no earlier run can have added it to a playlist or given it
+   * a caption: nothing needs asking first. Steps run only after the video is journaled, and a journaled video is
+   * never uploaded again, so only an "already uploaded" video can have steps an earlier run did but did not record.
+   */
+  fresh: boolean;
+  /** The run's locks (a playlist is created under one). */
+  locks: LockStore;
+  /** Journals each step's result, so that a re-run finishes only what is left. */
+  record(step: string, ok: boolean, detail?: string): Promise<void>;
+  /** Counts units a step spent beyond what was counted before the upload (creating a playlist). */
+  spent(units: number): Promise<void>;
+}
+
+export async function runSteps(
+  plan: UploadPlan,
+  id: string,
+  outcome: StepOutcome,
+  s: StepContext,
+): Promise<void> {
+  const pending = wantedSteps(plan).filter((step) => !s.done.has(step));
+  if (pending.length > 0 || plan.wait) await runApiSteps(plan, id, outcome, s);
+  if (plan.open) await s.ctx.openUrl(`https://youtu.be/${id}`);
+}
+
+async function runApiSteps(
+  plan: UploadPlan,
+  id: string,
+  outcome: StepOutcome,
+  s: StepContext,
+): Promise<void> {
+  const { createYouTubeClient } = await import('./api.js');
+  const yt = createYouTubeClient({
+    apiUrl: apiUrl(s.globals, s.ctx.env),
+    auth: await s.auth(),
+    sleep: s.ctx.sleep,
+    random: s.ctx.random,
+    now: s.ctx.now,
+    signal: s.ctx.signal,
+    onRetry: (e) => s.out.info(`Retrying: ${JSON.stringify(e)}`),
+  });
+  const step = async <T>(
+    name: string,
+    work: () => Promise<T>,
+    detail?: (value: T) => string,
+  ): Promise<T | undefined> => {
+    if (s.done.has(name)) {
+      s.out.info(`Skipping ${name}: done by an earlier run.`);
+      return undefined;
+    }
+    try {
+      const value = await work();
+      await s.record(name, true, detail?.(value));
+      return value;
+    } catch (error) {
+      await s.record(name, false);
+      throw error;
+    }
+  };
+  // thumbnails.set replaces the thumbnail: doing it again after a crash before its record leaves the same state, so
+  // unlike the playlist and caption steps it needs no question to the server first.
+  if (plan.thumbnail) {
+    const thumbnail = plan.thumbnail;
+    const thumb = await step(Step.thumbnail, () => yt.setThumbnail(id, thumbnail));
+    if (thumb) {
+      outcome.thumbnail = thumb.url ?? thumbnail;
+      s.out.info(`Thumbnail set from ${basename(thumbnail)}.`);
+    }
+  }
+  for (const wanted of plan.playlists) {
+    const added = await step(
+      Step.playlist(wanted),
+      async () => {
+        const playlist = await yt.resolvePlaylist(wanted, {
+          create: plan.createPlaylist,
+          exclusive: playlistLock(wanted, s),
+        });
+        if (playlist.created) {
+          // Not in the count made before the upload, which cannot know the playlist is missing: the look
+          // again under the lock, and the insert.
+          const { operationCost } = await import('../../unattended/quota.js');
+          await s.spent(operationCost('playlists.list') + operationCost('playlists.insert'));
+          s.out.info(`Created playlist "${playlist.title}" (${playlist.id}).`);
+        }
+        const item = s.fresh
+          ? { ...(await yt.addToPlaylist(id, playlist.id)), added: true }
+          : await yt.addToPlaylistOnce(id, playlist.id);
+        if (!item.added) s.out.info(`The video was in playlist "${playlist.title}" already.`);
+        return playlist;
+      },
+      (p) => p.id,
+    );
+    if (added) {
+      outcome.playlists.push({ id: added.id, title: added.title, created: added.created });
+      s.out.info(`Added to playlist "${added.title}".`);
+    }
+  }
+  for (const caption of plan.captions) {
+    const track = await step(Step.caption(caption.language), async () =>
+      s.fresh
+        ? { ...(await yt.insertCaption(id, caption.path, caption.language)), added: true }
+        : yt.insertCaptionOnce(id, caption.path, caption.language),
+    );
+    if (track) {
+      outcome.captions.push({ id: track.id, language: caption.language });
+      s.out.info(
+        track.added
+          ? `Caption ${basename(caption.path)} (${caption.language}) added.`
+          : `The video had its ${caption.language} caption track already.`,
+      );
+    }
+  }
+  if (plan.wait) {
+    const { processingError } = await import('./status.js');
+    s.out.startSpinner('Waiting for YouTube to process the video…');
+    const view = await yt.waitForProcessing(id, {
+      requestedPrivacy: plan.resource.status?.privacyStatus,
+      onUpdate: (v) => {
+        const parts = v.partsTotal ? ` ${v.partsProcessed ?? 0}/${v.partsTotal} parts` : '';
+        const left = v.timeLeftMs ? `, about ${formatDuration(v.timeLeftMs / 1000)} left` : '';
+        s.out.progressText(`Processing: ${v.state}${parts}${left}`);
+      },
+    });
+    outcome.processing = view;
+    const failed = processingError(view);
+    s.out.stopSpinner(`Processing ${view.state}.`, !failed);
+    if (view.notice) s.out.warn(view.notice);
+    if (failed) throw failed;
+  }
+}
+
+/**
+ * Creating a playlist is serialised per profile and title (a lock in the state store), so concurrent jobs and runs
+ * (on every machine sharing the store) that all found no playlist called `title` create one, not one each (issue 11).
+ */
+function playlistLock(title: string, s: StepContext): Exclusive {
+  return (work) =>
+    withLock(
+      s.locks,
+      {
+        key: `playlist:${s.globals.profile}:${title}`,
+        label: `the playlist "${title}"`,
+        wait: true,
+        pollMs: 50,
+        signal: s.ctx.signal,
+        clock: { now: s.ctx.now, sleep: s.ctx.sleep },
+      },
+      work,
+    );
+}

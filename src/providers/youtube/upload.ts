@@ -1,0 +1,213 @@
+// This file is the YouTube provider of the upload job: the resumable engine with progress, its dry run, its steps.
+import { basename } from 'node:path';
+import { apiUrl, type CliContext, type GlobalOptions } from '../../cli/context.js';
+import { formatBytes, formatDuration } from '../../cli/format.js';
+import { prepareUpload, type UploadPlan } from '../../cli/upload/prepare.js';
+import { STDIN_LABEL } from '../../cli/upload/stdin.js';
+import type { ProviderResult, ProviderRun, UploadProvider } from '../contract.js';
+import { wantedSteps } from './steps.js';
+
+/** `…/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status[&notifySubscribers=false]`. */
+export function initUrl(apiRoot: string, plan: UploadPlan): string {
+  const url = new URL(`${apiRoot}/upload/youtube/v3/videos`);
+  url.searchParams.set('uploadType', 'resumable');
+  url.searchParams.set('part', plan.parts.join(','));
+  if (plan.notifySubscribers !== undefined)
+    url.searchParams.set('notifySubscribers', String(plan.notifySubscribers));
+  return url.toString();
+}
+
+/** What --dry-run prints: the requests that would be sent, with the token redacted. */
+export function dryRunRequests(apiRoot: string, plan: UploadPlan): unknown[] {
+  const auth = { Authorization: 'Bearer <redacted>' };
+  const requests: unknown[] = [
+    {
+      method: 'POST',
+      url: initUrl(apiRoot, plan),
+      headers: {
+        ...auth,
+        'Content-Type': 'application/json; charset=UTF-8',
+        ...(plan.stdin ? {} : { 'X-Upload-Content-Length': String(plan.size) }),
+        'X-Upload-Content-Type': plan.contentType,
+      },
+      body: plan.resource,
+    },
+    plan.stdin
+      ? {
+          method: 'PUT',
+          url: '<session URI>',
+          chunkSize: plan.chunkSize,
+          headers: { 'Content-Range': `bytes A-B/* (the last chunk: bytes A-B/TOTAL)` },
+          file: STDIN_LABEL,
+          ...(plan.limitRate ? { limitRate: plan.limitRate } : {}),
+        }
+      : plan.chunkSize && plan.chunkSize < plan.size
+        ? {
+            method: 'PUT',
+            url: '<session URI>',
+            chunks: Math.ceil(plan.size / plan.chunkSize),
+            chunkSize: plan.chunkSize,
+            file: plan.file,
+            ...(plan.limitRate ? { limitRate: plan.limitRate } : {}),
+          }
+        : {
+            method: 'PUT',
+            url: '<session URI>',
+            headers: { 'Content-Length': String(plan.size) },
+            file: plan.file,
+            ...(plan.limitRate ? { limitRate: plan.limitRate } : {}),
+          },
+  ];
+  if (plan.thumbnail) {
+    requests.push({
+      method: 'POST',
+      url: `${apiRoot}/upload/youtube/v3/thumbnails/set?videoId=<new id>`,
+      headers: auth,
+      file: plan.thumbnail,
+    });
+  }
+  for (const playlist of plan.playlists) {
+    requests.push({
+      method: 'POST',
+      url: `${apiRoot}/youtube/v3/playlistItems?part=snippet`,
+      headers: auth,
+      playlist,
+    });
+  }
+  for (const caption of plan.captions) {
+    requests.push({
+      method: 'POST',
+      url: `${apiRoot}/upload/youtube/v3/captions?part=snippet`,
+      headers: auth,
+      file: caption.path,
+      language: caption.language,
+    });
+  }
+  return requests;
+}
+
+/** The resumable engine with progress on stderr; the id is journaled before the session is forgotten. */
+async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
+  const { plan, ctx, globals, out } = run;
+  const engine = await import('../../upload/index.js');
+  const { mapApiError } = await import('./errors.js');
+  const label = plan.stdin ? STDIN_LABEL : basename(plan.file);
+  // Opened on the first request: a run that finds its content uploaded already needs no login.
+  const session = () => run.login();
+  for (const note of plan.notes) out.info(note);
+  out.startSpinner(`Connecting to upload ${label}${plan.stdin ? '' : ` (${formatBytes(plan.size)})`}…`);
+  let result: Awaited<ReturnType<typeof engine.uploadResumable>>;
+  try {
+    const common = {
+      initUrl: initUrl(apiUrl(globals, ctx.env), plan),
+      sessionUrlAllowed: (await import('../../credential-url.js')).sessionUrlRule(apiUrl(globals, ctx.env)),
+      metadata: plan.resource,
+      account: globals.profile,
+      auth: {
+        headers: async () => (await session()).headers(),
+        refresh: async () => (await session()).refresh(),
+      },
+      contentType: plan.contentType,
+      limitRate: plan.limitRate,
+      retries: plan.retries,
+      timeBudgetMs: plan.timeBudgetMs,
+      random: ctx.random,
+      clock: { now: ctx.now, sleep: ctx.sleep },
+      signal: ctx.signal,
+      beforeNewSession: () => run.beforeNew(),
+      record: (r: Awaited<ReturnType<typeof engine.uploadResumable>>) => {
+        const video = r.response as { id?: string; snippet?: { title?: string } };
+        return run.record({
+          videoId: video.id ?? '',
+          file: r.path,
+          size: r.size,
+          fingerprint: r.fingerprint,
+          ...(plan.stdin ? {} : { mtimeMs: r.mtimeMs }),
+          ...(r.contentHash ? { contentHash: r.contentHash } : {}),
+          title: video.snippet?.title ?? (r.metadata as UploadPlan['resource']).snippet?.title,
+        });
+      },
+      onProgress: (p: Parameters<typeof out.progress>[1]) => out.progress(`Uploading ${label}:`, p),
+      onRetry: (e: Parameters<typeof out.retry>[0]) => out.retry(e),
+      onSessionExpired: (e: { count: number }) =>
+        out.warn(`the upload session expired on the server; starting again from byte 0 (${e.count}).`),
+    };
+    result = plan.stdin
+      ? await engine.uploadStream({
+          ...common,
+          stream: (await ctx.stdinPipe?.()) ?? ctx.stdin,
+          chunkSize: plan.chunkSize,
+          name: plan.file,
+        })
+      : await engine.uploadResumable({
+          ...common,
+          file: plan.file,
+          store: run.sessions,
+          chunkSize: plan.chunkSize,
+          restart: plan.restart,
+          changedIsNew: plan.changedIsNew,
+          onResumed: (e) => {
+            if (e.persisted)
+              out.info(`Resuming the interrupted upload of ${label} at ${formatBytes(e.offset)}.`);
+          },
+          onSessionDiscarded: (e) => {
+            const why = {
+              restart: '--restart was given',
+              stale: 'it is older than the server keeps sessions',
+              metadataChanged: 'the metadata differs from that run',
+              fileChanged: 'the file changed since that run',
+            }[e.reason];
+            out.info(`Not resuming the earlier interrupted upload of ${label}: ${why}.`);
+          },
+        });
+  } catch (error) {
+    out.stopSpinner();
+    throw mapApiError(error, { operation: 'videos.insert', action: `upload ${label}` });
+  }
+  const base = {
+    file: plan.file,
+    bytes: result.size,
+    seconds: Math.round(result.elapsedMs) / 1000,
+    resumed: result.resumed,
+    finishedEarlier: result.finishedEarlier,
+    retries: result.retries,
+    sessionRestarts: result.sessionRestarts,
+    bytesSent: result.bytesSent,
+    ...(result.contentHash ? { contentHash: result.contentHash } : {}),
+  };
+  if (result.skipped !== undefined) {
+    out.stopSpinner();
+    return { ...base, id: '', title: '', privacyStatus: '', skipped: result.skipped };
+  }
+  const video = result.response as {
+    id?: string;
+    snippet?: { title?: string };
+    status?: { privacyStatus?: string };
+  };
+  const id = video.id ?? '';
+  out.stopSpinner(
+    result.finishedEarlier
+      ? `${label} had been uploaded completely by an earlier run: https://youtu.be/${id}`
+      : `Uploaded ${label} in ${formatDuration(result.elapsedMs / 1000)}: https://youtu.be/${id}`,
+  );
+  const earlier = JSON.stringify(result.metadata) !== JSON.stringify(plan.resource);
+  return {
+    ...base,
+    id,
+    title: video.snippet?.title ?? '',
+    privacyStatus: video.status?.privacyStatus ?? '',
+    ...(earlier ? { earlierMetadata: result.metadata } : {}),
+    ...(result.recordError !== undefined ? { recordError: result.recordError } : {}),
+  };
+}
+
+export const youtubeProvider: UploadProvider = {
+  name: 'youtube',
+  countsQuota: true,
+  prepare: prepareUpload,
+  dryRun: async (plan: UploadPlan, globals: GlobalOptions, ctx: CliContext) =>
+    dryRunRequests(apiUrl(globals, ctx.env), plan),
+  wantedSteps,
+  upload: uploadVideo,
+  videoUrl: (id) => `https://youtu.be/${id}`,
+};

@@ -35,10 +35,10 @@ export const MEDIA = {
   error: 'application/vnd.vimeo.error+json',
 } as const;
 
-const redactPassword = (value: unknown): unknown =>
-  value && typeof value === 'object' && !Array.isArray(value) && 'password' in value
-    ? { ...(value as Json), password: '***' }
-    : value;
+/** Logged bodies hide what is secret: passwords, codes, tokens and client secrets. */
+const SECRET_FIELDS = ['password', 'code', 'access_token', 'refresh_token', 'client_secret'];
+const redactSecrets = (value: Json): Json =>
+  Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.includes(k) ? '***' : v]));
 
 /** `a[b][c]=v` or `a.b.c=v` form keys into nested objects (Vimeo accepts form bodies as well as JSON). */
 export function nestForm(form: URLSearchParams): Json {
@@ -77,7 +77,7 @@ export async function readBody(r: VReq): Promise<Json> {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw malformedBody('The request body must be a JSON object.');
-  r.entry.json = redactPassword(value);
+  r.entry.json = redactSecrets(value as Json);
   return value as Json;
 }
 

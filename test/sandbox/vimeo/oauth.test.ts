@@ -58,7 +58,7 @@ describe('vimeo emulator: OAuth', () => {
     });
     const form = sb.requests.filter((e) => e.path === '/oauth/access_token');
     assert.equal(form[0]?.headers.authorization, 'Basic ***');
-    assert.equal((form[0]?.json as { code: string }).code, '***', 'the code is a secret: not logged');
+    assert.equal((form[0]!.json as { code: string }).code, '***', 'the code is a secret: not logged');
   });
 
   test('the redirect URI must be one the app registered, exactly; state is required', async () => {

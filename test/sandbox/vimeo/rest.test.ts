@@ -202,10 +202,7 @@ describe('vimeo emulator: REST', () => {
     assert.equal(ok.json().name, 'New');
     assert.equal(ok.json().privacy.view, 'password');
     assert.equal(sb.video(id)?.description, 'More');
-    assert.equal(
-      sb.requests.at(-1)?.json && (sb.requests.at(-1)?.json as { password: string }).password,
-      '***',
-    );
+    assert.equal((sb.requests.at(-1)!.json as { password: string }).password, '***');
     const bad = await api(sb, 'PATCH', `/videos/${id}`, { token, body: { privacy: { view: 'everyone' } } });
     assert.equal(bad.status, 400);
     assert.equal(sb.video(id)?.name, 'New', 'a refused edit changes nothing');

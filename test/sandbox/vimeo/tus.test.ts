@@ -36,7 +36,7 @@ describe('vimeo emulator: tus upload host', () => {
     assert.equal(b.status, 204);
     assert.equal(b.headers['upload-offset'], '300000');
     assert.deepEqual(sb.media(id), { size: data.length, sha256: sha256(data) });
-    assert.equal(sb.video(id)?.upload && (sb.video(id)?.upload as { status: string }).status, 'complete');
+    assert.equal((sb.video(id)!.upload as { status: string }).status, 'complete');
     assert.equal(sb.transcodeStatus(id), 'complete');
     assert.deepEqual(
       sb.requests

@@ -148,7 +148,9 @@ export async function receiveLinkUpload<R extends Rec>(
     }
     chunks.push(chunk);
   }
-  if (ctx.gone || ctx.cutAt !== undefined) return ctx.send(200, {});
+  // A body cut short is not kept (the answer is then a dropped connection); one that arrived whole is.
+  const declared = Number(ctx.header('content-length') ?? size);
+  if (ctx.gone || size < declared) return ctx.send(200, {});
   const data = Buffer.concat(chunks);
   const mimeType = data.length > 0 ? k.accept(data) : undefined;
   if (!mimeType)

@@ -219,8 +219,13 @@ export async function deleteVideo(r: VReq): Promise<void> {
   delete state.uploads[v.tusId];
   for (const album of Object.values(state.albums))
     album.items = album.items.filter((i) => i.videoId !== v.id);
-  for (const [id, p] of Object.entries(state.pictures)) if (p.videoId === v.id) delete state.pictures[id];
-  for (const [id, t] of Object.entries(state.texttracks)) if (t.videoId === v.id) delete state.texttracks[id];
+  for (const records of [state.pictures, state.texttracks]) {
+    for (const [id, rec] of Object.entries(records)) {
+      if (rec.videoId !== v.id) continue;
+      delete records[id];
+      delete state.links[rec.linkToken];
+    }
+  }
   // Deleting frees storage (lifetime), not the period's allowance already used.
   user.lifetimeUsed = Math.max(0, user.lifetimeUsed - v.size);
   await r.core.save();

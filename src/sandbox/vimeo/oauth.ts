@@ -131,13 +131,27 @@ async function tokenBody(r: VReq): Promise<Json | undefined> {
   return readBody(r);
 }
 
-/** POST /oauth/access_token: exchanges a code (api.yaml exchange_auth_code). */
-export async function accessToken(r: VReq): Promise<void> {
+/** The app (HTTP Basic) and the JSON body of a token request of `grant`; undefined once a form got its 400 page. */
+async function grantRequest(r: VReq, grant: string) {
   const app = clientOf(r);
   const body = await tokenBody(r);
-  if (!body) return;
-  if (body.grant_type !== 'authorization_code')
+  if (!body) return undefined;
+  if (body.grant_type !== grant)
     throw new AuthError(400, 'unsupported_grant_type', 'The grant type is invalid.');
+  return { app, body };
+}
+
+async function sendToken(r: VReq, token: string): Promise<void> {
+  await r.core.save();
+  const answer = tokenAnswer(r, token, r.core.state.tokens[token]!);
+  return r.ctx.send(200, { 'content-type': MEDIA.auth }, JSON.stringify(answer));
+}
+
+/** POST /oauth/access_token: exchanges a code (api.yaml exchange_auth_code). */
+export async function accessToken(r: VReq): Promise<void> {
+  const request = await grantRequest(r, 'authorization_code');
+  if (!request) return;
+  const { app, body } = request;
   const code = typeof body.code === 'string' ? r.core.state.codes[body.code] : undefined;
   if (!code || code.used || code.expiresAt <= r.core.now() || code.clientId !== app.clientId)
     throw new AuthError(400, 'invalid_grant', 'The authorization code is invalid.');
@@ -148,29 +162,14 @@ export async function accessToken(r: VReq): Promise<void> {
       "The redirect URI doesn't match the URI to create the authorization code.",
     );
   code.used = true;
-  const token = issueToken(r, app.clientId, code.scopes, code.user);
-  await r.core.save();
-  return r.ctx.send(
-    200,
-    { 'content-type': MEDIA.auth },
-    JSON.stringify(tokenAnswer(r, token, r.core.state.tokens[token]!)),
-  );
+  return sendToken(r, issueToken(r, app.clientId, code.scopes, code.user));
 }
 
 /** POST /oauth/authorize/client: a token of the app alone, with no user (api.yaml client_auth). */
 export async function clientCredentials(r: VReq): Promise<void> {
-  const app = clientOf(r);
-  const body = await tokenBody(r);
-  if (!body) return;
-  if (body.grant_type !== 'client_credentials')
-    throw new AuthError(400, 'unsupported_grant_type', 'The grant type is invalid.');
-  const token = issueToken(r, app.clientId, ['public']);
-  await r.core.save();
-  return r.ctx.send(
-    200,
-    { 'content-type': MEDIA.auth },
-    JSON.stringify(tokenAnswer(r, token, r.core.state.tokens[token]!)),
-  );
+  const request = await grantRequest(r, 'client_credentials');
+  if (!request) return;
+  return sendToken(r, issueToken(r, request.app.clientId, ['public']));
 }
 
 /**

@@ -8,7 +8,7 @@ import { activePicture } from './pictures.js';
 import { projectResource } from './projects.js';
 import { type Json, noContent, readBody, send, type VReq } from './request.js';
 import { hex, numericId, type VideoRec } from './state.js';
-import { applyVideoFields, CREATE_FIELDS, uploadSize } from './video-fields.js';
+import { applyVideoFields, CREATE_FIELDS, type Problems, uploadSize } from './video-fields.js';
 
 /** in_progress until the upload is complete and processingMs has passed, then the outcome. */
 export function transcodeStatus(core: VimeoCore, v: VideoRec): 'in_progress' | 'complete' | 'error' {
@@ -141,8 +141,7 @@ export async function createVideo(r: VReq): Promise<void> {
   const problems = applyVideoFields(video, body, CREATE_FIELDS);
   if (size === undefined)
     problems.unshift(['upload.size', 'must be the file size in bytes, a whole number > 0']);
-  const folder = body.folder_uri === undefined ? undefined : folderOf(r, body.folder_uri);
-  if (folder === null) problems.push(['folder_uri', 'is not a folder of this user']);
+  const folder = folderField(r, body, problems);
   if (problems.length > 0) throw invalidParameters(problems);
   const quota = r.core.quota(user) as {
     lifetime: { free: number | null };
@@ -177,11 +176,14 @@ export async function createVideo(r: VReq): Promise<void> {
   return send(r, r.core.opts.createStatus, pickFields(videoResource(r.core, video), r.ctx.param('fields')));
 }
 
-/** The project id of a folder_uri the user owns; null when it is not one. */
-function folderOf(r: VReq, uri: unknown): string | null {
-  const m = typeof uri === 'string' ? /\/projects\/(\d+)$/.exec(uri) : null;
+/** The project id `folder_uri` names (a folder the user owns), noting a problem when it names none. */
+function folderField(r: VReq, body: Json, problems: Problems): string | undefined {
+  if (body.folder_uri === undefined) return undefined;
+  const m = typeof body.folder_uri === 'string' ? /\/projects\/(\d+)$/.exec(body.folder_uri) : null;
   const project = m ? r.core.state.projects[m[1]!] : undefined;
-  return project && project.owner === r.user?.name ? project.id : null;
+  if (project && project.owner === r.user?.name) return project.id;
+  problems.push(['folder_uri', 'is not a folder of this user']);
+  return undefined;
 }
 
 export async function getVideo(r: VReq): Promise<void> {
@@ -200,8 +202,7 @@ export async function patchVideo(r: VReq): Promise<void> {
     body,
     CREATE_FIELDS.filter((f) => f !== 'upload'),
   );
-  const folder = body.folder_uri === undefined ? undefined : folderOf(r, body.folder_uri);
-  if (folder === null) problems.push(['folder_uri', 'is not a folder of this user']);
+  const folder = folderField(r, body, problems);
   if (problems.length > 0) throw invalidParameters(problems);
   if (folder && folder !== copy.projectId)
     Object.assign(copy, { projectId: folder, projectAddedAt: r.core.now() });

@@ -65,6 +65,17 @@ describe('vimeo emulator: folders and showcases', () => {
     );
   });
 
+  test('folder_uri puts a new video in a folder the user owns; another is 2204', async () => {
+    const folder = (await api(sb, 'POST', '/me/projects', { token, body: { name: 'Direct' } })).json();
+    const { id } = await createVideo(sb, token, 5, { folder_uri: folder.uri });
+    assert.deepEqual(sb.folders().find((f) => f.name === 'Direct')?.videoIds, [id]);
+    const bad = await api(sb, 'POST', '/me/videos', {
+      token,
+      body: { upload: { approach: 'tus', size: 5 }, folder_uri: '/users/1/projects/1' },
+    });
+    assert.equal(bad.json().error_code, 2204);
+  });
+
   test('a showcase: password privacy needs a password; adding twice keeps one; GET …/videos/{id} tells membership', async () => {
     const refused = await api(sb, 'POST', '/me/albums', {
       token,

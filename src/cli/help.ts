@@ -34,6 +34,7 @@ const HONOURED: Record<string, GlobalName[]> = {
   categories: ACCOUNT,
   history: [G.stateUrl, ...OUTPUT],
   quota: [G.profile, G.stateUrl, ...OUTPUT],
+  'quota reset': [G.profile, G.stateUrl, ...OUTPUT],
   'state migrate': [G.stateUrl, ...OUTPUT],
   'state export': [G.stateUrl, ...OUTPUT],
   'state import': [G.stateUrl, ...OUTPUT],

@@ -48,6 +48,8 @@ export interface QuotaStore {
   spend(account: string, units: number): Promise<number>;
   /** Records YouTube's quotaExceeded: nothing more is attempted for the account until the reset. */
   markExhausted(account: string): Promise<void>;
+  /** Forgets today's quotaExceeded mark (`vupload quota reset`); the day as it was when there was one to forget. */
+  forgetExhausted(account: string, now?: Date): Promise<QuotaDay | undefined>;
   /** Every account the ledger knows, with today's usage (`vupload quota`). */
   allToday(now?: Date): Promise<Array<{ account: string; day: QuotaDay }>>;
 }

@@ -51,6 +51,7 @@ export function jobOptions(flags: JobFlags, ctx: CliContext): JobOptions {
     force: Boolean(flags.force),
     waitLock: Boolean(flags.waitLock),
     quota: parseIntegerOption(flags.quota !== undefined ? '--quota' : 'VUPLOAD_QUOTA', quota, 1, 1e12),
+    quotaGiven: flags.quota !== undefined,
     onQuota,
     ...(flags.moveTo !== undefined ? { moveTo: resolve(ctx.cwd, flags.moveTo) } : {}),
     deleteAfter: Boolean(flags.deleteAfter),

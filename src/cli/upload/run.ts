@@ -25,6 +25,8 @@ export interface JobOptions {
   waitLock?: boolean;
   /** Daily quota budget in units (default 10000). */
   quota: number;
+  /** The budget came from --quota: YouTube's quotaExceeded earlier today does not stop the run (it asks again). */
+  quotaGiven?: boolean;
   onQuota: 'fail' | 'wait';
   moveTo?: string;
   deleteAfter?: boolean;
@@ -121,6 +123,8 @@ class Job {
   private reservation: QuotaReservation | undefined;
   /** What was counted when a kept session was started, as its record says (keepingReservation). */
   private keptReservation: QuotaReservation | undefined;
+  /** Said once per job: the quota was marked spent today, and --quota makes this run ask YouTube again. */
+  private askedAgain = false;
   /** For a pipe: earlier uploads of the same content, found when its upload was recorded. */
   private sameContent: import('../../upload/journal.js').HistoryEntry[] = [];
 
@@ -518,7 +522,19 @@ class Job {
     await this.login();
     for (;;) {
       const now = new Date(this.ctx.now());
-      const check = await this.ledger!.reserve({ account: this.account, cost, budget: this.job.quota, now });
+      const check = await this.ledger!.reserve({
+        account: this.account,
+        cost,
+        budget: this.job.quota,
+        budgetGiven: this.job.quotaGiven === true,
+        now,
+      });
+      if (check.ok && check.askingAgain && !this.askedAgain) {
+        this.askedAgain = true;
+        this.out.info(
+          `YouTube answered quotaExceeded earlier today for ${this.account}; asking it again, as --quota ${this.job.quota} was given.`,
+        );
+      }
       if (check.ok) return pacificDay(now);
       if (this.job.onQuota !== 'wait')
         throw quotaExceededError({ account: this.account, check, now, action: `upload ${this.label}` });

@@ -73,6 +73,7 @@ export const UPLOAD_OPTION_GROUPS: Record<string, string[]> = {
   'Transfer:': ['--chunk-size', '--limit-rate', '--retries', '--time-budget', '--restart'],
   'Unattended:': [
     '--force',
+    '--no-update',
     '--wait-lock',
     '--quota',
     '--on-quota',

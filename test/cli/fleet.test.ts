@@ -157,6 +157,28 @@ describe('a fleet of machines sharing one state database', { timeout: 120_000 },
     assert.match((await b!.run(['quota', 'reset'])).stderr, /nothing to forget/);
   });
 
+  test('a re-run with another title on one machine updates the video once; the database holds it for the others', async () => {
+    const [a, b] = fleet.machines;
+    const file = await makeVideo(join(fleet.dir, 'retitled.mp4'), 60_000);
+    const first = await a!.run(['upload', file, '--title', 'Fleet title']);
+    assert.equal(first.code, 0, first.stderr);
+    const id = first.stdout.trim();
+    const mark = fleet.sb.requests.length;
+    const updated = await b!.run(['upload', file, '--title', 'New fleet title', '--json']);
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.deepEqual((JSON.parse(updated.stdout) as { updated?: unknown }).updated, [
+      { field: 'snippet.title', before: 'Fleet title', after: 'New fleet title' },
+    ]);
+    const quiet = fleet.sb.requests.length;
+    const same = await a!.run(['upload', file, '--title', 'New fleet title']);
+    assert.equal(same.code, 0, same.stderr);
+    assert.equal(same.stdout.trim(), id);
+    assert.equal(fleet.since(quiet).length, 0, `machine a knows of b's update: ${same.stderr}`);
+    const puts = fleet.since(mark).filter((r) => r.method === 'PUT' && r.path === '/youtube/v3/videos');
+    assert.equal(puts.length, 1);
+    assert.equal((fleet.sb.video(id) as { snippet: { title: string } }).snippet.title, 'New fleet title');
+  });
+
   test('a file store exported into the database keeps its history: no machine uploads that file again', async () => {
     const [, , c] = fleet.machines;
     const file = await makeVideo(join(fleet.dir, 'before-the-fleet.mp4'), 150_000);

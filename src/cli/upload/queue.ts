@@ -12,7 +12,7 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { stateStore } from '../state.js';
-import type { UploadFlags, UploadPlan } from './prepare.js';
+import { TEMPLATES, type UploadFlags, type UploadPlan } from './prepare.js';
 import type { UploadProvider } from './provider.js';
 import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
 
@@ -25,6 +25,8 @@ export interface JobFlags {
   deleteAfter?: boolean;
   logFile?: string;
   concurrency?: string;
+  /** False with --no-update (content uploaded before: report other metadata, do not update it). */
+  update?: boolean;
   /** `vupload batch --allow-outside`: manifest paths may leave the manifest's folder. */
   allowOutside?: boolean;
 }
@@ -55,6 +57,7 @@ export function jobOptions(flags: JobFlags, ctx: CliContext): JobOptions {
     onQuota,
     ...(flags.moveTo !== undefined ? { moveTo: resolve(ctx.cwd, flags.moveTo) } : {}),
     deleteAfter: Boolean(flags.deleteAfter),
+    update: flags.update !== false,
   };
 }
 
@@ -87,6 +90,8 @@ export async function applyTemplates(
     : await templateValuesFor(file, index + 1);
   const result = { ...flags };
   for (const key of templated) result[key] = renderTemplate(flags[key]!, values, `--${key}`);
+  // Kept for the journal: a re-run compares a templated field by its template (src/unattended/recorded-metadata.ts).
+  result[TEMPLATES] = Object.fromEntries(templated.map((key) => [key, flags[key]!]));
   return result;
 }
 

@@ -156,9 +156,9 @@ export class QuotaLedger {
       .map((account) => ({ account, day: accounts[account]?.[key] ?? { spent: 0 } }));
   }
 
-  /** Adds `units` to today's total and returns the new total. */
+  /** Adds `units` to today's total (negative: reserved but not spent; never below 0) and returns the new total. */
   async spend(account: string, units: number): Promise<number> {
-    return (await this.update(account, (day) => ({ ...day, spent: day.spent + units }))).spent;
+    return (await this.update(account, (day) => ({ ...day, spent: Math.max(0, day.spent + units) }))).spent;
   }
 
   /** Records a quotaExceeded answer: nothing more is attempted for this account until the reset. */

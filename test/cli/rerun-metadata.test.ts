@@ -172,9 +172,11 @@ describe('a re-run with other metadata', () => {
     assert.equal(video(line.id).snippet.title, 'After kill', 'the update reached the server before the kill');
     assert.equal(updates(mark).length, 1);
 
+    const [units, charged] = [await counted(), t.sb.quotaUsed()];
     const again = await one(argv);
     assert.equal(again.line.id, line.id);
     assert.equal(updates(mark).length, 1, 'no second videos.update: the server has the values already');
+    assert.equal((await counted()) - units, t.sb.quotaUsed() - charged, 'only the videos.list is counted');
     assert.equal(again.line.updated?.[0]?.after, 'After kill');
     const quiet = t.sb.requests.length;
     await one(argv);

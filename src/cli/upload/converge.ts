@@ -50,6 +50,8 @@ export interface ConvergeContext {
   run: Pick<ProviderRun, 'ctx' | 'globals' | 'out' | 'login'>;
   /** Before the update is sent: the lock is held (again) and its quota counted. */
   prepare(cost: number): Promise<void>;
+  /** Gives back units counted in `prepare` that the update did not spend. */
+  unspent(units: number): Promise<void>;
   /** Where the update is recorded (an `updated` step holding the metadata the video carries after it). */
   journal: StateJournal;
 }
@@ -81,7 +83,8 @@ export async function converge(differs: Differs, c: ConvergeContext): Promise<Co
   }
   await c.prepare(updater.cost);
   const values = Object.fromEntries(changes.map((change) => [change.field, change.after]));
-  await updater.apply(c.run, c.videoId, values);
+  const spent = await updater.apply(c.run, c.videoId, values);
+  if (spent < updater.cost) await c.unspent(updater.cost - spent);
   const { Step } = await import('../../unattended/journal.js');
   await c.journal.recordStep({
     videoId: c.videoId,

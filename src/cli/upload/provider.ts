@@ -104,13 +104,14 @@ export interface MetadataUpdater {
   readonly cost: number;
   /**
    * Sets `fields` (flattenFields paths → values) on the video and leaves every other field as it is. Idempotent: a
-   * run killed after it and before its journal record does it again.
+   * run killed after it and before its journal record does it again. Returns the units it spent (less than `cost`
+   * when the video had the values already and nothing was sent).
    */
   apply(
     run: Pick<ProviderRun, 'ctx' | 'globals' | 'out' | 'login'>,
     videoId: string,
     fields: Record<string, unknown>,
-  ): Promise<void>;
+  ): Promise<number>;
 }
 
 /** Flags every provider honours: the file, job control and output (the rest is per provider). */

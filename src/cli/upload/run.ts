@@ -555,6 +555,7 @@ class Job {
         await this.holdLock();
         if (this.ledger && cost > 0) await this.reserve(cost, `update ${outcome.id}`);
       },
+      unspent: (units) => this.spent(-units),
     });
     Object.assign(outcome, result);
     const title = 'updated' in result ? result.updated.find((c) => c.field === 'snippet.title') : undefined;
@@ -619,12 +620,15 @@ class Job {
           now: this.ctx.now,
           ...(detail ? { detail } : {}),
         }),
-      spent: async (units) => {
-        await this.ledger?.spend(this.account, units).catch((failure: unknown) => {
-          if (!this.store.isUnreachable(failure)) throw failure;
-          this.out.warn(`${units} quota units could not be counted: ${(failure as Error).message}`);
-        });
-      },
+      spent: (units) => this.spent(units),
+    });
+  }
+
+  /** Corrects the ledger by `units` beyond what was reserved (negative: reserved but not spent). */
+  private async spent(units: number): Promise<void> {
+    await this.ledger?.spend(this.account, units).catch((failure: unknown) => {
+      if (!this.store.isUnreachable(failure)) throw failure;
+      this.out.warn(`${units} quota units could not be counted: ${(failure as Error).message}`);
     });
   }
 

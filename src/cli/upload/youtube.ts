@@ -223,7 +223,9 @@ const updateMetadata: MetadataUpdater = {
       signal: ctx.signal,
       onRetry: (e) => out.info(`Retrying: ${JSON.stringify(e)}`),
     });
-    await yt.updateVideo(videoId, inputFromFields(fields));
+    const { parts } = await yt.updateVideo(videoId, inputFromFields(fields));
+    // Nothing to change (a run killed before its record did it, or it was set elsewhere): only videos.list was sent.
+    return parts.length > 0 ? this.cost : QUOTA_COST['videos.list'];
   },
 };
 

@@ -60,11 +60,11 @@ export class PostgresQuotaLedger {
     }));
   }
 
-  /** Adds `units` to today's total and returns the new total. */
+  /** Adds `units` to today's total (negative: reserved but not spent; never below 0) and returns the new total. */
   async spend(account: string, units: number): Promise<number> {
     const [row] = await this.db.query<DayRow>(
-      `INSERT INTO ${this.table} AS q (account, day, spent) VALUES ($1, $2, $3)
-       ON CONFLICT (account, day) DO UPDATE SET spent = q.spent + EXCLUDED.spent, updated_at = now()
+      `INSERT INTO ${this.table} AS q (account, day, spent) VALUES ($1, $2, greatest(0, $3::bigint))
+       ON CONFLICT (account, day) DO UPDATE SET spent = greatest(0, q.spent + $3::bigint), updated_at = now()
        RETURNING ${SPENT}, exhausted`,
       [account, pacificDay(new Date(this.clock.now())), units],
     );

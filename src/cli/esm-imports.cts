@@ -10,3 +10,5 @@ export const importOpen = (): Promise<typeof import('open')> => import('open');
 export const importLeven = (): Promise<typeof import('leven')> => import('leven');
 export const importSandbox = (): Promise<typeof import('../sandbox/index.js')> =>
   import('../sandbox/index.js');
+export const importVimeoSandbox = (): Promise<typeof import('../sandbox/vimeo/index.js')> =>
+  import('../sandbox/vimeo/index.js');

@@ -34,6 +34,7 @@ const HONOURED: Record<string, GlobalName[]> = {
   categories: ACCOUNT,
   history: [G.stateUrl, ...OUTPUT],
   quota: [G.profile, G.stateUrl, ...OUTPUT],
+  'quota reset': [G.profile, G.stateUrl, ...OUTPUT],
   'state migrate': [G.stateUrl, ...OUTPUT],
   'state export': [G.stateUrl, ...OUTPUT],
   'state import': [G.stateUrl, ...OUTPUT],
@@ -72,6 +73,7 @@ export const UPLOAD_OPTION_GROUPS: Record<string, string[]> = {
   'Transfer:': ['--chunk-size', '--limit-rate', '--retries', '--time-budget', '--restart'],
   'Unattended:': [
     '--force',
+    '--no-update',
     '--wait-lock',
     '--quota',
     '--on-quota',

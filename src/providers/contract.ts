@@ -7,6 +7,7 @@ import type { UploadFlags, UploadPlan } from '../cli/upload/prepare.js';
 import { usageError } from '../errors.js';
 import type { Env } from '../paths.js';
 import type { ProviderStateStore } from '../state/store.js';
+import type { RecordedMetadata } from '../upload/journal.js';
 import type { SessionStore } from '../upload/session-store.js';
 import type { Provider } from './registry.js';
 import type { StepOutcome } from './youtube/steps.js';
@@ -43,6 +44,8 @@ export interface RecordedUpload {
   /** Absent only for an earlier content of the file found finished (it cannot be hashed any more). */
   contentHash?: string;
   title?: string;
+  /** What the upload set, for the next run with other metadata to compare with (recorded-metadata.ts). */
+  metadata?: RecordedMetadata;
   /** Youku: the id create returned, and whether it differs from commit's. */
   createVideoId?: string;
   idsDiffer?: boolean;
@@ -90,6 +93,26 @@ export interface UploadProvider {
   upload(run: ProviderRun): Promise<ProviderResult>;
   /** The page of a video, for messages and --json. */
   videoUrl(id: string): string;
+  /**
+   * How a video's metadata is changed when a re-run's command sets other values than were recorded (issue 27, item 3);
+   * absent when the provider cannot (the re-run says so and changes nothing).
+   */
+  readonly update?: MetadataUpdater;
+}
+
+export interface MetadataUpdater {
+  /** Quota units one update spends, counted before it is sent (0 for a provider without quota). */
+  readonly cost: number;
+  /**
+   * Sets `fields` (flattenFields paths → values) on the video and leaves every other field as it is. Idempotent: a
+   * run killed after it and before its journal record does it again. Returns the units it spent (less than `cost`
+   * when the video had the values already and nothing was sent).
+   */
+  apply(
+    run: Pick<ProviderRun, 'ctx' | 'globals' | 'out' | 'login'>,
+    videoId: string,
+    fields: Record<string, unknown>,
+  ): Promise<number>;
 }
 
 /** Flags every provider honours: the file, job control and output (the rest is per provider). */
@@ -110,6 +133,7 @@ export const COMMON_FLAGS = new Set([
   'logFile',
   'concurrency',
   'limitRate',
+  'update',
 ]);
 
 /** `--publish-at` for publishAt, `--no-embeddable` for embeddable=false; the Google sample's camelCase names stay. */

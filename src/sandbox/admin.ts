@@ -15,13 +15,66 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return text === '' ? undefined : JSON.parse(text);
 }
 
-function reply(res: ServerResponse, status: number, value: unknown): void {
+export function reply(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value ?? {});
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
   });
   res.end(body);
+}
+
+/** An admin request split up: `/__sandbox/HEAD/ID/TAIL` and its JSON body (POST); undefined once a 400 is sent. */
+export async function adminRequest(req: IncomingMessage, res: ServerResponse, url: URL) {
+  const method = req.method ?? 'GET';
+  const path = url.pathname.slice('/__sandbox/'.length).replace(/\/$/, '');
+  const [head, id, tail] = path.split('/').map((p) => decodeURIComponent(p));
+  try {
+    const body = method === 'POST' ? await readJson(req) : undefined;
+    return { method, path, head, id, tail, body };
+  } catch (err) {
+    reply(res, 400, { error: `invalid JSON: ${(err as Error).message}` });
+    return undefined;
+  }
+}
+
+/** What every emulator's admin API shares: GET|POST|DELETE faults and GET|DELETE requests. True when answered. */
+export function answerFaultsAndRequests(
+  sb: {
+    faults: { add(f: Fault): void; clear(): void; pending(): Fault[] };
+    requests: unknown[];
+    clearRequests(): void;
+  },
+  head: string | undefined,
+  method: string,
+  body: unknown,
+  res: ServerResponse,
+): boolean {
+  if (head === 'faults') {
+    if (method === 'GET') reply(res, 200, sb.faults.pending());
+    else if (method === 'DELETE') {
+      sb.faults.clear();
+      reply(res, 200, {});
+    } else if (method === 'POST') {
+      const faults = Array.isArray(body) ? body : [body];
+      const problem = faults.map(faultProblem).find(Boolean);
+      if (problem) reply(res, 400, { error: problem });
+      else {
+        for (const f of faults) sb.faults.add(f as Fault);
+        reply(res, 200, sb.faults.pending());
+      }
+    } else return false;
+    return true;
+  }
+  if (head === 'requests') {
+    if (method === 'GET') reply(res, 200, sb.requests);
+    else if (method === 'DELETE') {
+      sb.clearRequests();
+      reply(res, 200, {});
+    } else return false;
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -31,36 +84,10 @@ function reply(res: ServerResponse, status: number, value: unknown): void {
 export function createAdmin(sandbox: () => Sandbox) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const sb = sandbox();
-    const method = req.method ?? 'GET';
-    const path = url.pathname.slice('/__sandbox/'.length).replace(/\/$/, '');
-    const [head, id, tail] = path.split('/').map((p) => decodeURIComponent(p));
-    let body: unknown;
-    try {
-      body = method === 'POST' ? await readJson(req) : undefined;
-    } catch (err) {
-      return reply(res, 400, { error: `invalid JSON: ${(err as Error).message}` });
-    }
-    if (head === 'faults' && !id) {
-      if (method === 'GET') return reply(res, 200, sb.faults.pending());
-      if (method === 'DELETE') {
-        sb.faults.clear();
-        return reply(res, 200, {});
-      }
-      if (method === 'POST') {
-        const faults = Array.isArray(body) ? body : [body];
-        const problem = faults.map(faultProblem).find(Boolean);
-        if (problem) return reply(res, 400, { error: problem });
-        for (const f of faults) sb.faults.add(f as Fault);
-        return reply(res, 200, sb.faults.pending());
-      }
-    }
-    if (head === 'requests' && !id) {
-      if (method === 'GET') return reply(res, 200, sb.requests);
-      if (method === 'DELETE') {
-        sb.clearRequests();
-        return reply(res, 200, {});
-      }
-    }
+    const parsed = await adminRequest(req, res, url);
+    if (!parsed) return;
+    const { method, path, head, id, tail, body } = parsed;
+    if (!id && answerFaultsAndRequests(sb, head, method, body, res)) return;
     if (head === 'token' && method === 'POST')
       return reply(res, 200, sb.mintToken((body ?? {}) as MintTokenOptions));
     if (head === 'videos' && id && !tail && method === 'GET') {

@@ -152,3 +152,21 @@ export class FaultQueue {
     return chosen.fault;
   }
 }
+
+/** The fault and request-log members every emulator's handle has, over its queue, cooldowns and log. */
+export function faultControls<E>(core: { faults: FaultQueue; cooldowns: { clear(): void }; requests: E[] }) {
+  return {
+    faults: {
+      add: (f: Fault) => core.faults.add(f),
+      clear: () => {
+        core.faults.clear();
+        core.cooldowns.clear();
+      },
+      pending: () => core.faults.pending(),
+    },
+    requests: core.requests,
+    clearRequests: () => {
+      core.requests.length = 0;
+    },
+  };
+}

@@ -158,7 +158,9 @@ export class Ctx {
     if (this.res.destroyed) return;
     const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
     this.entry.status = status;
-    const all = { ...headers, 'content-length': String(payload.length) };
+    // A 204 or 304 carries no Content-Length (RFC 9110 §8.6); every other answer announces its length.
+    const all =
+      status === 204 || status === 304 ? headers : { ...headers, 'content-length': String(payload.length) };
     if (statusMessage) this.res.writeHead(status, statusMessage, all);
     else this.res.writeHead(status, all);
     const broken = this.fault && 'brokenResponse' in this.fault ? this.fault.brokenResponse : undefined;

@@ -44,10 +44,12 @@ export interface StateJournal {
 export interface QuotaStore {
   /** Checks and, when the cost fits, spends it atomically: two runs cannot both take the last units. */
   reserve(request: CheckRequest): Promise<QuotaCheck>;
-  /** Adds units spent beyond what was reserved (a playlist a step created); returns today's total. */
+  /** Adds units spent beyond what was reserved (a playlist a step created; negative: not spent after all). */
   spend(account: string, units: number): Promise<number>;
   /** Records YouTube's quotaExceeded: nothing more is attempted for the account until the reset. */
   markExhausted(account: string): Promise<void>;
+  /** Forgets today's quotaExceeded mark (`vupload quota reset`); the day as it was when there was one to forget. */
+  forgetExhausted(account: string, now?: Date): Promise<QuotaDay | undefined>;
   /** Every account the ledger knows, with today's usage (`vupload quota`). */
   allToday(now?: Date): Promise<Array<{ account: string; day: QuotaDay }>>;
 }

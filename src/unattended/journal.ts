@@ -1,7 +1,13 @@
 // This file answers "was this file uploaded already, and which of its later steps are done?" from the journals.
 import { join } from 'node:path';
 import { appendJournalLine, readJournal } from '../journal-file.js';
-import { HISTORY_FILE, type HistoryEntry, STREAM_FINGERPRINT } from '../upload/journal.js';
+import {
+  HISTORY_FILE,
+  type HistoryEntry,
+  type RecordedMetadata,
+  STREAM_FINGERPRINT,
+} from '../upload/journal.js';
+import { latestMetadata } from './recorded-metadata.js';
 
 /**
  * The engine appends one record per finished upload to `<state>/history.jsonl` (src/upload/journal.ts). The steps
@@ -10,11 +16,13 @@ import { HISTORY_FILE, type HistoryEntry, STREAM_FINGERPRINT } from '../upload/j
  */
 export const STEPS_FILE = 'steps.jsonl';
 
-/** Step names: `thumbnail`, `playlist:<id>`, `caption:<lang>`, `moved`, `deleted`, `reported`. */
+/** Step names: `thumbnail`, `playlist:<id>`, `caption:<lang>`, `updated`, `moved`, `deleted`, `reported`. */
 export const Step = {
   thumbnail: 'thumbnail',
   playlist: (playlistId: string) => `playlist:${playlistId}`,
   caption: (language: string) => `caption:${language}`,
+  /** A re-run updated the video's metadata to its command's; the detail is the whole RecordedMetadata after it. */
+  updated: 'updated',
   moved: 'moved',
   deleted: 'deleted',
   /** The result was printed on stdout by the run that awaited it (HistoryEntry.awaitsReport). */
@@ -49,6 +57,8 @@ export interface PreviousUpload {
   entry: HistoryEntry;
   /** Steps whose latest record says they succeeded. */
   completedSteps: Set<string>;
+  /** What the video carries as far as the journal knows (latestMetadata); absent for lines of older versions. */
+  metadata?: RecordedMetadata;
 }
 
 /** One past upload as `vupload history --json` prints it (README: "JSON output"). */
@@ -140,13 +150,24 @@ async function previousUploads(query: PreviousQuery): Promise<PreviousUpload[]> 
   );
   if (matches.length === 0) return [];
   const steps = latestSteps(await readSteps(query.stateDir));
-  return matches.map((entry) => ({
+  return matches.map((entry) => {
+    const done = [...(steps.get(entry.videoId)?.values() ?? [])].filter((s) => s.ok);
+    return previousUpload(entry, done);
+  });
+}
+
+/** A journaled upload with its succeeded steps (each step's latest record), as every store gives it. */
+export function previousUpload(
+  entry: HistoryEntry,
+  done: ReadonlyArray<{ step: string; detail?: string }>,
+): PreviousUpload {
+  const metadata = latestMetadata(entry.metadata, done.find((s) => s.step === Step.updated)?.detail);
+  return {
     videoId: entry.videoId,
     entry,
-    completedSteps: new Set(
-      [...(steps.get(entry.videoId)?.values() ?? [])].filter((s) => s.ok).map((s) => s.step),
-    ),
-  }));
+    completedSteps: new Set(done.map((s) => s.step)),
+    ...(metadata ? { metadata } : {}),
+  };
 }
 
 /** What the journal says of a file's content, confirmed by its full hash (issue 11: "the same bytes"). */
@@ -259,7 +280,13 @@ export function historyItems(uploads: readonly HistoryEntry[], steps: readonly S
       ),
     };
     if (provider === 'youtube') item.url = videoUrl(entry.videoId);
-    if (entry.title !== undefined) item.title = entry.title;
+    // A re-run that updated the title recorded the new one: history shows what the video is called now.
+    const updated = stepsByVideo.get(entry.videoId)?.get(Step.updated);
+    const title = latestMetadata(undefined, updated?.ok ? updated.detail : undefined)?.fields[
+      'snippet.title'
+    ];
+    if (typeof title === 'string') item.title = title;
+    else if (entry.title !== undefined) item.title = entry.title;
     items.push(item);
   }
   return items;

@@ -79,7 +79,13 @@ export function estimateUploadCost(plan: {
 }
 
 export type QuotaCheck =
-  | { ok: true; spent: number; remaining: number }
+  | {
+      ok: true;
+      spent: number;
+      remaining: number;
+      /** YouTube had answered quotaExceeded today, and the run asks again because it was given --quota. */
+      askingAgain?: true;
+    }
   | {
       ok: false;
       exceeded: true;
@@ -94,6 +100,11 @@ export interface CheckRequest {
   account: string;
   cost: number;
   budget?: number;
+  /**
+   * The budget was given with `--quota` for this run (not a default or VUPLOAD_QUOTA): the user says the project has
+   * that much, so today's quotaExceeded mark does not stop it; YouTube's answer decides (issue 27, item 1).
+   */
+  budgetGiven?: boolean;
   now?: Date;
 }
 
@@ -145,14 +156,32 @@ export class QuotaLedger {
       .map((account) => ({ account, day: accounts[account]?.[key] ?? { spent: 0 } }));
   }
 
-  /** Adds `units` to today's total and returns the new total. */
+  /** Adds `units` to today's total (negative: reserved but not spent; never below 0) and returns the new total. */
   async spend(account: string, units: number): Promise<number> {
-    return (await this.update(account, (day) => ({ ...day, spent: day.spent + units }))).spent;
+    return (await this.update(account, (day) => ({ ...day, spent: Math.max(0, day.spent + units) }))).spent;
   }
 
   /** Records a quotaExceeded answer: nothing more is attempted for this account until the reset. */
   async markExhausted(account: string): Promise<void> {
     await this.update(account, (day) => ({ ...day, exhausted: true }));
+  }
+
+  /**
+   * Forgets today's quotaExceeded mark (`vupload quota reset`); the units counted stay. Returns the day as it was
+   * when there was a mark to forget; an account without one is left untouched (no entry is made for it).
+   */
+  async forgetExhausted(account: string, now = new Date(this.clock.now())): Promise<QuotaDay | undefined> {
+    if ((await this.today(account, now)).exhausted !== true) return undefined;
+    let forgotten: QuotaDay | undefined;
+    await this.update(
+      account,
+      (day) => {
+        if (day.exhausted === true) forgotten = day;
+        return { spent: day.spent };
+      },
+      now,
+    );
+    return forgotten;
   }
 
   /** Whether `cost` more units fit in today's `budget` (read only). */
@@ -225,10 +254,11 @@ export class QuotaLedger {
 /** The verdict on a day's usage for `request`: the one rule every ledger (file or database) applies. */
 export function judgeQuota(day: QuotaDay, request: CheckRequest, now: Date): QuotaCheck {
   const budget = request.budget ?? DEFAULT_DAILY_BUDGET;
-  if (!day.exhausted && day.spent + request.cost <= budget) {
-    return { ok: true, spent: day.spent, remaining: budget - day.spent };
+  const exhausted = day.exhausted === true && request.budgetGiven !== true;
+  if (!exhausted && day.spent + request.cost <= budget) {
+    const askingAgain = day.exhausted === true ? { askingAgain: true as const } : {};
+    return { ok: true, spent: day.spent, remaining: budget - day.spent, ...askingAgain };
   }
-  const exhausted = day.exhausted === true;
   return {
     ok: false,
     exceeded: true,
@@ -268,14 +298,16 @@ export function quotaExceededError(input: {
     ? `YouTube answered quotaExceeded earlier today for ${input.account}`
     : `it needs ${check.cost} quota units, and ${input.account} has spent ${check.spent} of today's budget of ${check.budget}`;
   const sentence = what ? `${what}${why}` : why[0]!.toUpperCase() + why.slice(1);
+  // Each way out named here works (issue 27, item 1): --quota N asks YouTube again, and `quota reset` forgets its answer.
+  const hint = check.exhausted
+    ? `Use --on-quota wait to wait for the reset, --quota N (your project's daily quota, more than the ${check.spent} ` +
+      `units counted today) to ask YouTube again, or \`vupload quota reset${input.account === 'default' ? '' : ` --profile ${input.account}`}\` to forget its answer.`
+    : 'Use --on-quota wait to wait for the reset instead, or --quota N if your project has a larger quota.';
   return new VuploadError(
     'quotaExceeded',
     ExitCode.quota,
     `${sentence}. ${quotaResetText(input.now, input.timeZone)}`,
-    {
-      hint: 'Use --on-quota wait to wait for the reset instead, or --quota N if your project has a larger quota.',
-      http: { reason: 'quotaExceeded' },
-    },
+    { hint, http: { reason: 'quotaExceeded' } },
   );
 }
 

@@ -12,6 +12,17 @@ export interface QuotaReservation {
   steps: string[];
 }
 
+/**
+ * What an upload (or a later update by a re-run) set on a video, as the journal keeps it: the upload's line carries
+ * it, and each update appends an `updated` step whose detail is the whole record after it (issue 27, item 3).
+ */
+export interface RecordedMetadata {
+  /** Field path → value: `snippet.title`, `status.privacyStatus`, `localizations.fr.title` … (defaults included). */
+  fields: Record<string, unknown>;
+  /** Field path → the template its value was rendered from (`Meetup {date} #{index}`), when it was one. */
+  templates?: Record<string, string>;
+}
+
 export interface HistoryEntry {
   /** ISO 8601 time the upload finished. */
   time: string;
@@ -28,6 +39,8 @@ export interface HistoryEntry {
   mtimeMs?: number;
   videoId: string;
   title?: string;
+  /** What the upload set (absent in lines of vupload before issue 27: a re-run then compares nothing). */
+  metadata?: RecordedMetadata;
   /** Youku: the id create returned, when a provider gives one before the final id. */
   createVideoId?: string;
   /** Youku: true when createVideoId and videoId differ (seed youku-upload-api.zh.txt: log every returned id). */

@@ -126,6 +126,59 @@ describe('a fleet of machines sharing one state database', { timeout: 120_000 },
     await fleet.query("UPDATE vupload.quota SET exhausted = false WHERE account = 'default'");
   });
 
+  test('the shared mark: --quota N asks YouTube again, quota reset on one machine frees every machine', async () => {
+    const [a, b, c] = fleet.machines;
+    const files = await Promise.all(
+      ['way-a', 'way-b', 'way-c'].map((name) => makeVideo(join(fleet.dir, `${name}.mp4`), 50_000)),
+    );
+    fleet.sb.faults.add({ on: 'upload-init', status: 403, reason: 'quotaExceeded' });
+    assert.equal((await a!.run(['upload', files[0]!])).code, 4);
+    // A larger quota than the ledger counted: b asks YouTube again, which now says yes.
+    const asked = await b!.run(['upload', files[1]!, '--quota', '2000000000']);
+    assert.equal(asked.code, 0, asked.stderr);
+    assert.match(asked.stderr, /asking it again/);
+    // The server answers quotaExceeded again: recorded again, for every machine.
+    fleet.sb.faults.add({ on: 'upload-init', status: 403, reason: 'quotaExceeded' });
+    assert.equal((await c!.run(['upload', files[2]!, '--quota', '2000000000'])).code, 4);
+    const mark = fleet.sb.requests.length;
+    const stopped = await a!.run(['upload', files[2]!]);
+    assert.equal(stopped.code, 4, stopped.stderr);
+    assert.equal(startedUploads(fleet, mark), 0);
+    // c forgets it in the database; a's next upload asks YouTube and goes through.
+    const reset = await c!.run(['quota', 'reset']);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.match(reset.stderr, /Forgot YouTube's quotaExceeded answer .* for profile "default"/);
+    const [row] = await fleet.query<{ exhausted: boolean }>(
+      "SELECT exhausted FROM vupload.quota WHERE account = 'default'",
+    );
+    assert.equal(row?.exhausted, false);
+    const freed = await a!.run(['upload', files[2]!]);
+    assert.equal(freed.code, 0, freed.stderr);
+    assert.match((await b!.run(['quota', 'reset'])).stderr, /nothing to forget/);
+  });
+
+  test('a re-run with another title on one machine updates the video once; the database holds it for the others', async () => {
+    const [a, b] = fleet.machines;
+    const file = await makeVideo(join(fleet.dir, 'retitled.mp4'), 60_000);
+    const first = await a!.run(['upload', file, '--title', 'Fleet title']);
+    assert.equal(first.code, 0, first.stderr);
+    const id = first.stdout.trim();
+    const mark = fleet.sb.requests.length;
+    const updated = await b!.run(['upload', file, '--title', 'New fleet title', '--json']);
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.deepEqual((JSON.parse(updated.stdout) as { updated?: unknown }).updated, [
+      { field: 'snippet.title', before: 'Fleet title', after: 'New fleet title' },
+    ]);
+    const quiet = fleet.sb.requests.length;
+    const same = await a!.run(['upload', file, '--title', 'New fleet title']);
+    assert.equal(same.code, 0, same.stderr);
+    assert.equal(same.stdout.trim(), id);
+    assert.equal(fleet.since(quiet).length, 0, `machine a knows of b's update: ${same.stderr}`);
+    const puts = fleet.since(mark).filter((r) => r.method === 'PUT' && r.path === '/youtube/v3/videos');
+    assert.equal(puts.length, 1);
+    assert.equal((fleet.sb.video(id) as { snippet: { title: string } }).snippet.title, 'New fleet title');
+  });
+
   test('a file store exported into the database keeps its history: no machine uploads that file again', async () => {
     const [, , c] = fleet.machines;
     const file = await makeVideo(join(fleet.dir, 'before-the-fleet.mp4'), 150_000);

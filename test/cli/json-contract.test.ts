@@ -180,6 +180,9 @@ describe('--json output follows the table in README', () => {
     assert.ok(holds('`history`', history.stdout).length >= 1);
     const quota = await t.run(['quota', '--json']);
     assert.ok(holds('`quota`', quota.stdout).length >= 1);
+    const reset = await t.run(['quota', 'reset', '--json']);
+    assert.equal(reset.code, 0, reset.stderr);
+    holds('`quota reset`', reset.stdout, { lines: 1 });
   });
 
   test('logins: status, list, import, logout; Youku upload and status', async () => {

@@ -150,13 +150,18 @@ describe('vupload thumbnail, status, playlist, categories', () => {
     assert.match(missing.stderr, /--create/);
     const created = await t.run(['playlist', 'add', id, 'Holidays', '--create']);
     assert.equal(created.code, 0, created.stderr);
-    const again = await t.run(['playlist', 'add', id, 'Holidays']);
+    const again = await t.run(['playlist', 'add', id, 'Holidays', '--json']);
     assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /already in playlist "Holidays"/);
+    const [line] = jsonLines<{ itemId: string; added: boolean; created: boolean }>(again.stdout);
+    assert.deepEqual([line?.added, line?.created], [false, false]);
+    assert.equal(line?.itemId, created.stdout.trim(), 'the item the first run added');
     const list = jsonLines<{
       title: string;
       itemCount: number;
     }>((await t.run(['playlist', 'list', '--json'])).stdout);
-    assert.equal(list.find((p) => p.title === 'Holidays')?.itemCount, 2);
+    // README's `id=$(vupload …); vupload playlist add "$id" Talks`, run twice: the video is in the playlist once.
+    assert.equal(list.find((p) => p.title === 'Holidays')?.itemCount, 1);
     const categories = jsonLines<{ id: string }>((await t.run(['categories', '--json'])).stdout);
     assert.ok(categories.some((c) => c.id === '22'));
     assert.equal((await t.run(['categories', '--region', 'USA'])).code, 2);

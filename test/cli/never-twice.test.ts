@@ -123,12 +123,13 @@ describe('a kill at any durable step of an upload', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.equal(finishedUploads(mark).length, 1, 'no second upload');
     assert.match(again.stderr, /earlier run/);
-    assert.match(again.stderr, /vupload update/);
+    // This run's command describes the video (issue 27, item 3): the title it sets replaces the earlier run's.
+    assert.match(again.stderr, /snippet\.title: "First title" -> "Another title"/);
     const lines = (await historyLines()).filter((l) => l.file === file);
     assert.equal(lines.length, 1);
     assert.equal(again.stdout.trim(), lines[0]?.videoId);
     const video = t.sb.video(lines[0]!.videoId) as { snippet?: { title?: string } } | undefined;
-    assert.equal(video?.snippet?.title, 'First title');
+    assert.equal(video?.snippet?.title, 'Another title');
   });
 
   test('a full disk at the journal: the id still reaches stdout, the next run records it instead of uploading', async () => {

@@ -62,6 +62,8 @@ const YOUKU_HONOURS = new Set([
   '--retries',
   '--restart',
   '--force',
+  // Youku has no update: a re-run reports other metadata with or without it.
+  '--no-update',
   '--wait-lock',
   '--move-to',
   '--delete-after',
@@ -221,6 +223,30 @@ describe('a youku upload takes the common path', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout.trim(), outcome.id);
     assert.equal(youku.requests.length, before, 'nothing sent');
+  });
+
+  test('a re-run with another title: Youku cannot update, so it says so (never --force) and sends nothing', async () => {
+    const file = await makeVideo(join(dir, 'retitled.mp4'), 100_000);
+    const run = (title: string, ...more: string[]) =>
+      runCli(['--provider', 'youku', '--file', file, '--tags', 'a', '--title', title, '--json', ...more], {
+        env,
+        cwd: dir,
+      });
+    const first = await run('One');
+    assert.equal(first.code, 0, first.stderr);
+    const { id } = JSON.parse(first.stdout) as { id: string };
+    const before = youku.requests.length;
+    const again = await run('Two');
+    assert.equal(again.code, 0, again.stderr);
+    const line = JSON.parse(again.stdout) as { id: string; notUpdated?: unknown; updated?: unknown };
+    assert.equal(line.id, id);
+    assert.deepEqual(line.notUpdated, [{ field: 'snippet.title', before: 'One', after: 'Two' }]);
+    assert.equal(line.updated, undefined);
+    assert.match(again.stderr, /vupload cannot change the metadata of a youku video/);
+    assert.doesNotMatch(again.stderr, /--force/);
+    assert.equal(youku.requests.length, before, 'nothing sent');
+    const same = await run('One');
+    assert.equal((JSON.parse(same.stdout) as { notUpdated?: unknown }).notUpdated, undefined);
   });
 
   test('killed before the journal line, re-run with another title: the committed video is recorded, not repeated', async () => {

@@ -111,6 +111,11 @@ export function spawnCli(
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  // A child that exits without reading its input (help prerendered in bin/vupload.cjs exits at once) closes the pipe
+  // first: the EPIPE of this write is no failure of the run, and unhandled it would end the test process.
+  child.stdin?.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   child.stdin?.end(options.stdin ?? '');
   const done = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => {

@@ -211,6 +211,33 @@ describe('quota ledger', () => {
     assert.equal((await ledger.check({ account: 'a', cost: 1 })).ok, true);
   });
 
+  test('a budget given with --quota passes the quotaExceeded mark; forgetExhausted drops the mark, keeps the units', async () => {
+    const clock = settableClock('2025-06-10T20:00:00Z');
+    const ledger = QuotaLedger.inStateDir(stateDir, clock);
+    await ledger.spend('given', 3200);
+    await ledger.markExhausted('given');
+    assert.equal((await ledger.reserve({ account: 'given', cost: 1600, budget: 1_000_000 })).ok, false);
+    const asked = await ledger.reserve({
+      account: 'given',
+      cost: 1600,
+      budget: 1_000_000,
+      budgetGiven: true,
+    });
+    assert.deepEqual(asked, { ok: true, spent: 3200, remaining: 996_800, askingAgain: true });
+    // Given, but too small for what is counted: the budget's own refusal, not the mark's.
+    const small = await ledger.check({ account: 'given', cost: 1600, budget: 5000, budgetGiven: true });
+    assert.equal(small.ok === false && small.exhausted, false);
+    assert.equal(await ledger.forgetExhausted('nobody'), undefined);
+    assert.deepEqual(await ledger.forgetExhausted('given'), { spent: 4800, exhausted: true });
+    assert.deepEqual(await ledger.today('given'), { spent: 4800 });
+    assert.equal(await ledger.forgetExhausted('given'), undefined);
+    assert.deepEqual(
+      (await ledger.allToday()).map((u) => u.account).filter((a) => a === 'nobody'),
+      [],
+      'forgetting nothing writes no entry',
+    );
+  });
+
   test('reserve checks and spends in one step, so concurrent runs cannot both take the last units', async () => {
     const clock = settableClock('2025-06-10T20:00:00Z');
     const ledger = QuotaLedger.inStateDir(stateDir, clock);

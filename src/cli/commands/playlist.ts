@@ -52,7 +52,11 @@ export function registerPlaylist(program: Command, ctx: CliContext): void {
         const { yt } = await openYouTube(ctx, globals, out);
         const target = await yt.resolvePlaylist(wanted, { create: Boolean(flags.create) });
         if (target.created) out.info(`Created playlist "${target.title}" (${target.id}).`);
-        const item = await yt.addToPlaylist(videoId, target.id);
+        // A playlist may hold a video twice: ask first, so running the same script again adds nothing (a playlist
+        // created just now holds nothing yet).
+        const item = target.created
+          ? { ...(await yt.addToPlaylist(videoId, target.id)), added: true }
+          : await yt.addToPlaylistOnce(videoId, target.id);
         if (globals.json)
           out.resultJson({
             videoId,
@@ -60,9 +64,14 @@ export function registerPlaylist(program: Command, ctx: CliContext): void {
             playlistTitle: target.title,
             itemId: item.id,
             created: target.created,
+            added: item.added,
           });
         else out.result(item.id);
-        out.info(`Added ${videoId} to "${target.title}".`);
+        out.info(
+          item.added
+            ? `Added ${videoId} to "${target.title}".`
+            : `${videoId} is already in playlist "${target.title}"; nothing added.`,
+        );
       },
     );
   program.addCommand(playlist);

@@ -26,13 +26,14 @@ export function formatInZone(date: Date, timeZone?: string): string {
 }
 
 export function registerQuota(program: Command, ctx: CliContext): void {
-  program
+  const quota = program
     .command('quota')
     .description(COMMANDS.quota.summary)
     .option('--quota <units>', 'daily budget of a profile in units (default 10000, or $VUPLOAD_QUOTA)')
     .addHelpText(
       'after',
-      "\nThe counts come from vupload's own ledger: units spent by other programs with the same Google project are not in it.",
+      "\nThe counts come from vupload's own ledger: units spent by other programs with the same Google project are not in it.\n" +
+        "`vupload quota reset` forgets YouTube's quotaExceeded answer of today, so that the next upload asks again.",
     )
     .action(async (flags: { quota?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
@@ -94,6 +95,50 @@ export function registerQuota(program: Command, ctx: CliContext): void {
       );
       out.info(
         'Spent units include those reserved by uploads still running: vupload counts them before it starts.',
+      );
+      const marked = rows.filter((r) => r.exhausted).map((r) => r.profile);
+      if (marked.length > 0)
+        out.info(
+          `Uploads of ${marked.join(', ')} stop until the reset; \`vupload quota reset --profile NAME\` forgets ` +
+            "YouTube's answer (or give an upload --quota N, your project's daily quota), and the next upload asks again.",
+        );
+    });
+  registerReset(quota, ctx);
+}
+
+/**
+ * `vupload quota reset [--profile P]`: forgets today's quotaExceeded mark of one profile (every machine's, with a
+ * state database), so that the next upload asks YouTube again. The units counted stay: they are vupload's estimate of
+ * what was spent, and `--quota N` is the way to say the project has more (issue 27, item 1).
+ */
+function registerReset(quota: Command, ctx: CliContext): void {
+  quota
+    .command('reset')
+    .description(
+      "forget YouTube's quotaExceeded answer of today for a profile, so the next upload asks again (units counted stay)",
+    )
+    .action(async (_flags: unknown, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const out = await Output.create(ctx, globals);
+      const { pacificDay } = await import('../../unattended/quota.js');
+      const { stateStore } = await import('../state.js');
+      const now = new Date(ctx.now());
+      const profile = globals.profile;
+      const day = pacificDay(now);
+      const forgotten = await (await stateStore(ctx, globals)).quota.forgetExhausted(profile, now);
+      if (globals.json)
+        out.resultJson({
+          profile,
+          provider: 'youtube',
+          day,
+          forgot: forgotten !== undefined,
+          ...(forgotten ? { spent: forgotten.spent } : {}),
+        });
+      out.info(
+        forgotten
+          ? `Forgot YouTube's quotaExceeded answer of ${day} (Pacific time) for profile "${profile}": the next upload ` +
+              `asks YouTube again. The ${forgotten.spent} units counted today stay in the ledger.`
+          : `Profile "${profile}" has no quotaExceeded answer recorded for ${day} (Pacific time): nothing to forget.`,
       );
     });
 }

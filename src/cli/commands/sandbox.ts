@@ -8,6 +8,7 @@ import type { CliContext } from '../context.js';
 import { importSandbox } from '../esm-imports.cjs';
 import { parseIntegerOption, parseShareOption } from '../options.js';
 import { COMMANDS } from './index.js';
+import { startVimeoPart } from './sandbox-vimeo.js';
 
 interface SandboxFlags {
   port?: string;
@@ -74,6 +75,8 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
         );
       }
       await writePrivateFile(portFile, `${sandbox.port}\n`);
+      const log = flags.logRequests ? (line: string) => ctx.stderr.write(`${line}\n`) : undefined;
+      const vimeo = await startVimeoPart(dir, Number(flags.processingMs ?? 5000), log);
       const secretsFile = join(dir, 'client_secrets.json');
       await writePrivateJson(secretsFile, sandbox.clientSecrets());
       const lines = [
@@ -81,6 +84,7 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
         `export VUPLOAD_CLIENT_SECRETS=${secretsFile}`,
         `export VUPLOAD_CONFIG_DIR=${join(dir, 'config')}`,
         `export VUPLOAD_STATE_DIR=${join(dir, 'state')}`,
+        ...vimeo.env,
       ];
       ctx.stdout.write(`${lines.join('\n')}\n`);
       ctx.stderr.write(
@@ -90,6 +94,7 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
           '  vupload auth login            # no browser needed: vupload consents to the sandbox itself',
           '  vupload --file video.mp4 --title "Test"',
           `Faults for testing: curl -X POST ${sandbox.url}/__sandbox/faults -d '{"on":"upload-chunk","status":503}'`,
+          ...vimeo.notes,
           'Stop with Ctrl-C.',
           '',
         ].join('\n'),
@@ -98,7 +103,7 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
         if (ctx.signal.aborted) done();
         ctx.signal.addEventListener('abort', () => done(), { once: true });
       });
-      await sandbox.close();
+      await Promise.all([sandbox.close(), vimeo.close()]);
       ctx.stderr.write('sandbox stopped\n');
     });
 }

@@ -38,6 +38,10 @@ export function addUploadOptions(command: Command): Command {
     .option('--time-budget <seconds>', 'start no retry once the upload has taken this long (default 24 h)')
     .option('--restart', 'discard a saved interrupted upload of this file and start over')
     .option('--force', 'upload even if this content was uploaded before with this profile')
+    .option(
+      '--no-update',
+      'content uploaded before whose recorded metadata differs from these flags: report it, do not update the video',
+    )
     .option('--wait-lock', 'if another vupload is working on the same file, wait for it instead of failing')
     .option(
       '--quota <units>',

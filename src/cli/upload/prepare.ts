@@ -8,13 +8,19 @@ import { parseCaptionArg } from '../../providers/youtube/captions.js';
 import { checkThumbnail } from '../../providers/youtube/image.js';
 import { buildInsertResource, validateResource } from '../../providers/youtube/metadata.js';
 import type { VideoResource, WritablePart } from '../../providers/youtube/resource.js';
+import { flattenFields } from '../../unattended/recorded-metadata.js';
 import { alignChunkSize, parseSize } from '../../upload/size.js';
 import { describeNonUtf8Name } from '../file-names.js';
 import { describeFsError, type MetadataFlags, metadataInputFromFlags } from '../metadata-flags.js';
 import { parseIntegerOption } from '../options.js';
 import { STDIN_ARG, STDIN_CHUNK_SIZE } from './stdin.js';
 
+/** Where applyTemplates (queue.ts) leaves the templates it rendered: a symbol, so no flag list ever sees it. */
+export const TEMPLATES = Symbol('templates');
+
 export interface UploadFlags extends MetadataFlags {
+  /** The --title / --description templates the flags were rendered from, by flag. */
+  [TEMPLATES]?: Partial<Record<'title' | 'description', string>>;
   file?: string;
   notifySubscribers?: boolean;
   thumbnail?: string;
@@ -37,6 +43,10 @@ export interface UploadPlan {
   contentType: string;
   resource: VideoResource;
   parts: WritablePart[];
+  /** The resource's fields (flattenFields paths) the command sets itself, not left to defaults (issue 27, item 3). */
+  given: string[];
+  /** Field path → the template it was rendered from. */
+  templates?: Record<string, string>;
   notifySubscribers?: boolean;
   thumbnail?: string;
   playlists: string[];
@@ -73,6 +83,15 @@ const VIDEO_TYPES: Record<string, string> = {
   '.3gp': 'video/3gpp',
 };
 
+/** The templates the flags' title and description were rendered from, by the field each sets. */
+export function templatesOf(flags: UploadFlags): { templates?: Record<string, string> } {
+  const sources = flags[TEMPLATES];
+  const templates: Record<string, string> = {};
+  if (sources?.title !== undefined) templates['snippet.title'] = sources.title;
+  if (sources?.description !== undefined) templates['snippet.description'] = sources.description;
+  return Object.keys(templates).length > 0 ? { templates } : {};
+}
+
 /** The video file: an existing, readable, non-empty regular file outside vupload's own directories. */
 export async function checkVideoFile(flag: string, file: string, env: Env): Promise<number> {
   await assertNotPrivate(file, flag, env);
@@ -107,12 +126,19 @@ export async function prepareUpload(
   });
   validateResource(resource, { now: options.now, flagNames });
   const notes: string[] = [];
+  // Localizations are given as a whole (--localization, --metadata): each language's texts count as given.
+  const given = Object.keys(flattenFields(resource)).filter(
+    (field) =>
+      field in flagNames || (field.startsWith('localizations.') && flagNames.localizations !== undefined),
+  );
   const plan: UploadPlan = {
     file,
     size,
     contentType: VIDEO_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     resource,
     parts,
+    given,
+    ...templatesOf(flags),
     playlists: (flags.playlist ?? []).map((p) => p.trim()).filter(Boolean),
     createPlaylist: Boolean(flags.createPlaylist),
     captions: [],

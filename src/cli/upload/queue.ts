@@ -14,7 +14,7 @@ import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { stateStore } from '../state.js';
 import { type HousekeptEntry, housekeptEarlier, isHousekept, putBackHeld } from './gone.js';
-import type { UploadFlags, UploadPlan } from './prepare.js';
+import { TEMPLATES, type UploadFlags, type UploadPlan } from './prepare.js';
 import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
 
 export interface JobFlags {
@@ -26,6 +26,8 @@ export interface JobFlags {
   deleteAfter?: boolean;
   logFile?: string;
   concurrency?: string;
+  /** False with --no-update (content uploaded before: report other metadata, do not update it). */
+  update?: boolean;
   /** `vupload batch --allow-outside`: manifest paths may leave the manifest's folder. */
   allowOutside?: boolean;
 }
@@ -52,9 +54,11 @@ export function jobOptions(flags: JobFlags, ctx: CliContext): JobOptions {
     force: Boolean(flags.force),
     waitLock: Boolean(flags.waitLock),
     quota: parseIntegerOption(flags.quota !== undefined ? '--quota' : 'VUPLOAD_QUOTA', quota, 1, 1e12),
+    quotaGiven: flags.quota !== undefined,
     onQuota,
     ...(flags.moveTo !== undefined ? { moveTo: resolve(ctx.cwd, flags.moveTo) } : {}),
     deleteAfter: Boolean(flags.deleteAfter),
+    update: flags.update !== false,
   };
 }
 
@@ -87,6 +91,8 @@ export async function applyTemplates(
     : await templateValuesFor(file, index + 1);
   const result = { ...flags };
   for (const key of templated) result[key] = renderTemplate(flags[key]!, values, `--${key}`);
+  // Kept for the journal: a re-run compares a templated field by its template (src/unattended/recorded-metadata.ts).
+  result[TEMPLATES] = Object.fromEntries(templated.map((key) => [key, flags[key]!]));
   return result;
 }
 

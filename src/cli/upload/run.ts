@@ -7,13 +7,15 @@ import { runSteps, type StepOutcome } from '../../providers/youtube/steps.js';
 import type { JobLock } from '../../state/job-lock.js';
 import type { StateStore } from '../../state/store.js';
 import type { ConfirmedPrevious, PreviousUpload } from '../../unattended/journal.js';
+import type { MetadataChange } from '../../unattended/recorded-metadata.js';
 import { CONTENT_HASH_ALGORITHM } from '../../upload/content-hash.js';
-import type { QuotaReservation } from '../../upload/journal.js';
+import type { QuotaReservation, RecordedMetadata } from '../../upload/journal.js';
 import type { SessionStore } from '../../upload/session-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { openAuth } from '../session.js';
 import { stateStore } from '../state.js';
+import type { Convergence, Differs } from './converge.js';
 import type { UploadPlan } from './prepare.js';
 import { STDIN_LABEL } from './stdin.js';
 import { keepingYoungGeneration } from './young-generation.js';
@@ -25,9 +27,13 @@ export interface JobOptions {
   waitLock?: boolean;
   /** Daily quota budget in units (default 10000). */
   quota: number;
+  /** The budget came from --quota: YouTube's quotaExceeded earlier today does not stop the run (it asks again). */
+  quotaGiven?: boolean;
   onQuota: 'fail' | 'wait';
   moveTo?: string;
   deleteAfter?: boolean;
+  /** False with --no-update: content uploaded before whose recorded metadata differs is only reported. */
+  update?: boolean;
   log?: { write(message: string): Promise<void> };
   /**
    * Prints a result while the job still holds its lock (`vupload watch`). The job then records a `reported` step,
@@ -60,6 +66,10 @@ export interface UploadOutcome extends StepOutcome {
   bytesSent: number;
   /** Where the file went after a complete upload with --move-to, or 'deleted'. */
   housekeeping?: string;
+  /** Fields of a video uploaded before that this run changed to what its command sets (before: as recorded). */
+  updated?: MetadataChange[];
+  /** Fields that differ but were left as they are (--no-update, or a provider that cannot update). */
+  notUpdated?: MetadataChange[];
   /** A step after the upload failed: the video exists, its id is still the result. */
   error?: ErrorJson;
 }
@@ -121,6 +131,10 @@ class Job {
   private reservation: QuotaReservation | undefined;
   /** What was counted when a kept session was started, as its record says (keepingReservation). */
   private keptReservation: QuotaReservation | undefined;
+  /** Said once per job: the quota was marked spent today, and --quota makes this run ask YouTube again. */
+  private askedAgain = false;
+  /** What this run journaled the upload with (record). */
+  private recordedMetadata: RecordedMetadata | undefined;
   /** For a pipe: earlier uploads of the same content, found when its upload was recorded. */
   private sameContent: import('../../upload/journal.js').HistoryEntry[] = [];
 
@@ -173,7 +187,17 @@ class Job {
       throw error;
     }
     const skipped = result.skipped !== undefined && this.previous.kind !== 'none' ? this.previous : undefined;
-    const outcome = skipped ? this.alreadyUploaded(skipped, result) : this.uploaded(result);
+    // The video was not created with this command's metadata: compared with what the journal says it carries.
+    const convergence =
+      skipped || result.earlierMetadata !== undefined
+        ? (await import('./converge.js')).compareWithRecorded(
+            this.plan,
+            skipped ? skipped.previous.metadata : this.recordedMetadata,
+          )
+        : undefined;
+    const outcome = skipped
+      ? this.alreadyUploaded(skipped, result, convergence)
+      : this.uploaded(result, convergence);
     await this.job.log?.write(
       `${outcome.alreadyUploaded ? 'already uploaded' : 'uploaded'} ${this.plan.file} as ${outcome.id}`,
     );
@@ -196,6 +220,7 @@ class Job {
           : result.resumed
             ? this.keptReservation
             : undefined);
+      if (convergence?.kind === 'differs') await this.converge(outcome, convergence);
       await this.reserveSteps(done, !skipped, counted);
       await this.steps(outcome, done, !skipped);
       await this.housekeeping(outcome, skipped);
@@ -345,6 +370,7 @@ class Job {
    */
   private async record(upload: RecordedUpload): Promise<void> {
     const { untilReachable } = await import('../../state/retry.js');
+    this.recordedMetadata = upload.metadata;
     if (this.plan.stdin) await this.findSameContent(upload);
     // What was counted for this upload goes with it: a run killed before its steps leaves it for the next.
     const counted = this.ledger ? (this.reservation ?? this.keptReservation) : undefined;
@@ -370,7 +396,7 @@ class Job {
     });
   }
 
-  private uploaded(result: ProviderResult): UploadOutcome {
+  private uploaded(result: ProviderResult, convergence: Convergence | undefined): UploadOutcome {
     const earlier = this.sameContent.at(-1);
     if (earlier) {
       this.out.warn(
@@ -383,14 +409,8 @@ class Job {
         `An earlier run uploaded ${this.label} completely but was stopped before recording it; recorded now, nothing sent again.`,
       );
     }
-    if (result.earlierMetadata !== undefined) {
-      this.out.warn(
-        `${result.id} was created with the metadata of that earlier run, not this one's; ` +
-          (this.provider.name === 'youtube'
-            ? `change it with: vupload update ${result.id} --title … (see vupload update --help).`
-            : 'change it on Youku.'),
-      );
-    }
+    if (convergence?.kind === 'differs')
+      this.out.info(`${result.id} was created with the metadata of that earlier run, not all of this one's.`);
     return {
       provider: this.provider.name,
       id: result.id,
@@ -416,19 +436,34 @@ class Job {
   private alreadyUploaded(
     found: Exclude<ConfirmedPrevious, { kind: 'none' }>,
     result: ProviderResult,
+    convergence: Convergence | undefined,
   ): UploadOutcome {
     const { previous } = found;
     const sample =
       found.kind === 'sampleOnly'
         ? ' (recorded by an older vupload without a content hash: matched by size and samples only)'
         : '';
+    // --force makes a second video (and spends 1600 units): never the advice for other metadata (issue 27, item 3).
+    const then = {
+      same: '; nothing sent (--force uploads it again).',
+      differs: '; nothing uploaded again.',
+      unknown:
+        '; nothing sent. The metadata it was uploaded with was not recorded (an older vupload), so it is not ' +
+        `compared with this command's; ${
+          this.provider.update
+            ? `\`vupload update ${previous.videoId} …\` changes it`
+            : `change it on ${this.provider.videoUrl(previous.videoId)}`
+        }.`,
+    }[convergence?.kind ?? 'same'];
     this.out.info(
-      `${this.label} was already uploaded as ${previous.videoId} on ${previous.entry.time}${sample}; nothing sent ` +
-        '(--force uploads it again).',
+      `${this.label} was already uploaded as ${previous.videoId} on ${previous.entry.time}${sample}${then}`,
     );
+    // What it is called as far as the journal knows: a re-run may have updated the title since.
+    const recordedTitle = previous.metadata?.fields['snippet.title'];
+    const title = typeof recordedTitle === 'string' ? recordedTitle : previous.entry.title;
     return alreadyUploadedOutcome(this.provider, {
       id: previous.videoId,
-      title: previous.entry.title,
+      title,
       file: this.plan.file,
       bytes: previous.entry.size,
       contentHash: found.kind === 'confirmed' ? found.contentHash : undefined,
@@ -496,22 +531,55 @@ class Job {
     await this.reserve(cost);
   }
 
+  /** Brings an uploaded video's metadata to what the command sets (converge.ts); the outcome says what changed. */
+  private async converge(outcome: UploadOutcome, differs: Differs): Promise<void> {
+    const { converge } = await import('./converge.js');
+    const result = await converge(differs, {
+      provider: this.provider,
+      videoId: outcome.id,
+      update: this.job.update !== false,
+      out: this.out,
+      run: { ctx: this.ctx, globals: this.globals, out: this.out, login: () => this.login() },
+      journal: this.store.journal,
+      prepare: async (cost) => {
+        await this.holdLock();
+        if (this.ledger && cost > 0) await this.reserve(cost, `update ${outcome.id}`);
+      },
+      unspent: (units) => this.spent(-units),
+    });
+    Object.assign(outcome, result);
+    const title = 'updated' in result ? result.updated.find((c) => c.field === 'snippet.title') : undefined;
+    if (typeof title?.after === 'string') outcome.title = title.after;
+  }
+
   /**
    * Reserves `cost` units, after logging in (a missing login spends nothing); more than the budget is refused.
    * Returns the Pacific day they were counted on.
    */
-  private async reserve(cost: number): Promise<string> {
+  private async reserve(cost: number, action = `upload ${this.label}`): Promise<string> {
     const { checkCostFitsBudget, pacificDay, quotaExceededError, waitForReset } = await import(
       '../../unattended/quota.js'
     );
-    checkCostFitsBudget({ cost, budget: this.job.quota, action: `upload ${this.label}` });
+    checkCostFitsBudget({ cost, budget: this.job.quota, action });
     await this.login();
     for (;;) {
       const now = new Date(this.ctx.now());
-      const check = await this.ledger!.reserve({ account: this.account, cost, budget: this.job.quota, now });
+      const check = await this.ledger!.reserve({
+        account: this.account,
+        cost,
+        budget: this.job.quota,
+        budgetGiven: this.job.quotaGiven === true,
+        now,
+      });
+      if (check.ok && check.askingAgain && !this.askedAgain) {
+        this.askedAgain = true;
+        this.out.info(
+          `YouTube answered quotaExceeded earlier today for ${this.account}; asking it again, as --quota ${this.job.quota} was given.`,
+        );
+      }
       if (check.ok) return pacificDay(now);
       if (this.job.onQuota !== 'wait')
-        throw quotaExceededError({ account: this.account, check, now, action: `upload ${this.label}` });
+        throw quotaExceededError({ account: this.account, check, now, action });
       this.out.info(
         `The daily quota of ${this.account} is spent; waiting until it resets at ${check.resetAt.toISOString()}.`,
       );
@@ -542,12 +610,15 @@ class Job {
           now: this.ctx.now,
           ...(detail ? { detail } : {}),
         }),
-      spent: async (units) => {
-        await this.ledger?.spend(this.account, units).catch((failure: unknown) => {
-          if (!this.store.isUnreachable(failure)) throw failure;
-          this.out.warn(`${units} quota units could not be counted: ${(failure as Error).message}`);
-        });
-      },
+      spent: (units) => this.spent(units),
+    });
+  }
+
+  /** Corrects the ledger by `units` beyond what was reserved (negative: reserved but not spent). */
+  private async spent(units: number): Promise<void> {
+    await this.ledger?.spend(this.account, units).catch((failure: unknown) => {
+      if (!this.store.isUnreachable(failure)) throw failure;
+      this.out.warn(`${units} quota units could not be counted: ${(failure as Error).message}`);
     });
   }
 

@@ -79,6 +79,8 @@ export interface YoukuRecord {
   /** The content hash of the whole content (`xxh3-128:<hex>`, content-hash.ts); absent for `earlierContent`. */
   contentHash?: string;
   title?: string;
+  /** The create parameters the video was made with (title, tags …; a watch password too: never journal it whole). */
+  metadata?: Record<string, string>;
   earlierContent?: boolean;
 }
 

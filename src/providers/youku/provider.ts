@@ -5,9 +5,10 @@ import { formatBytes } from '../../cli/format.js';
 import { metadataInputFromFlags } from '../../cli/metadata-flags.js';
 import { parseIntegerOption } from '../../cli/options.js';
 import { tokenSaveWarning } from '../../cli/session.js';
-import { checkVideoFile, type UploadFlags, type UploadPlan } from '../../cli/upload/prepare.js';
+import { checkVideoFile, templatesOf, type UploadFlags, type UploadPlan } from '../../cli/upload/prepare.js';
 import { usageError } from '../../errors.js';
 import { configDir, type Env, stateDir } from '../../paths.js';
+import { type RecordedMetadata, recordedMetadata } from '../../unattended/recorded-metadata.js';
 import {
   COMMON_FLAGS,
   type ProviderResult,
@@ -70,6 +71,14 @@ async function prepare(
       },
     },
     parts: [],
+    // The title is the command's own only when given (else the file name); tags are required, so always given.
+    given: [
+      ...(input.title !== undefined ? ['snippet.title'] : []),
+      'snippet.tags',
+      ...(input.description !== undefined ? ['snippet.description'] : []),
+      ...(input.categoryId !== undefined ? ['snippet.categoryId'] : []),
+    ],
+    ...templatesOf(flags),
     playlists: [],
     createPlaylist: false,
     captions: [],
@@ -87,6 +96,27 @@ async function prepare(
   const { youkuMetadata } = await import('./metadata.js');
   youkuMetadata({ ...youkuFields(plan), file, clientId: '', auth: NO_AUTH, stateDir: '', account: '' });
   return plan;
+}
+
+/**
+ * What a Youku video was created with, in the fields vupload's Youku plan sets (title, tags, description, category),
+ * for the journal; the plan's templates apply when it is this run's metadata. Nothing else of create's parameters
+ * is kept (a watch password must not reach the journal).
+ */
+function recordedOf(created: Record<string, string>, plan: UploadPlan): RecordedMetadata {
+  const mine = youkuFields(plan);
+  const same =
+    created.title === mine.title &&
+    created.tags === mine.tags.join(',') &&
+    created.description === mine.description &&
+    created.category === mine.category;
+  const snippet = {
+    title: created.title,
+    tags: created.tags?.split(',').filter(Boolean),
+    description: created.description,
+    categoryId: created.category,
+  };
+  return recordedMetadata({ snippet }, same ? plan.templates : undefined);
 }
 
 /** youkuMetadata() takes upload options; only their metadata matters for checking it. */
@@ -180,6 +210,7 @@ async function upload(run: ProviderRun): Promise<ProviderResult> {
           mtimeMs: r.mtimeMs,
           ...(r.contentHash ? { contentHash: r.contentHash } : {}),
           title: r.title,
+          ...(r.metadata ? { metadata: recordedOf(r.metadata, plan) } : {}),
           createVideoId: r.createVideoId,
           idsDiffer: r.idsDiffer,
         }),

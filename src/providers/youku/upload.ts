@@ -385,13 +385,14 @@ class YoukuUpload {
       mtimeMs: s.mtimeMs,
       fingerprint: extra.earlierContent ? `youku-md5:${s.md5}` : this.fingerprint,
       title: s.metadata.title,
+      metadata: s.metadata,
       ...extra,
     };
   }
 
   private async record(record: YoukuRecord): Promise<void> {
     if (this.o.record) return this.o.record(record);
-    const { path, earlierContent: _, ...rest } = record;
+    const { path, earlierContent: _, metadata: __, ...rest } = record;
     await appendHistory(this.o.stateDir, {
       time: new Date(this.clock.now()).toISOString(),
       account: this.o.account,

@@ -38,6 +38,25 @@ export interface UpdatePlan {
   diff: DiffEntry[];
 }
 
+/**
+ * The wishes that set `fields` (paths as flattenFields gives them: `snippet.title`, `localizations.fr.title`), for
+ * planUpdate: a re-run's command that sets other values than were recorded (issue 27, item 3).
+ */
+export function inputFromFields(fields: Record<string, unknown>): MetadataInput {
+  const input: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(FIELD_OF)) {
+    if (fields[field] !== undefined) input[key] = cloneJson(fields[field]);
+  }
+  const localizations: Record<string, Localization> = {};
+  for (const [path, value] of Object.entries(fields)) {
+    const [part, lang, text] = path.split('.');
+    if (part !== 'localizations' || !lang || (text !== 'title' && text !== 'description')) continue;
+    localizations[lang] = { ...localizations[lang], [text]: String(value) };
+  }
+  if (Object.keys(localizations).length > 0) input.localizations = localizations;
+  return input as MetadataInput;
+}
+
 /** The writable fields of a videos.list answer, with nulls dropped. */
 export function mutableCopy(current: CurrentVideo): VideoResource {
   const copy: VideoResource = {};

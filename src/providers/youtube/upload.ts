@@ -4,7 +4,9 @@ import { apiUrl, type CliContext, type GlobalOptions } from '../../cli/context.j
 import { formatBytes, formatDuration } from '../../cli/format.js';
 import { prepareUpload, type UploadPlan } from '../../cli/upload/prepare.js';
 import { STDIN_LABEL } from '../../cli/upload/stdin.js';
-import type { ProviderResult, ProviderRun, UploadProvider } from '../contract.js';
+import { recordedMetadata } from '../../unattended/recorded-metadata.js';
+import type { MetadataUpdater, ProviderResult, ProviderRun, UploadProvider } from '../contract.js';
+import { QUOTA_COST } from './quota.js';
 import { wantedSteps } from './steps.js';
 
 /** `…/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status[&notifySubscribers=false]`. */
@@ -125,6 +127,11 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
           ...(plan.stdin ? {} : { mtimeMs: r.mtimeMs }),
           ...(r.contentHash ? { contentHash: r.contentHash } : {}),
           title: video.snippet?.title ?? (r.metadata as UploadPlan['resource']).snippet?.title,
+          // What the video was created with: this run's metadata, or an earlier run's whose session finished.
+          metadata: recordedMetadata(
+            r.metadata as object,
+            JSON.stringify(r.metadata) === JSON.stringify(plan.resource) ? plan.templates : undefined,
+          ),
         });
       },
       onProgress: (p: Parameters<typeof out.progress>[1]) => out.progress(`Uploading ${label}:`, p),
@@ -201,6 +208,28 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
   };
 }
 
+/** videos.list, then videos.update of only the parts that change, each sent whole (src/youtube/update.ts). */
+const updateMetadata: MetadataUpdater = {
+  cost: QUOTA_COST['videos.list'] + QUOTA_COST['videos.update'],
+  async apply(run, videoId, fields) {
+    const { createYouTubeClient } = await import('./api.js');
+    const { inputFromFields } = await import('./update.js');
+    const { ctx, globals, out } = run;
+    const yt = createYouTubeClient({
+      apiUrl: apiUrl(globals, ctx.env),
+      auth: await (await run.login()).client(),
+      sleep: ctx.sleep,
+      random: ctx.random,
+      now: ctx.now,
+      signal: ctx.signal,
+      onRetry: (e) => out.info(`Retrying: ${JSON.stringify(e)}`),
+    });
+    const { parts } = await yt.updateVideo(videoId, inputFromFields(fields));
+    // Nothing to change (a run killed before its record did it, or it was set elsewhere): only videos.list was sent.
+    return parts.length > 0 ? this.cost : QUOTA_COST['videos.list'];
+  },
+};
+
 export const youtubeProvider: UploadProvider = {
   name: 'youtube',
   countsQuota: true,
@@ -210,4 +239,5 @@ export const youtubeProvider: UploadProvider = {
   wantedSteps,
   upload: uploadVideo,
   videoUrl: (id) => `https://youtu.be/${id}`,
+  update: updateMetadata,
 };

@@ -7,7 +7,7 @@ import type {
   StepInput,
   StepRecord,
 } from '../../unattended/journal.js';
-import { confirmAmong, historyItems } from '../../unattended/journal.js';
+import { confirmAmong, historyItems, previousUpload } from '../../unattended/journal.js';
 import { type HistoryEntry, STREAM_FINGERPRINT } from '../../upload/journal.js';
 import type { StateJournal } from '../store.js';
 import type { Database, Queryable } from './database.js';
@@ -201,19 +201,23 @@ export class PostgresJournal implements StateJournal {
       values,
     );
     if (rows.length === 0) return [];
-    const done = await this.db.query<{ video_id: string; step: string }>(
+    const done = await this.db.query<{ video_id: string; step: string; detail: string | null }>(
       // The latest record of each step decides; steps come in the order first recorded, as the file store's do.
-      `SELECT video_id, step FROM (
-         SELECT DISTINCT ON (video_id, step) video_id, step, ok, min(id) OVER (PARTITION BY video_id, step) AS first
+      `SELECT video_id, step, detail FROM (
+         SELECT DISTINCT ON (video_id, step) video_id, step, ok, detail,
+                min(id) OVER (PARTITION BY video_id, step) AS first
            FROM ${this.db.table('steps')} WHERE video_id = ANY($1) ORDER BY video_id, step, id DESC
        ) latest WHERE ok ORDER BY first`,
       [rows.map((row) => row.video_id)],
     );
-    return rows.map((row) => ({
-      videoId: row.video_id,
-      entry: entryOf(row),
-      completedSteps: new Set(done.filter((d) => d.video_id === row.video_id).map((d) => d.step)),
-    }));
+    return rows.map((row) =>
+      previousUpload(
+        entryOf(row),
+        done
+          .filter((d) => d.video_id === row.video_id)
+          .map((d) => ({ step: d.step, ...(d.detail === null ? {} : { detail: d.detail }) })),
+      ),
+    );
   }
 
   /** Records the outcome of one step after an upload (the same record as steps.jsonl's). */

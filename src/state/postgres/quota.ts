@@ -60,11 +60,11 @@ export class PostgresQuotaLedger {
     }));
   }
 
-  /** Adds `units` to today's total and returns the new total. */
+  /** Adds `units` to today's total (negative: reserved but not spent; never below 0) and returns the new total. */
   async spend(account: string, units: number): Promise<number> {
     const [row] = await this.db.query<DayRow>(
-      `INSERT INTO ${this.table} AS q (account, day, spent) VALUES ($1, $2, $3)
-       ON CONFLICT (account, day) DO UPDATE SET spent = q.spent + EXCLUDED.spent, updated_at = now()
+      `INSERT INTO ${this.table} AS q (account, day, spent) VALUES ($1, $2, greatest(0, $3::bigint))
+       ON CONFLICT (account, day) DO UPDATE SET spent = greatest(0, q.spent + $3::bigint), updated_at = now()
        RETURNING ${SPENT}, exhausted`,
       [account, pacificDay(new Date(this.clock.now())), units],
     );
@@ -78,6 +78,16 @@ export class PostgresQuotaLedger {
        ON CONFLICT (account, day) DO UPDATE SET exhausted = true, updated_at = now()`,
       [account, pacificDay(new Date(this.clock.now()))],
     );
+  }
+
+  /** As the file ledger's: forgets today's quotaExceeded mark for every machine; the day as it was, if it had one. */
+  async forgetExhausted(account: string, now = new Date(this.clock.now())): Promise<QuotaDay | undefined> {
+    const [row] = await this.db.query<DayRow>(
+      `UPDATE ${this.table} SET exhausted = false, updated_at = now()
+        WHERE account = $1 AND day = $2 AND exhausted RETURNING ${SPENT}, true AS exhausted`,
+      [account, pacificDay(now)],
+    );
+    return row ? dayOf(row) : undefined;
   }
 
   /** Whether `cost` more units fit in today's `budget` (read only). */
@@ -108,13 +118,14 @@ export class PostgresQuotaLedger {
       `INSERT INTO ${this.table} AS q (account, day, spent)
        SELECT $1::text, $2::date, $3::bigint WHERE $3::bigint <= $4::bigint
        ON CONFLICT (account, day) DO UPDATE SET spent = q.spent + EXCLUDED.spent, updated_at = now()
-         WHERE NOT q.exhausted AND q.spent + EXCLUDED.spent <= $4::bigint
+         WHERE (NOT q.exhausted OR $5::boolean) AND q.spent + EXCLUDED.spent <= $4::bigint
        RETURNING ${SPENT}, exhausted`,
-      [request.account, day, request.cost, budget],
+      [request.account, day, request.cost, budget, request.budgetGiven === true],
     );
     if (taken) {
       const before = taken.spent - request.cost;
-      return { ok: true, spent: before, remaining: budget - before };
+      const askingAgain = taken.exhausted ? { askingAgain: true as const } : {};
+      return { ok: true, spent: before, remaining: budget - before, ...askingAgain };
     }
     return judgeQuota(await this.today(request.account, now), { ...request, budget }, now);
   }

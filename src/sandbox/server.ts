@@ -128,6 +128,10 @@ export function createListener(
     if (fault) entry.fault = fault;
     if (early) entry.tooEarly = true;
     const ctx = new Ctx(req, res, url, query, entry, fault);
+    // An error decided from the headers alone answers a data request before its body is read (issue 28).
+    const answerBeforeBody = () => {
+      if (r.kind === 'upload-chunk') ctx.answerBeforeBody();
+    };
     const started = Date.now();
     res.on('close', () => {
       if (!res.writableFinished) ctx.markGone();
@@ -147,6 +151,7 @@ export function createListener(
       try {
         if (early) {
           noteStored();
+          answerBeforeBody();
           await ctx.drain();
           return await sendStatusError(ctx, early.kind, early.error);
         }
@@ -154,6 +159,7 @@ export function createListener(
         if (error && fault && !('storePartial' in fault) && r.kind !== 'auth') {
           // The front end refused it: nothing of the body is stored.
           noteStored();
+          answerBeforeBody();
           return await answerStatusFault(ctx, core.cooldowns, core.now, r.kind, error, r.uploadId);
         }
         await r.handler(ctx, core);

@@ -6,6 +6,10 @@ import type { Fault, RequestLogEntry } from './types.js';
 
 export type Query = Record<string, string | string[]>;
 
+/** GUploader's own errors are plain text; its empty answers (308, the initiation's 200, 499) are labelled HTML. */
+export const PLAIN_TEXT = { 'content-type': 'text/plain; charset=utf-8' };
+export const HTML = { 'content-type': 'text/html; charset=UTF-8' };
+
 /**
  * After an answer given before the body was read (answerBeforeBody), how much of the body is read and discarded,
  * and how long the connection may stay half-closed, before it is closed: GUploader answers, reads a little, then
@@ -22,6 +26,8 @@ export class Ctx {
   private readonly closed = new AbortController();
   /** True while a stall fault holds the body unread. */
   stalling = false;
+  /** Headers every answer carries (X-GUploader-UploadID on a session URL). */
+  readonly always: Record<string, string> = {};
   /** The next answer goes out before the body is read; the connection is closed after it (answerBeforeBody). */
   private early = false;
 
@@ -181,6 +187,7 @@ export class Ctx {
     if (short !== undefined) payload = payload.subarray(0, short);
     this.entry.status = status;
     const all: Record<string, string> = {
+      ...this.always,
       ...headers,
       'content-length': String(payload.length),
     };

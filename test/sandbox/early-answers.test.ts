@@ -50,6 +50,7 @@ describe('sandbox answers before the body, and short final answers', () => {
       'content-type': 'application/json; charset=UTF-8',
       'content-length': String(body.length),
       'retry-after': '2',
+      'x-guploader-uploadid': uploadIdOf(uri),
     });
     assert.equal(r.body.toString(), body);
     assert.equal(r.closed, 'close', 'the sandbox closed the connection after its linger');
@@ -116,6 +117,7 @@ describe('sandbox answers before the body, and short final answers', () => {
     assert.equal(short.status, 200);
     assert.equal(short.headers['content-length'], '100');
     assert.equal(short.headers['content-type'], 'application/json; charset=UTF-8');
+    assert.equal(short.headers['x-guploader-uploadid'], uploadIdOf(uri));
     assert.equal(short.body.length, 100);
     assert.throws(() => short.json(), SyntaxError);
     const whole = await statusQuery(uri, data.length);

@@ -116,9 +116,10 @@ describe('against the sandbox', () => {
       {},
     ],
     [
+      // The rest of the chunk is sent again, and then the bytes of the next one past the 256 KiB grid.
       'a chunk stored in part while chunking',
       { on: 'upload-chunk', storePartial: 300_001 },
-      KiB256 * 4 - 300_001,
+      KiB256 * 4 - 300_001 + (300_001 - KiB256),
       { chunkSize: 4 * KiB256 },
     ],
     ['an expired session', { on: 'upload-chunk', expireSession: true }, SIZE, {}],

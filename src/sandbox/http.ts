@@ -209,8 +209,8 @@ export class Ctx {
   }
 
   /**
-   * The early answer's lingering close: the answer and a FIN go out, at most EARLY_DISCARD_BYTES of the body are
-   * read and discarded, and the connection is closed once the client has closed it or EARLY_LINGER_MS passed.
+   * The early answer's lingering close: the answer and a FIN go out, about EARLY_DISCARD_BYTES of the body are read
+   * and discarded, and the connection is closed once the client has closed it or EARLY_LINGER_MS passed.
    */
   private async answerThenClose(payload: Buffer): Promise<void> {
     const socket = this.req.socket;
@@ -229,7 +229,7 @@ export class Ctx {
     socket.destroy();
   }
 
-  /** Reads and discards at most EARLY_DISCARD_BYTES of the body (counted as received), then leaves it unread. */
+  /** Reads and discards the body until EARLY_DISCARD_BYTES are in (whole reads, counted as received), no more. */
   private async discard(): Promise<void> {
     try {
       for await (const chunk of this.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {

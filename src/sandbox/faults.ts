@@ -36,6 +36,7 @@ const ACTIONS = [
   'expireSession',
   'stallAfterBytes',
   'brokenResponse',
+  'shortResponse',
 ] as const;
 
 /** Returns why `value` is not a Fault, or undefined when it is one (used for the admin endpoint's JSON). */
@@ -68,7 +69,7 @@ export function faultProblem(value: unknown): string | undefined {
   for (const k of ['cutAfterBytes', 'storePartial', 'delayMs', 'retryAfter', 'stallMs'] as const) {
     if (f[k] !== undefined && !nonNegative(f[k])) return `"${k}" must be a number >= 0`;
   }
-  for (const k of ['stallAfterBytes', 'brokenResponse'] as const) {
+  for (const k of ['stallAfterBytes', 'brokenResponse', 'shortResponse'] as const) {
     if (f[k] !== undefined && !count(f[k], 0)) return `"${k}" must be a whole number >= 0`;
   }
   if ((f.stallAfterBytes === undefined) !== (f.stallMs === undefined))
@@ -101,8 +102,9 @@ function matches(fault: Fault, req: RequestInfo): boolean {
   // Session faults only make sense on requests that target a session; they wait for one.
   if ('expireSession' in fault) return req.hasSession;
   if ('storePartial' in fault) return req.kind === 'upload-chunk';
-  // A broken final answer waits for the data request that can finish the upload.
-  if ('brokenResponse' in fault && req.kind === 'upload-chunk') return req.claimsLast === true;
+  // A broken or short final answer waits for the data request that can finish the upload.
+  if (('brokenResponse' in fault || 'shortResponse' in fault) && req.kind === 'upload-chunk')
+    return req.claimsLast === true;
   return true;
 }
 

@@ -6,6 +6,18 @@ import type { Fault, RequestLogEntry } from './types.js';
 
 export type Query = Record<string, string | string[]>;
 
+/** GUploader's own errors are plain text; its empty answers (308, the initiation's 200, 499) are labelled HTML. */
+export const PLAIN_TEXT = { 'content-type': 'text/plain; charset=utf-8' };
+export const HTML = { 'content-type': 'text/html; charset=UTF-8' };
+
+/**
+ * After an answer given before the body was read (answerBeforeBody), how much of the body is read and discarded,
+ * and how long the connection may stay half-closed, before it is closed: GUploader answers, reads a little, then
+ * closes, so that the client reads the answer before its next write fails (issue 28).
+ */
+export const EARLY_DISCARD_BYTES = 64 * 1024;
+export const EARLY_LINGER_MS = 200;
+
 export class Ctx {
   /** Set when the client went away (or we cut it): nothing can be answered any more. */
   gone = false;
@@ -14,6 +26,10 @@ export class Ctx {
   private readonly closed = new AbortController();
   /** True while a stall fault holds the body unread. */
   stalling = false;
+  /** Headers every answer carries (X-GUploader-UploadID on a session URL). */
+  readonly always: Record<string, string> = {};
+  /** The next answer goes out before the body is read; the connection is closed after it (answerBeforeBody). */
+  private early = false;
 
   constructor(
     readonly req: IncomingMessage,
@@ -101,9 +117,18 @@ export class Ctx {
     }
   }
 
+  /**
+   * The answer comes before the body is read, as Google's upload servers give an error they can decide from the
+   * headers: drain() no longer reads, and after the answer a little of the body is read and discarded before the
+   * connection is closed (EARLY_DISCARD_BYTES, EARLY_LINGER_MS).
+   */
+  answerBeforeBody(): void {
+    this.early = true;
+  }
+
   /** Reads and discards the rest of the body (before an error answer, so the client is not cut off mid-send). */
   async drain(): Promise<void> {
-    if (this.gone || this.req.readableEnded) return;
+    if (this.early || this.gone || this.req.readableEnded) return;
     try {
       for await (const _ of this.body()) {
         // discard
@@ -139,7 +164,8 @@ export class Ctx {
 
   /**
    * Sends an answer, after the fault's delay; a cut request is destroyed instead, unanswered. A brokenResponse
-   * fault announces the whole body but sends only its first B bytes, then closes the connection.
+   * fault announces the whole body but sends only its first B bytes, then closes the connection; a shortResponse
+   * fault sends only its first B bytes with an honest Content-Length of B (the connection stays usable).
    */
   async send(
     status: number,
@@ -156,11 +182,17 @@ export class Ctx {
     const delay = this.fault && 'delayMs' in this.fault ? this.fault.delayMs : undefined;
     if (delay) await sleep(delay);
     if (this.res.destroyed) return;
-    const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+    let payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+    const short = this.fault && 'shortResponse' in this.fault ? this.fault.shortResponse : undefined;
+    if (short !== undefined) payload = payload.subarray(0, short);
     this.entry.status = status;
     // A 204 or 304 carries no Content-Length (RFC 9110 §8.6); every other answer announces its length.
-    const all =
-      status === 204 || status === 304 ? headers : { ...headers, 'content-length': String(payload.length) };
+    const all: Record<string, string> =
+      status === 204 || status === 304
+        ? { ...this.always, ...headers }
+        : { ...this.always, ...headers, 'content-length': String(payload.length) };
+    const early = this.early && !this.req.complete;
+    if (early) all.connection = 'close';
     if (statusMessage) this.res.writeHead(status, statusMessage, all);
     else this.res.writeHead(status, all);
     const broken = this.fault && 'brokenResponse' in this.fault ? this.fault.brokenResponse : undefined;
@@ -172,7 +204,41 @@ export class Ctx {
       this.req.socket.end();
       return;
     }
+    if (early) return this.answerThenClose(payload);
     this.res.end(payload);
+  }
+
+  /**
+   * The early answer's lingering close: the answer and a FIN go out, about EARLY_DISCARD_BYTES of the body are read
+   * and discarded, and the connection is closed once the client has closed it or EARLY_LINGER_MS passed.
+   */
+  private async answerThenClose(payload: Buffer): Promise<void> {
+    const socket = this.req.socket;
+    // Node closes a `Connection: close` socket as soon as the answer is out; only its sending side closes here.
+    socket.destroySoon = () => socket.end();
+    this.res.end(payload);
+    // Reading starts before the answer is flushed: Node would otherwise read the whole body itself.
+    void this.discard();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, EARLY_LINGER_MS);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    socket.destroy();
+  }
+
+  /** Reads and discards the body until EARLY_DISCARD_BYTES are in (whole reads, counted as received), no more. */
+  private async discard(): Promise<void> {
+    try {
+      for await (const chunk of this.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+        this.entry.bodyBytes += chunk.length;
+        if (this.entry.bodyBytes >= EARLY_DISCARD_BYTES) return;
+      }
+    } catch {
+      // The connection closed: nothing more to read.
+    }
   }
 
   sendJson(status: number, value: unknown, headers: Record<string, string> = {}): Promise<void> {

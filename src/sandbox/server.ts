@@ -48,11 +48,14 @@ export function route(method: string, path: string, url: URL, req: IncomingMessa
   if (path === '/upload/youtube/v3/videos' || path === '/resumable/upload/youtube/v3/videos') {
     const uploadId = url.searchParams.get('upload_id');
     if (uploadId) {
+      // A status query says `bytes */TOTAL`; a PUT without Content-Range carries data (an empty one finishes).
       const cr = req.headers['content-range'];
-      const status = cr === undefined ? req.headers['content-length'] === '0' : /^bytes\s+\*\//i.test(cr);
-      const handler: Handler =
-        method === 'PUT' || method === 'POST' ? (ctx, core) => sessionRequest(ctx, core, uploadId) : notFound;
-      return { kind: status ? 'upload-status' : 'upload-chunk', handler, uploadId };
+      const status = cr !== undefined && /^bytes\s+\*\//i.test(cr);
+      const handler: Handler = ['PUT', 'POST', 'DELETE'].includes(method)
+        ? (ctx, core) => sessionRequest(ctx, core, uploadId)
+        : notFound;
+      // A DELETE (a cancel) carries no data.
+      return { kind: status || method === 'DELETE' ? 'upload-status' : 'upload-chunk', handler, uploadId };
     }
     if (method !== 'POST') return { kind: 'api', handler: notFound };
     if (url.searchParams.get('uploadType') === 'resumable') return { kind: 'upload-init', handler: initiate };
@@ -128,6 +131,12 @@ export function createListener(
     if (fault) entry.fault = fault;
     if (early) entry.tooEarly = true;
     const ctx = new Ctx(req, res, url, query, entry, fault);
+    // Google's upload servers name the upload on every answer from its session URL, errors included.
+    if (r.uploadId) ctx.always['x-guploader-uploadid'] = r.uploadId;
+    // An error decided from the headers alone answers a data request before its body is read (issue 28).
+    const answerBeforeBody = () => {
+      if (r.kind === 'upload-chunk') ctx.answerBeforeBody();
+    };
     const started = Date.now();
     res.on('close', () => {
       if (!res.writableFinished) ctx.markGone();
@@ -147,6 +156,7 @@ export function createListener(
       try {
         if (early) {
           noteStored();
+          answerBeforeBody();
           await ctx.drain();
           return await sendStatusError(ctx, early.kind, early.error);
         }
@@ -154,6 +164,7 @@ export function createListener(
         if (error && fault && !('storePartial' in fault) && r.kind !== 'auth') {
           // The front end refused it: nothing of the body is stored.
           noteStored();
+          answerBeforeBody();
           return await answerStatusFault(ctx, core.cooldowns, core.now, r.kind, error, r.uploadId);
         }
         await r.handler(ctx, core);

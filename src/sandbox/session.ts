@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import type { Core } from './core.js';
 import { ApiError } from './errors.js';
 import { statusOf } from './faults.js';
-import type { Ctx } from './http.js';
+import { type Ctx, HTML, PLAIN_TEXT } from './http.js';
 import { hashFile, type LiveMedia, MediaWriter } from './media.js';
 import { answerStatusFault } from './retry-after.js';
 import type { SessionRec } from './store.js';
@@ -40,7 +40,7 @@ export function sessionNotFound(): ApiError {
 /** 308 with the stored range; no Range header when nothing is stored; the X-GUploader-No-308 variant. */
 function resumeIncomplete(ctx: Ctx, s: SessionRec): Promise<void> {
   ctx.entry.storedAfter = s.stored;
-  const headers: Record<string, string> = { 'x-guploader-uploadid': s.id };
+  const headers: Record<string, string> = { ...HTML };
   if (s.stored > 0) headers.range = `bytes=0-${s.stored - 1}`;
   if ((ctx.header('x-guploader-no-308') ?? '').toLowerCase() === 'yes') {
     return ctx.send(200, { ...headers, 'x-http-status-code-override': '308' });
@@ -86,7 +86,10 @@ async function finish(ctx: Ctx, core: Core, s: SessionRec): Promise<void> {
   return ctx.sendJson(s.finalStatus, s.final);
 }
 
-/** PUT or POST to the session URI: a chunk or a status query. Requests on one session run one at a time. */
+/**
+ * PUT or POST to the session URI (a chunk or a status query), or DELETE (a cancel). Requests on one session run one
+ * at a time.
+ */
 export function sessionRequest(ctx: Ctx, core: Core, id: string): Promise<void> {
   ctx.entry.uploadId = id;
   // A stalled request does not read, so it cannot see its client leave: a newer request on the session means
@@ -113,6 +116,13 @@ async function sessionRequestLocked(ctx: Ctx, core: Core, id: string): Promise<v
     if (s) await forget(core, s);
     throw sessionNotFound();
   }
+  if (ctx.req.method === 'DELETE') {
+    // GCS's documented cancel (storage-testbench answers the same): 499, empty, and the session is gone; a finished
+    // session's video stays.
+    await ctx.drain();
+    await forget(core, s);
+    return ctx.send(499, HTML);
+  }
   if (s.videoId) {
     // A finished session answers every later request with the final response again.
     await ctx.drain();
@@ -120,14 +130,17 @@ async function sessionRequestLocked(ctx: Ctx, core: Core, id: string): Promise<v
     return ctx.sendJson(s.finalStatus ?? 200, s.final);
   }
   const lengthHeader = ctx.header('content-length');
-  const length = lengthHeader === undefined ? undefined : Number(lengthHeader);
+  let length = lengthHeader === undefined ? undefined : Number(lengthHeader);
   const rangeHeader = ctx.header('content-range');
   let range: ContentRange | undefined;
   if (rangeHeader !== undefined) {
     range = parseContentRange(rangeHeader);
     if (!range) throw badRange(`Failed to parse Content-Range header: ${rangeHeader}`);
-  } else if (length === 0) range = { kind: 'status' };
+  }
   const known = s.total ?? s.declaredTotal;
+  // Neither Content-Length nor Transfer-Encoding: there is no body.
+  if (range === undefined && length === undefined && ctx.header('transfer-encoding') === undefined)
+    length = 0;
   if (range?.kind === 'status') {
     await ctx.drain();
     if (range.total !== undefined) {
@@ -140,10 +153,11 @@ async function sessionRequestLocked(ctx: Ctx, core: Core, id: string): Promise<v
     }
     return resumeIncomplete(ctx, s);
   }
-  // No Content-Range: the body is the whole file from byte 0.
+  // No Content-Range: the body is the whole file from byte 0 (what is stored is skipped); an empty one ends the
+  // upload with the bytes stored, as storage-testbench does (a session of 0 bytes finishes).
   const first = range ? range.first : 0;
   const expected = range ? range.last - range.first + 1 : length;
-  const total = range ? range.total : length;
+  const total = range ? range.total : length === undefined ? undefined : Math.max(length, s.stored);
   if (range && range.first > range.last) throw badRange(`Invalid Content-Range: ${rangeHeader}`);
   if (range && total !== undefined && range.last >= total)
     throw badRange(`Invalid Content-Range: ${rangeHeader}`);
@@ -156,16 +170,11 @@ async function sessionRequestLocked(ctx: Ctx, core: Core, id: string): Promise<v
   const final = !range || (total !== undefined && range.last + 1 === total);
   // Body bytes of this request that may be kept (counted from its first byte).
   let keep = expected ?? Number.POSITIVE_INFINITY;
-  if (!final && (expected ?? 0) % CHUNK_GRANULARITY !== 0) {
-    if ((expected ?? 0) < CHUNK_GRANULARITY) {
-      throw new ApiError(
-        400,
-        'badRequest',
-        `Invalid request. The number of bytes uploaded is required to be a multiple of ${CHUNK_GRANULARITY} except for the final request. The received request contained ${expected} bytes.`,
-      );
-    }
-    // Google keeps the largest 256 KiB multiple and answers 308 with the shorter Range (API-NOTES §1).
-    keep = Math.floor((expected ?? 0) / CHUNK_GRANULARITY) * CHUNK_GRANULARITY;
+  if (!final) {
+    if ((expected ?? 0) < CHUNK_GRANULARITY) return chunkTooShort(ctx, expected ?? 0);
+    // What is stored ends on the 256 KiB grid: Google keeps the request up to the last multiple of 256 KiB of the
+    // upload (not of the request, which an overlapping resend starts off the grid), 308 with the shorter Range.
+    keep = Math.floor((first + (expected ?? 0)) / CHUNK_GRANULARITY) * CHUNK_GRANULARITY - first;
   }
   if (range) ctx.entry.firstByte = first;
   if (first > s.stored) return offsetPastStored(ctx, s, first);
@@ -204,7 +213,7 @@ async function sessionRequestLocked(ctx: Ctx, core: Core, id: string): Promise<v
     }
   }
   if (total !== undefined) s.total = total;
-  else if (!range && !aborted && ctx.cutAt === undefined) s.total = received;
+  else if (!range && !aborted && ctx.cutAt === undefined) s.total = Math.max(received, s.stored);
   await core.store.save();
   if (aborted) return;
   if (expected !== undefined && received > expected)
@@ -226,7 +235,17 @@ async function offsetPastStored(ctx: Ctx, s: SessionRec, first: number): Promise
   ctx.entry.storedAfter = s.stored;
   return ctx.send(
     503,
-    { 'content-type': 'text/plain; charset=utf-8', 'x-guploader-uploadid': s.id },
+    PLAIN_TEXT,
     `Invalid request.  According to the Content-Range header, the upload offset is ${first} byte(s), which exceeds already uploaded size of ${s.stored} byte(s).`,
+  );
+}
+
+/** A non-final chunk under 256 KiB: 400 in plain text, worded as GUploader words it (Drive and GCS reports). */
+async function chunkTooShort(ctx: Ctx, bytes: number): Promise<void> {
+  await ctx.drain();
+  return ctx.send(
+    400,
+    PLAIN_TEXT,
+    `Invalid request. The number of bytes uploaded is required to be equal or greater than ${CHUNK_GRANULARITY}, except for the final request (it's recommended to be the exact multiple of ${CHUNK_GRANULARITY}). The received request contained ${bytes} bytes, which does not meet this requirement.`,
   );
 }

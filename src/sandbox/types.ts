@@ -87,6 +87,7 @@ export type Fault = {
   | { delayMs?: number; bytesPerSec?: number }
   | { stallAfterBytes: number; stallMs: number }
   | { brokenResponse: number }
+  | { shortResponse: number }
 );
 
 /**

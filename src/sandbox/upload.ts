@@ -2,7 +2,7 @@
 import { parseParts, VIDEO_PARTS } from './catalog.js';
 import type { Core } from './core.js';
 import { ApiError } from './errors.js';
-import type { Ctx } from './http.js';
+import { type Ctx, HTML } from './http.js';
 import { ALLOW, authenticate } from './oauth.js';
 import { randomId, type SessionRec } from './store.js';
 import { validateVideo } from './validate.js';
@@ -91,5 +91,5 @@ export async function initiate(ctx: Ctx, core: Core): Promise<void> {
   await core.store.save();
   const origin = core.opts.sessionOrigin ?? core.url;
   const location = `${origin}/upload/youtube/v3/videos?uploadType=resumable&upload_id=${id}`;
-  return ctx.send(200, { location, 'x-guploader-uploadid': id });
+  return ctx.send(200, { location, 'x-guploader-uploadid': id, ...HTML });
 }

@@ -24,14 +24,33 @@ export function retryStep(res: TransportResponse, nowMs: number): RetryStep {
   };
 }
 
-/** The JSON of a final 200/201 answer ({} when empty). */
-export function parseFinal(res: TransportResponse): unknown {
-  const text = res.body.toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw protocolError(`the final answer (${res.status}) is not JSON`);
+/** Final answers cut short in a row that are each followed by a status query before the engine gives up. */
+export const MAX_CUT_FINALS = 3;
+
+/**
+ * Reads final 200/201 answers. One whose body is empty or not JSON was cut short (storage-testbench's
+ * return-broken-stream-final-chunk-after-NB sends the first N bytes with an honest Content-Length): the upload is
+ * finished, and a status query answers the resource again (API-NOTES §1, "Status query"). That is a retry step,
+ * up to MAX_CUT_FINALS in a row; the next one is a protocol error (issue 28).
+ */
+export class FinalAnswers {
+  private cut = 0;
+
+  read(res: TransportResponse): { kind: 'done'; response: unknown } | RetryStep {
+    const text = res.body.toString('utf8');
+    try {
+      const response: unknown = JSON.parse(text);
+      if (typeof response === 'object' && response !== null) {
+        this.cut = 0;
+        return { kind: 'done', response };
+      }
+    } catch {
+      // Cut short: asked again below.
+    }
+    const what = `the final answer (${res.status}) ${text.trim() === '' ? 'is empty' : 'is not JSON'}`;
+    this.cut++;
+    if (this.cut > MAX_CUT_FINALS) throw protocolError(`${what}, ${this.cut} times in a row`);
+    return { kind: 'retry', reason: `${what} (${res.body.length} bytes); asking the server again` };
   }
 }
 

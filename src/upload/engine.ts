@@ -1,7 +1,7 @@
 // This file is the resumable upload engine: it drives a session from initiation to the final answer, trusting only
 // the server's offset, retrying what can succeed, and keeping the session on disk so a re-run resumes it.
 import { usageError } from '../errors.js';
-import { parseFinal, RefreshOnce, retryStep, tryStep } from './answers.js';
+import { FinalAnswers, RefreshOnce, retryStep, tryStep } from './answers.js';
 import { Backoff } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { ContentHasher } from './content-hash.js';
@@ -82,6 +82,7 @@ class Upload {
   private resumed = false;
   private readonly backoff: Backoff;
   private readonly refresh: RefreshOnce;
+  private readonly finals = new FinalAnswers();
   private sessionRestarts = 0;
 
   constructor(
@@ -289,7 +290,12 @@ class Upload {
     this.refresh.answered();
     switch (kind) {
       case 'done': {
-        const response = parseFinal(res);
+        const final = this.finals.read(res);
+        if (final.kind === 'retry') {
+          this.needQuery = true;
+          return final;
+        }
+        const { response } = final;
         if (this.kept && (await this.settleKept('finished', response)) === 'dropped') return { kind: 'next' };
         // A status query on a kept session may find the upload already finished (killed before the answer came).
         if (request === 'query' && this.fromStore && !this.resumed) {

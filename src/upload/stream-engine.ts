@@ -2,7 +2,7 @@
 // chunk until the last one carries the total (API-NOTES §1), each chunk held in memory until the server has it.
 import type { Readable } from 'node:stream';
 import { ExitCode, usageError, VuploadError } from '../errors.js';
-import { parseFinal, RefreshOnce, retryStep, tryStep } from './answers.js';
+import { FinalAnswers, RefreshOnce, retryStep, tryStep } from './answers.js';
 import { Backoff } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { HttpError, interruptedError, protocolError, untrustedSessionError } from './errors.js';
@@ -73,6 +73,7 @@ class StreamUpload {
   private sentTo = 0;
   private needQuery = false;
   private readonly refresh: RefreshOnce;
+  private readonly finals = new FinalAnswers();
   private sessionRestarts = 0;
 
   constructor(
@@ -194,9 +195,12 @@ class StreamUpload {
     }
     this.refresh.answered();
     switch (kind) {
-      case 'done':
+      case 'done': {
         // Only the last chunk (or a query after it) can finish: the server cannot know the total earlier.
-        return { kind: 'done', response: parseFinal(res) };
+        const final = this.finals.read(res);
+        if (final.kind === 'retry') this.needQuery = true;
+        return final;
+      }
       case 'incomplete':
         return this.incomplete(res, request);
       case 'expired':

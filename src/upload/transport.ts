@@ -83,6 +83,8 @@ function send(
     const stream = body instanceof Readable ? body : undefined;
     const chunks = body && !Buffer.isBuffer(body) && !stream ? body : undefined;
     let settled = false;
+    /** The answer's head arrived: from then on it alone decides the outcome. */
+    let answered = false;
     let bodyDone = stream === undefined && chunks === undefined;
     const writer = chunks ? new BodyWriter(req, declaredLength(headers)) : undefined;
 
@@ -102,12 +104,23 @@ function send(
     };
     const onAbort = (): void => finish(abortError(signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
+    /**
+     * A failure of the sending side (EPIPE, ECONNRESET, a body that failed) once the answer has begun: a server that
+     * answers before reading the whole body (a 429, 503 or 401 from Google's upload servers) then closes, and the
+     * write that follows fails. The answer is the outcome (issue 28); its own end or cut settles the request.
+     * A write that fails before Node has read an answer waiting on the socket loses that answer (Node closes the
+     * socket first): that is a network error, and the engine asks the server where it stands.
+     */
+    const sendFailed = (error: Error): void => {
+      if (!answered) finish(error);
+    };
 
     req.setTimeout(idleTimeoutMs, () => {
       finish(withCode(new Error(`no answer or progress for ${idleTimeoutMs} ms`), 'ETIMEDOUT'));
     });
-    req.on('error', (error) => finish(error));
+    req.on('error', sendFailed);
     req.on('response', (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let length = 0;
       res.on('data', (chunk: Buffer) => {
@@ -129,9 +142,9 @@ function send(
     });
 
     if (chunks && writer) {
-      writer.write(chunks).catch((error: Error) => finish(error));
+      writer.write(chunks).catch(sendFailed);
     } else if (stream) {
-      stream.on('error', (error) => finish(error));
+      stream.on('error', sendFailed);
       stream.on('end', () => {
         bodyDone = true;
       });

@@ -1,9 +1,8 @@
 // This file tests the fault actions of issue 14 with plain HTTP: Retry-After enforced, keep K bytes then fail,
 // stall, aim at the Nth request or an offset, and a broken final answer.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { type Fault, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { describe, test } from 'node:test';
+import type { Fault } from '../../src/sandbox/index.js';
 import { waitFor } from '../helpers/wait.js';
 import {
   bearer,
@@ -11,27 +10,16 @@ import {
   KiB256,
   manualClock,
   putChunk,
+  raw,
+  rawPut,
   reason,
   request,
   sha256,
   startSession,
   statusQuery,
+  suiteSandbox,
+  uploadIdOf,
 } from './http.js';
-
-/** Sends one raw HTTP/1.1 request and resolves with every byte the server sent until it closed the connection. */
-function raw(url: string, head: string[], body: Buffer): Promise<string> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(u.port), u.hostname);
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-    const lines = [`PUT ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`, ...head];
-    socket.write(`${lines.join('\r\n')}\r\nContent-Length: ${body.length}\r\n\r\n`);
-    socket.write(body);
-  });
-}
 
 const ERROR_503 = {
   error: {
@@ -43,21 +31,11 @@ const ERROR_503 = {
 };
 
 describe('sandbox fault actions', () => {
-  let sb: Sandbox;
-  let token: string;
   const clock = manualClock();
-  const idOf = (uri: string) => new URL(uri).searchParams.get('upload_id')!;
-  before(async () => {
-    sb = await startSandbox({ dailyQuota: 1e9, now: clock.now });
-    token = sb.mintToken({ ttlSec: 86_400 }).access_token;
-  });
-  beforeEach(() => {
-    sb.faults.clear();
-    sb.clearRequests();
-  });
-  after(() => sb.close());
+  const suite = suiteSandbox({ now: clock.now });
 
   test('a request on the session before Retry-After has passed gets the same error again', async () => {
+    const { sb, token } = suite;
     const data = fakeMp4(2 * KiB256);
     const uri = await startSession(sb, token);
     sb.clearRequests();
@@ -89,6 +67,7 @@ describe('sandbox fault actions', () => {
   });
 
   test('outside sessions, Retry-After holds every request of the kind, and clearing faults lifts it', async () => {
+    const { sb, token } = suite;
     sb.faults.add({ on: 'api', status: 503, retryAfter: 2 });
     const list = () =>
       request(`${sb.url}/youtube/v3/videoCategories?part=snippet&regionCode=US`, { headers: bearer(token) });
@@ -107,6 +86,7 @@ describe('sandbox fault actions', () => {
   });
 
   test('storePartial with status keeps K bytes, then answers the error (return-503-after-256K)', async () => {
+    const { sb, token } = suite;
     const data = fakeMp4(3 * KiB256);
     const uri = await startSession(sb, token);
     sb.faults.add({ on: 'upload-chunk', storePartial: KiB256, status: 503, retryAfter: 1 });
@@ -127,6 +107,7 @@ describe('sandbox fault actions', () => {
   });
 
   test('stallAfterBytes stops reading after K bytes; a client that gives up leaves K stored at once', async () => {
+    const { sb, token } = suite;
     const data = fakeMp4(4 * KiB256);
     const uri = await startSession(sb, token);
     sb.faults.add({ on: 'upload-chunk', stallAfterBytes: 100_000, stallMs: 60_000 });
@@ -145,6 +126,7 @@ describe('sandbox fault actions', () => {
   });
 
   test('a stall the client sits out ends in a normal answer', async () => {
+    const { sb, token } = suite;
     const data = fakeMp4(KiB256 + 10);
     const uri = await startSession(sb, token);
     sb.faults.add({ on: 'upload-chunk', stallAfterBytes: 1000, stallMs: 150 });
@@ -156,6 +138,7 @@ describe('sandbox fault actions', () => {
   });
 
   test('nth aims at the Nth request of the kind; pending counts it down', async () => {
+    const { sb, token } = suite;
     const data = fakeMp4(3 * KiB256);
     const uri = await startSession(sb, token);
     sb.faults.add({ on: 'upload-chunk', status: 503, nth: 2 });
@@ -167,6 +150,7 @@ describe('sandbox fault actions', () => {
   });
 
   test('atOffset aims at the data request whose Content-Range starts there', async () => {
+    const { sb, token } = suite;
     const data = fakeMp4(3 * KiB256);
     const uri = await startSession(sb, token);
     sb.faults.add({ on: 'upload-chunk', cutAfterBytes: 10, atOffset: 2 * KiB256 });
@@ -174,33 +158,34 @@ describe('sandbox fault actions', () => {
     assert.equal((await putChunk(uri, data.subarray(0, KiB256), 0, data.length)).status, 308);
     assert.equal((await putChunk(uri, data.subarray(KiB256, 2 * KiB256), KiB256, data.length)).status, 308);
     await assert.rejects(putChunk(uri, data.subarray(2 * KiB256), 2 * KiB256, data.length));
-    assert.equal(sb.session(idOf(uri))?.stored, 2 * KiB256 + 10);
+    assert.equal(sb.session(uploadIdOf(uri))?.stored, 2 * KiB256 + 10);
     assert.equal(sb.requests.filter((r) => r.fault).length, 1);
   });
 
   test('brokenResponse cuts the final answer after B bytes; a status query gets it whole', async () => {
+    const { sb, token } = suite;
     const data = fakeMp4(2 * KiB256);
     const uri = await startSession(sb, token);
     sb.faults.add({ on: 'upload-chunk', brokenResponse: 20 });
     // A chunk that cannot finish the upload leaves the fault waiting.
     assert.equal((await putChunk(uri, data.subarray(0, KiB256), 0, data.length)).status, 308);
-    const text = await raw(
+    const cut = await raw(
       uri,
-      [`Content-Range: bytes ${KiB256}-${2 * KiB256 - 1}/${data.length}`],
+      rawPut(uri, `bytes ${KiB256}-${2 * KiB256 - 1}/${data.length}`, KiB256),
       data.subarray(KiB256),
     );
-    const [head, body] = text.split('\r\n\r\n') as [string, string];
-    assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
-    const announced = Number(/content-length: (\d+)/i.exec(head)?.[1]);
-    assert.equal(body.length, 20);
+    assert.equal(cut.statusLine, 'HTTP/1.1 200 OK');
+    const announced = Number(cut.headers['content-length']);
+    assert.equal(cut.body.length, 20);
     const whole = await statusQuery(uri, data.length);
     assert.equal(whole.status, 200);
     assert.equal(whole.body.length, announced);
-    assert.equal(whole.text.slice(0, 20), body);
+    assert.deepEqual(whole.body.subarray(0, 20), cut.body);
     assert.equal(sb.media(whole.json().id)?.sha256, sha256(data));
   });
 
   test('the new actions are checked: storePartial may come with status, nothing else combines', () => {
+    const { sb } = suite;
     const ok: Fault[] = [
       { on: 'upload-chunk', storePartial: 5, status: 503 },
       { on: 'upload-chunk', stallAfterBytes: 0, stallMs: 10 },

@@ -92,7 +92,10 @@ describe('sandbox resumable upload', () => {
     const uri = await startSession(sb, token);
     const r = await putChunk(uri, fakeMp4(1000), 0, 5000);
     assert.equal(r.status, 400);
-    assert.equal(r.json().error.code, 400);
+    assert.match(
+      r.text,
+      /^Invalid request\. The number of bytes uploaded is required to be equal or greater/,
+    );
     assert.equal((await statusQuery(uri, 5000)).headers.range, undefined);
   });
 

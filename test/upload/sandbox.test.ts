@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { EARLY_DISCARD_BYTES } from '../../src/sandbox/http.js';
 import { type Fault, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import {
   createFileSessionStore,
@@ -101,9 +102,11 @@ describe('against the sandbox', () => {
     assert.equal(resent, 0);
   });
 
-  const faults: Array<[string, Fault, number | ((r: UploadResult) => number), Partial<UploadOptions>]> = [
-    ['a 503 with Retry-After', { on: 'upload-chunk', status: 503, retryAfter: 1 }, SIZE, {}],
-    ['a 429 with Retry-After', { on: 'upload-chunk', status: 429, retryAfter: 2 }, SIZE, {}],
+  /** An error answered before the body was read: the sandbox read at most a little of the body (issue 28). */
+  const EARLY = { lessThan: 2 * EARLY_DISCARD_BYTES };
+  const faults: Array<[string, Fault, number | { lessThan: number }, Partial<UploadOptions>]> = [
+    ['a 503 with Retry-After', { on: 'upload-chunk', status: 503, retryAfter: 1 }, EARLY, {}],
+    ['a 429 with Retry-After', { on: 'upload-chunk', status: 429, retryAfter: 2 }, EARLY, {}],
     ['a 500 on a status query', { on: 'upload-status', status: 500 }, 0, {}],
     ['a connection cut mid-body', { on: 'upload-chunk', cutAfterBytes: 1_000_000 }, 0, {}],
     [
@@ -113,9 +116,10 @@ describe('against the sandbox', () => {
       {},
     ],
     [
+      // The rest of the chunk is sent again, and then the bytes of the next one past the 256 KiB grid.
       'a chunk stored in part while chunking',
       { on: 'upload-chunk', storePartial: 300_001 },
-      KiB256 * 4 - 300_001,
+      KiB256 * 4 - 300_001 + (300_001 - KiB256),
       { chunkSize: 4 * KiB256 },
     ],
     ['an expired session', { on: 'upload-chunk', expireSession: true }, SIZE, {}],
@@ -128,11 +132,8 @@ describe('against the sandbox', () => {
       const running = upload(extra);
       const result = await running;
       const { resent } = assertIntact(result);
-      assert.equal(
-        resent,
-        typeof resentBytes === 'number' ? resentBytes : resentBytes(result),
-        'bytes sent again',
-      );
+      if (typeof resentBytes === 'number') assert.equal(resent, resentBytes, 'bytes sent again');
+      else assert.ok(resent < resentBytes.lessThan, `${resent} bytes sent again`);
       if ('retryAfter' in fault) assert.deepEqual(running.sleeps(), [fault.retryAfter! * 1000]);
       assert.ok(!sb.requests.some((r) => r.tooEarly), 'no request came before its Retry-After');
       if ('expireSession' in fault) assert.equal(result.sessionRestarts, 1);

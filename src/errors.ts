@@ -66,6 +66,19 @@ export function isVuploadError(error: unknown): error is VuploadError {
   return error instanceof VuploadError;
 }
 
+/** The error for a call cut short by Ctrl-C or SIGTERM (the signal's reason is 'SIGINT' or 'SIGTERM'). */
+export function interruptedError(signal: AbortSignal): VuploadError {
+  const term = signal.reason === 'SIGTERM';
+  return new VuploadError('interrupted', term ? ExitCode.sigterm : ExitCode.sigint, 'Interrupted.');
+}
+
+/** A failure that is not a VuploadError yet (a provider without a mapping of its own): exit 1, its message kept. */
+export function unexpectedError(error: unknown, action: string): VuploadError {
+  if (isVuploadError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new VuploadError('unexpected', ExitCode.api, `Could not ${action}: ${message}.`, { cause: error });
+}
+
 /** How an error appears in --json output, the same for every command (README: "JSON output"). */
 export interface ErrorJson {
   code: string;

@@ -173,3 +173,12 @@ export async function listProfiles(configDir: string): Promise<string[]> {
     .filter((p) => PROFILE_RE.test(p) && p !== '.' && p !== '..')
     .sort();
 }
+
+/** A refreshed token that could not be cached is a warning, not a failure: the command goes on with it in memory. */
+export function tokenSaveWarning(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return (
+    `could not save the refreshed login to ${file} (${code}); going on with it in memory. ` +
+    'The next run refreshes it again; make the config directory writable to keep it.'
+  );
+}

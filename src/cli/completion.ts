@@ -1,5 +1,6 @@
 // This file writes static shell completion scripts (bash, zsh, fish) from the program's own commands and options.
 import type { Command, Option } from 'commander';
+import { PROVIDER_NAMES } from '../providers/registry.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -27,7 +28,7 @@ const VALUE_CHOICES: Record<string, string[]> = {
   '--privacyStatus': ['public', 'private', 'unlisted'],
   '--on-quota': ['fail', 'wait'],
   '--license': ['youtube', 'creativeCommon'],
-  '--provider': ['youtube', 'youku'],
+  '--provider': PROVIDER_NAMES,
   '--scope': ['upload'],
 };
 

@@ -1,20 +1,62 @@
-// This file decides which video service a command talks to: --provider, else the profile's setting, else YouTube.
+// This file is the list of providers (one line each) and decides which one a command talks to: --provider, else the
+// profile's setting in profiles.json, else YouTube. A provider's code is loaded only by the command that needs it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliContext, GlobalOptions } from '../cli/context.js';
 import { usageError } from '../errors.js';
 import { configDir } from '../paths.js';
+import type { Provider } from './contract.js';
 
-export const PROVIDERS = ['youtube', 'youku'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+/** A command-line option only some providers have (declared in the provider's options.ts, loaded with the CLI). */
+export interface ProviderOption {
+  /** Commander's form: `--channel <name>`. */
+  flags: string;
+  description: string;
+  /** Given several times, it collects a list. */
+  repeatable?: boolean;
+}
+
+/** The options a provider adds to `upload`/`batch`/`watch` (and `update`) and to `auth login`. */
+export interface ProviderOptions {
+  upload?: readonly ProviderOption[];
+  login?: readonly ProviderOption[];
+}
+
+interface Entry {
+  title: string;
+  options: ProviderOptions;
+  load(): Promise<Provider>;
+}
+
+/** Every provider: its name, how messages name it, its own options, and its code (src/providers/<name>/provider.ts). */
+export const PROVIDERS = {
+  youtube: {
+    title: 'YouTube',
+    options: {},
+    load: async () => (await import('./youtube/provider.js')).provider,
+  },
+  youku: { title: 'Youku', options: {}, load: async () => (await import('./youku/provider.js')).provider },
+} as const satisfies Record<string, Entry>;
+
+export type ProviderName = keyof typeof PROVIDERS;
+export const PROVIDER_NAMES = Object.keys(PROVIDERS) as ProviderName[];
 
 /** `<config>/profiles.json`: `{ "<profile>": { "provider": "youku" } }` gives a profile its provider. */
 export const PROFILES_FILE = 'profiles.json';
 
+export function isProviderName(name: string): name is ProviderName {
+  return Object.hasOwn(PROVIDERS, name);
+}
+
+/** The provider's code, loaded on demand. */
+export async function loadProvider(name: ProviderName): Promise<Provider> {
+  return PROVIDERS[name].load();
+}
+
 export async function resolveProvider(
   globals: GlobalOptions & { provider?: string },
   ctx: CliContext,
-): Promise<Provider> {
+): Promise<ProviderName> {
   let name = globals.provider;
   if (name === undefined) {
     const file = join(configDir(ctx.env), PROFILES_FILE);
@@ -27,15 +69,54 @@ export async function resolveProvider(
     if (text !== undefined) {
       try {
         const profiles = JSON.parse(text) as Record<string, { provider?: string } | undefined>;
-        name = profiles[globals.profile]?.provider;
+        name = Object.hasOwn(profiles, globals.profile) ? profiles[globals.profile]?.provider : undefined;
       } catch (error) {
         throw usageError(`${file}: not valid JSON (${(error as Error).message}).`, 'Fix or remove the file.');
       }
     }
   }
   name ??= 'youtube';
-  if (!(PROVIDERS as readonly string[]).includes(name)) {
-    throw usageError(`--provider: "${name}" is not one of ${PROVIDERS.join(', ')}.`);
+  if (!isProviderName(name)) {
+    throw usageError(`--provider: "${name}" is not one of ${PROVIDER_NAMES.join(', ')}.`);
   }
-  return name as Provider;
+  return name;
+}
+
+/** The provider this command talks to, loaded. */
+export async function commandProvider(globals: GlobalOptions, ctx: CliContext): Promise<Provider> {
+  return loadProvider(await resolveProvider(globals, ctx));
+}
+
+/**
+ * For commands only one provider has (YouTube's `thumbnail`, `playlist`, `categories`): another provider, by
+ * --provider or the profile's setting, is refused (exit 2) instead of acting on the wrong platform.
+ */
+export async function requireProvider(
+  name: ProviderName,
+  command: string,
+  globals: GlobalOptions,
+  ctx: CliContext,
+): Promise<void> {
+  const chosen = await resolveProvider(globals, ctx);
+  if (chosen === name) return;
+  throw usageError(
+    `vupload ${command} is a ${PROVIDERS[name].title} command; this profile uses ${PROVIDERS[chosen].title}.`,
+    `Run it with --provider ${name}, or use the ${PROVIDERS[chosen].title} site.`,
+  );
+}
+
+/** Each option some provider adds to `kind`, once, with the providers that have it named in its description. */
+export function providerOptions(kind: keyof ProviderOptions): ProviderOption[] {
+  const byFlags = new Map<string, { option: ProviderOption; titles: string[] }>();
+  for (const entry of Object.values(PROVIDERS) as Entry[]) {
+    for (const option of entry.options[kind] ?? []) {
+      const seen = byFlags.get(option.flags);
+      if (seen) seen.titles.push(entry.title);
+      else byFlags.set(option.flags, { option, titles: [entry.title] });
+    }
+  }
+  return [...byFlags.values()].map(({ option, titles }) => ({
+    ...option,
+    description: `${option.description} (${titles.join(', ')})`,
+  }));
 }

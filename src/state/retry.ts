@@ -1,6 +1,6 @@
 // This file retries a write to the state store while the store cannot be reached, with backoff, until it answers.
 
-import { interruptedError } from '../providers/youtube/errors.js';
+import { interruptedError } from '../errors.js';
 import type { Clock } from '../upload/clock.js';
 import type { StateStore } from './store.js';
 

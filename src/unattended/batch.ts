@@ -1,6 +1,5 @@
 // This file runs one upload per entry, one after another or N at a time, and sums the run up in one exit code.
-import { ExitCode, type ExitCodeValue, isVuploadError, usageError } from '../errors.js';
-import { interruptedError } from '../providers/youtube/errors.js';
+import { ExitCode, type ExitCodeValue, interruptedError, isVuploadError, usageError } from '../errors.js';
 
 /**
  * Which exit code a whole run reports when its files ended differently, worst first:

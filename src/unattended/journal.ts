@@ -279,7 +279,9 @@ export function historyItems(uploads: readonly HistoryEntry[], steps: readonly S
         }),
       ),
     };
-    if (provider === 'youtube') item.url = videoUrl(entry.videoId);
+    // Lines before providers recorded their pages are YouTube's (or Youku's, which never had one in history).
+    const url = entry.url ?? (provider === 'youtube' ? videoUrl(entry.videoId) : undefined);
+    if (url !== undefined) item.url = url;
     // A re-run that updated the title recorded the new one: history shows what the video is called now.
     const updated = stepsByVideo.get(entry.videoId)?.get(Step.updated);
     const title = latestMetadata(undefined, updated?.ok ? updated.detail : undefined)?.fields[

@@ -1,10 +1,9 @@
 // This file keeps the ledger of quota units vupload spent per account and Pacific-time day, and guards the budget.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode, usageError, VuploadError } from '../errors.js';
+import { ExitCode, interruptedError, usageError, VuploadError } from '../errors.js';
 import { writePrivateJson } from '../fsutil.js';
-import { interruptedError, nextQuotaReset, quotaResetText } from '../providers/youtube/errors.js';
-import { type ApiOperation, QUOTA_COST } from '../providers/youtube/quota.js';
+import { nextQuotaReset, quotaResetText } from '../providers/youtube/errors.js';
 import { type Clock, systemClock } from '../upload/clock.js';
 import { type LedgerData, parseLedger, type QuotaDay } from './ledger-file.js';
 import { withLock } from './lock.js';
@@ -36,46 +35,6 @@ function pacificOffsetHours(ms: number): number {
 export function pacificDay(date: Date): string {
   const ms = date.getTime();
   return new Date(ms + pacificOffsetHours(ms) * 3_600_000).toISOString().slice(0, 10);
-}
-
-/** What one call costs; `insertCost` overrides videos.insert's 1600 (⚠ API-NOTES §2: the cost is disputed). */
-export function operationCost(operation: ApiOperation, options: { insertCost?: number } = {}): number {
-  return operation === 'videos.insert' && options.insertCost !== undefined
-    ? options.insertCost
-    : QUOTA_COST[operation];
-}
-
-/**
- * The units an upload and its steps will spend; pass 0 for `insert` when resuming a session already paid for. Each
- * step asks the server before it inserts (issue 11: a re-run after a crash must not add twice), and that is counted
- * here: a playlist step reads the playlists (1) and the playlist's items holding the video (1), a caption step the
- * video's tracks (50). `listCalls` adds other videos.list calls.
- */
-export function estimateUploadCost(plan: {
-  insert?: boolean;
-  insertCost?: number;
-  thumbnail?: boolean;
-  playlists?: number;
-  playlistsToCreate?: number;
-  captions?: number;
-  listCalls?: number;
-  /** Whether the steps ask the server first (false for a video this run created: nothing can be there yet). */
-  checks?: boolean;
-}): number {
-  const cost = (op: ApiOperation, count: number) => count * operationCost(op, plan);
-  const checks = plan.checks === false ? 0 : 1;
-  return (
-    cost('videos.insert', plan.insert === false ? 0 : 1) +
-    cost('thumbnails.set', plan.thumbnail ? 1 : 0) +
-    cost('playlistItems.insert', plan.playlists ?? 0) +
-    cost('playlists.list', plan.playlists ?? 0) +
-    cost('playlistItems.list', checks * (plan.playlists ?? 0)) +
-    cost('playlists.insert', plan.playlistsToCreate ?? 0) +
-    cost('playlists.list', plan.playlistsToCreate ?? 0) +
-    cost('captions.insert', plan.captions ?? 0) +
-    cost('captions.list', checks * (plan.captions ?? 0)) +
-    cost('videos.list', plan.listCalls ?? 0)
-  );
 }
 
 export type QuotaCheck =

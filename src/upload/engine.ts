@@ -18,8 +18,7 @@ import { fingerprintFile } from './fingerprint.js';
 import { findKeptSession, type KeptSession, settleKeptSession } from './kept-session.js';
 import { DEFAULT_SESSION_MAX_AGE_MS, type UploadOptions, type UploadResult } from './options.js';
 import { ProgressTracker } from './progress.js';
-import { initiate, type ProtocolContext, queryStatus, sendSlice } from './protocol.js';
-import { parseRange } from './range.js';
+import { googleResumable, type ProtocolContext, type UploadProtocol } from './protocol.js';
 import { TokenBucket } from './rate-limit.js';
 import { classifyStatus, parseRetryAfter } from './retry.js';
 import {
@@ -29,7 +28,6 @@ import {
   type SessionStore,
   sessionKey,
 } from './session-store.js';
-import { CHUNK_GRANULARITY } from './size.js';
 import { createHttpTransport, type Transport, type TransportResponse } from './transport.js';
 
 export type { UploadOptions, UploadResult } from './options.js';
@@ -57,6 +55,11 @@ class Upload {
   private readonly ctx: ProtocolContext;
   private readonly contentType: string;
   private readonly initUrl: string;
+  private readonly protocol: UploadProtocol;
+  /** What the protocol keeps with the current session (tus: the video it belongs to). */
+  private sessionData: unknown;
+  /** When this run created its current session (clock ms). */
+  private sessionCreatedAt = 0;
   private readonly bucket?: TokenBucket;
   private readonly startedAt: number;
   private snapshot!: FileSnapshot;
@@ -92,7 +95,9 @@ class Upload {
     const chunk = options.chunkSize;
     if (
       chunk !== undefined &&
-      (!Number.isSafeInteger(chunk) || chunk <= 0 || chunk % CHUNK_GRANULARITY !== 0)
+      (!Number.isSafeInteger(chunk) ||
+        chunk <= 0 ||
+        chunk % (options.protocol ?? googleResumable).granularity !== 0)
     ) {
       throw usageError(`chunk size ${chunk} is not a multiple of 256 KiB`, 'round it with alignChunkSize()');
     }
@@ -102,6 +107,7 @@ class Upload {
     this.refresh = new RefreshOnce(options.auth);
     this.contentType = options.contentType ?? 'application/octet-stream';
     this.initUrl = options.initUrl;
+    this.protocol = options.protocol ?? googleResumable;
     if (options.limitRate) this.bucket = new TokenBucket(options.limitRate, this.clock);
     this.startedAt = this.clock.now();
     this.backoff = new Backoff(options, this.clock, this.startedAt, () => this.progress);
@@ -165,6 +171,7 @@ class Upload {
     this.kept = kept;
     this.storedKey = kept.key;
     this.uri = kept.record.sessionUri;
+    this.sessionData = kept.record.data;
     this.sessionMetadata = kept.record.metadata;
     this.fromStore = true;
     this.needQuery = true;
@@ -184,7 +191,11 @@ class Upload {
     });
     if (settled === 'keep' || kept.verdict.use) return 'keep';
     this.resetSession();
-    if (outcome === 'incomplete') this.options.onSessionDiscarded?.({ reason: kept.verdict.reason });
+    if (outcome === 'incomplete') {
+      // Given up for good: a protocol that can end a session does (PeerTube frees the bytes it kept).
+      await this.protocol.cancel?.(this.ctx, kept.record.sessionUri).catch(() => {});
+      this.options.onSessionDiscarded?.({ reason: kept.verdict.reason });
+    }
     return 'dropped';
   }
 
@@ -195,6 +206,7 @@ class Upload {
     this.needQuery = false;
     this.fromStore = false;
     this.sessionMetadata = this.options.metadata ?? {};
+    this.sessionData = undefined;
     this.progress.setConfirmed(0);
   }
 
@@ -202,7 +214,7 @@ class Upload {
     if (!this.uri) return this.createSession();
     this.checkSessionUrl(this.uri);
     const total = this.kept ? this.kept.record.size : this.snapshot.size;
-    if (this.needQuery) return this.answer(await queryStatus(this.ctx, this.uri, total), 'query');
+    if (this.needQuery) return this.answer(await this.protocol.query(this.ctx, this.uri, total), 'query');
     return this.sendNext(this.uri);
   }
 
@@ -215,16 +227,18 @@ class Upload {
       if (verdict) return { kind: 'skip', value: verdict.skip };
     }
     const { size } = this.snapshot;
-    const res = await initiate(this.ctx, this.initUrl, this.options.metadata, size, this.contentType);
+    const res = await this.protocol.create(this.ctx, this.initUrl, {
+      metadata: this.options.metadata,
+      size,
+      contentType: this.contentType,
+    });
     const kind = classifyStatus(res.status);
     if (kind === 'unauthorized') return this.unauthorized('POST', this.initUrl, res);
     this.refresh.answered();
     if (kind === 'retry') return retryStep(res, this.clock.now());
-    const location = res.headers.location;
     if (kind !== 'done')
       throw new HttpError('POST', this.initUrl, res.status, res.headers, res.body.toString('utf8'));
-    if (!location) throw protocolError('the server started no upload session (no Location header)');
-    const uri = new URL(location, this.initUrl).href;
+    const { uri, data } = this.protocol.session(res, this.initUrl);
     this.checkSessionUrl(uri);
     const record: SessionRecord = {
       version: 1,
@@ -238,11 +252,14 @@ class Upload {
       initUrl: redactUrl(this.initUrl),
       contentType: this.contentType,
       createdAt: this.clock.now(),
+      ...(data !== undefined ? { data } : {}),
     };
     // Persisted before the first byte, so a process killed at any later point can resume (issue 3).
     await this.store.save(this.key, record);
     this.storedKey = this.key;
     this.sessionMetadata = record.metadata;
+    this.sessionData = data;
+    this.sessionCreatedAt = record.createdAt;
     this.uri = uri;
     this.confirmed = 0;
     this.maxSent = 0;
@@ -270,7 +287,7 @@ class Upload {
     });
     let res: TransportResponse;
     try {
-      res = await sendSlice(this.ctx, uri, body, start, end, size, this.contentType);
+      res = await this.protocol.send(this.ctx, uri, body, start, end, size, this.contentType);
     } finally {
       // What we handed on is the most the server can hold, whatever happened to the request.
       this.maxSent = Math.max(this.maxSent, start + written);
@@ -282,7 +299,7 @@ class Upload {
   /** Acts on an answer to a request on the session URI (a slice or a status query). */
   private async answer(res: TransportResponse, request: 'query' | 'data'): Promise<Step> {
     const uri = this.uri!;
-    const kind = classifyStatus(res.status, res.headers['x-http-status-code-override']);
+    const kind = this.protocol.classify(res, this.kept ? this.kept.record.size : this.snapshot.size);
     if (kind === 'unauthorized') {
       this.needQuery = true;
       return this.unauthorized('PUT', uri, res);
@@ -290,32 +307,61 @@ class Upload {
     this.refresh.answered();
     switch (kind) {
       case 'done': {
-        const final = this.finals.read(res);
+        // tus's last answer carries no resource: what the session was created with (the video) is it.
+        const final = this.protocol.finalInBody
+          ? this.finals.read(res)
+          : { kind: 'done' as const, response: this.sessionData };
         if (final.kind === 'retry') {
           this.needQuery = true;
           return final;
         }
-        const { response } = final;
-        if (this.kept && (await this.settleKept('finished', response)) === 'dropped') return { kind: 'next' };
-        // A status query on a kept session may find the upload already finished (killed before the answer came).
-        if (request === 'query' && this.fromStore && !this.resumed) {
-          this.resumed = true;
-          this.finishedEarlier = true;
-        }
-        return { kind: 'done', response };
+        return this.finished(final.response, request);
       }
       case 'incomplete':
         if (this.kept && (await this.settleKept('incomplete')) === 'dropped') return { kind: 'next' };
         return this.incomplete(res, request);
-      case 'expired':
+      case 'expired': {
+        // A server that deletes a session once it finished (PeerTube's uploadx) answers a finished upload as gone.
+        const found = await this.findFinished();
+        if (found !== undefined) return this.finished(found, 'query');
         if (this.kept && (await this.settleKept('expired')) === 'dropped') return { kind: 'next' };
         return this.sessionExpired();
+      }
       case 'retry':
         this.needQuery = true;
         return retryStep(res, this.clock.now());
       default:
         throw new HttpError('PUT', uri, res.status, res.headers, res.body.toString('utf8'));
     }
+  }
+
+  /** The session finished with `response` (the created resource). */
+  private async finished(response: unknown, request: 'query' | 'data'): Promise<Step> {
+    if (this.kept && (await this.settleKept('finished', response)) === 'dropped') return { kind: 'next' };
+    // A status query on a kept session may find the upload already finished (killed before the answer came).
+    if (request === 'query' && this.fromStore && !this.resumed) {
+      this.resumed = true;
+      this.finishedEarlier = true;
+    }
+    return { kind: 'done', response };
+  }
+
+  /**
+   * A session the server no longer knows may have finished (its last answer lost, or a run killed after it): where
+   * the caller can find the resource it made (options.findFinished), that is the upload. Only when every byte may
+   * have reached the server: a kept session, or this run sent them all.
+   */
+  private async findFinished(): Promise<unknown> {
+    const find = this.options.findFinished;
+    const size = this.kept ? this.kept.record.size : this.snapshot.size;
+    if (!find || !this.uri || !(this.fromStore || this.maxSent >= size)) return undefined;
+    return find({
+      sessionUri: this.uri,
+      size,
+      metadata: this.sessionMetadata,
+      createdAt: this.kept ? this.kept.record.createdAt : this.sessionCreatedAt,
+      data: this.sessionData,
+    });
   }
 
   /** The auth headers go with every request on the session: a URL the caller does not allow is never used. */
@@ -325,7 +371,7 @@ class Upload {
 
   /** A 308: the `Range` header is the truth about what the server holds (API-NOTES §1). */
   private async incomplete(res: TransportResponse, request: 'query' | 'data'): Promise<Step> {
-    const offset = parseRange(res.headers.range);
+    const offset = this.protocol.offset(res);
     const { size } = this.snapshot;
     if (offset > this.maxSent || offset > size) {
       throw protocolError(`the server claims to hold ${offset} bytes, but only ${this.maxSent} were sent`);

@@ -24,7 +24,7 @@ export {
   type UploadResult,
 } from './options.js';
 export { ProgressTracker, type UploadProgress } from './progress.js';
-export type { UploadAuth } from './protocol.js';
+export { googleResumable, type ProtocolContext, type UploadAuth, type UploadProtocol } from './protocol.js';
 export { contentRange, parseRange, statusQueryRange } from './range.js';
 export { TokenBucket } from './rate-limit.js';
 export {
@@ -68,3 +68,4 @@ export {
   type TransportRequest,
   type TransportResponse,
 } from './transport.js';
+export { TUS_VERSION, tusProtocol, uploadOffset } from './tus.js';

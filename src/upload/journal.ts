@@ -39,6 +39,8 @@ export interface HistoryEntry {
   mtimeMs?: number;
   videoId: string;
   title?: string;
+  /** The video's page, as its provider gave it (a PeerTube instance's, say); absent in older lines. */
+  url?: string;
   /** What the upload set (absent in lines of vupload before issue 27: a re-run then compares nothing). */
   metadata?: RecordedMetadata;
   /** Youku: the id create returned, when a provider gives one before the final id. */

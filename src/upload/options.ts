@@ -22,6 +22,21 @@ export interface UploadOptions {
    * refuses is a protocol error: nothing is saved or sent there. Default: any URL.
    */
   sessionUrlAllowed?: (url: string) => boolean;
+  /** The wire format (protocol.ts): Google's resumable protocol by default; tus for Vimeo (protocols/tus.ts). */
+  protocol?: import('./protocol.js').UploadProtocol;
+  /**
+   * Finds the resource a session made when the server no longer knows the session (404/410) and every byte may have
+   * reached it: PeerTube deletes a finished session, so a run killed after its last answer finds the video this way.
+   * Undefined: it made none, and a new session starts.
+   */
+  findFinished?(session: {
+    sessionUri: string;
+    size: number;
+    metadata: unknown;
+    /** When the session was created (clock ms). */
+    createdAt: number;
+    data?: unknown;
+  }): Promise<unknown | undefined>;
   /** Default: a keep-alive node:http transport, closed at the end. */
   transport?: Transport;
   /** Where sessions are kept between runs (createFileSessionStore); default: memory only, no resume across runs. */

@@ -1,6 +1,9 @@
-// This file builds the three requests of Google's resumable protocol: initiation, a slice of bytes, a status query.
+// This file builds the three requests of Google's resumable protocol (initiation, a slice of bytes, a status query)
+// and declares what any resumable protocol gives the engine (UploadProtocol; tus: protocols/tus.ts).
 
-import { contentRange, statusQueryRange } from './range.js';
+import { protocolError } from './errors.js';
+import { contentRange, parseRange, statusQueryRange } from './range.js';
+import { classifyStatus } from './retry.js';
 import type { RequestBody, Transport, TransportResponse } from './transport.js';
 
 /** How the engine authorises requests; it never sees how tokens are obtained (issue 3, STYLE.md). */
@@ -86,3 +89,62 @@ export async function queryStatus(
     signal: ctx.signal,
   });
 }
+
+/** What the engine makes of an answer on the session (retry.ts SessionAnswer). */
+export type { SessionAnswer } from './retry.js';
+
+/**
+ * The wire format of a resumable protocol: how a session is created and asked, how bytes are sent, what an answer
+ * means. The engine (engine.ts) keeps every rule of its own — the server's offset is the truth, Retry-After, backoff
+ * reset when the offset moves, write-ahead record before the saved session goes — whatever the protocol is:
+ * Google's (YouTube; PeerTube's uploadx speaks it too) or tus 1.0 (Vimeo).
+ */
+export interface UploadProtocol {
+  /** Every request but the last carries a multiple of this many bytes (Google: 256 KiB). */
+  readonly granularity: number;
+  /** Requests on the session URL carry the auth headers (a tus upload link is its own credential: none). */
+  readonly authOnSession: boolean;
+  /** The final answer carries the created resource (Google's 200/201); tus's has none: the session's data is it. */
+  readonly finalInBody: boolean;
+  /** Starts a session at `url` for `metadata` (size undefined: not known yet). */
+  create(
+    ctx: ProtocolContext,
+    url: string,
+    args: { metadata: unknown; size: number | undefined; contentType: string },
+  ): Promise<TransportResponse>;
+  /** The session URL in the create's (successful) answer, and what to keep with it (tus: the video it belongs to). */
+  session(res: TransportResponse, createUrl: string): { uri: string; data?: unknown };
+  send(
+    ctx: ProtocolContext,
+    uri: string,
+    body: RequestBody,
+    start: number,
+    end: number,
+    total: number | '*',
+    contentType: string,
+  ): Promise<TransportResponse>;
+  query(ctx: ProtocolContext, uri: string, total: number | '*'): Promise<TransportResponse>;
+  /** What an answer on the session means; `total`: the upload's size, when known. */
+  classify(res: TransportResponse, total: number | '*'): import('./retry.js').SessionAnswer;
+  /** The bytes the server holds, from an 'incomplete' answer. */
+  offset(res: TransportResponse): number;
+  /** Ends a session given up for good (a kept one discarded), where the protocol has a way; errors are ignored. */
+  cancel?(ctx: ProtocolContext, uri: string): Promise<void>;
+}
+
+/** Google's resumable protocol (API-NOTES §1): POST with the resource, Location; PUT slices; 308 with Range. */
+export const googleResumable: UploadProtocol = {
+  granularity: 256 * 1024,
+  authOnSession: true,
+  finalInBody: true,
+  create: (ctx, url, { metadata, size, contentType }) => initiate(ctx, url, metadata, size, contentType),
+  session(res, createUrl) {
+    const location = res.headers.location;
+    if (!location) throw protocolError('the server started no upload session (no Location header)');
+    return { uri: new URL(location, createUrl).href };
+  },
+  send: sendSlice,
+  query: queryStatus,
+  classify: (res) => classifyStatus(res.status, res.headers['x-http-status-code-override']),
+  offset: (res) => parseRange(res.headers.range),
+};

@@ -25,6 +25,8 @@ export interface SessionRecord {
   contentType: string;
   /** Milliseconds since the epoch. */
   createdAt: number;
+  /** What the protocol keeps with the session (tus: the video the upload link belongs to). */
+  data?: unknown;
   /** Added by the caller's store (the CLI's): the quota counted for the upload before this session started. */
   quotaReserved?: QuotaReservation;
 }

@@ -242,7 +242,7 @@ describe('a youku upload takes the common path', () => {
     assert.equal(line.id, id);
     assert.deepEqual(line.notUpdated, [{ field: 'snippet.title', before: 'One', after: 'Two' }]);
     assert.equal(line.updated, undefined);
-    assert.match(again.stderr, /vupload cannot change the metadata of a youku video/);
+    assert.match(again.stderr, /vupload cannot change the metadata of a Youku video/);
     assert.doesNotMatch(again.stderr, /--force/);
     assert.equal(youku.requests.length, before, 'nothing sent');
     const same = await run('One');

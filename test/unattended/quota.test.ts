@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isVuploadError } from '../../src/errors.js';
 import { nextQuotaReset } from '../../src/providers/youtube/errors.js';
+import { estimateUploadCost, operationCost } from '../../src/providers/youtube/quota.js';
 import {
   checkCostFitsBudget,
-  estimateUploadCost,
-  operationCost,
   pacificDay,
   parseLedger,
   QuotaLedger,

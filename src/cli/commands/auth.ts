@@ -1,29 +1,21 @@
-// This file is `vupload auth login | status | logout | import`: each says exactly what it did.
+// This file is `vupload auth login | status | logout | import`: the provider's login does each and says exactly
+// what it did (YouTube: providers/youtube/auth/commands.ts).
 import { Command } from 'commander';
-import { authError, ExitCode } from '../../errors.js';
-import { configDir } from '../../paths.js';
-import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
+import { usageError } from '../../errors.js';
+import type { LoginFlags } from '../../providers/contract.js';
+import { refuseUnsupported } from '../../providers/flags.js';
+import { commandProvider } from '../../providers/registry.js';
+import type { CliContext, GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
+import { addProviderOptions } from '../provider-options.js';
 import { registerAuthList } from './auth-list.js';
 import { COMMANDS } from './index.js';
-
-async function secretsFor(ctx: CliContext, globals: GlobalOptions) {
-  const { loadClientSecrets } = await import('../../providers/youtube/auth/client-secrets.js');
-  return loadClientSecrets({
-    flag: globals.clientSecrets,
-    env: ctx.env,
-    cwd: ctx.cwd,
-    configDir: configDir(ctx.env),
-  });
-}
-
-const expiryText = (ms: number | null): string => (ms === null ? 'unknown' : new Date(ms).toISOString());
 
 export function registerAuth(program: Command, ctx: CliContext): void {
   const auth = new Command('auth').description(COMMANDS.auth.summary);
 
-  auth
+  const login = auth
     .command('login')
     .description('log in with the browser (a one-shot listener on 127.0.0.1 receives the answer)')
     .option(
@@ -37,67 +29,36 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     .option('--port <n>', 'listener port (default: a free one)')
     .option('--timeout <seconds>', 'give up after this long', '300')
     .option('--scope <scope>', '"upload" asks only for uploading (no update, playlists or captions)')
-    .option('--login-hint <email>', 'which Google account to preselect')
-    .action(
-      async (
-        flags: {
-          browser: boolean;
-          openBrowser?: boolean;
-          port?: string;
-          timeout: string;
-          scope?: string;
-          loginHint?: string;
+    .option('--login-hint <email>', 'which Google account to preselect');
+  addProviderOptions(login, 'login').action(
+    async (
+      flags: Omit<LoginFlags, 'timeoutMs' | 'port'> & { port?: string; timeout: string },
+      cmd: Command,
+    ) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const out = await Output.create(ctx, globals);
+      const { timeout, port, browser, ...rest } = flags;
+      // Only what was given: a provider refuses the flags it has no use for (exit 2, naming them).
+      const given = Object.fromEntries(
+        Object.entries(rest).filter(([, v]) => v !== undefined && v !== false),
+      );
+      const provider = await commandProvider(globals, ctx);
+      refuseUnsupported(
+        { ...given, ...(port !== undefined ? { port } : {}) },
+        provider.auth.loginFlags,
+        provider.name,
+      );
+      await provider.auth.login(
+        { ctx, globals, out },
+        {
+          ...given,
+          browser,
+          timeoutMs: parseIntegerOption('--timeout', timeout, 1, 86_400) * 1000,
+          ...(port !== undefined ? { port: parseIntegerOption('--port', port, 1, 65535) } : {}),
         },
-        cmd: Command,
-      ) => {
-        const globals = cmd.optsWithGlobals<GlobalOptions>();
-        const out = await Output.create(ctx, globals);
-        const port = flags.port === undefined ? 0 : parseIntegerOption('--port', flags.port, 1, 65535);
-        const timeoutMs = parseIntegerOption('--timeout', flags.timeout, 1, 86_400) * 1000;
-        // One consent for every provider: browser, sandbox, or the pasted address (src/cli/browser.ts).
-        const consentFlags = { noBrowser: !flags.browser, openBrowser: Boolean(flags.openBrowser) };
-        const { resolveProvider } = await import('../../providers/registry.js');
-        if ((await resolveProvider(globals, ctx)) === 'youku') {
-          const { youkuAuthLogin } = await import('../../providers/youku/commands.js');
-          await youkuAuthLogin({ port, timeoutMs, ...consentFlags }, globals, ctx);
-          return;
-        }
-        const { scopesFor, shortScope } = await import('../../providers/youtube/auth/scopes.js');
-        const scopes = scopesFor(flags.scope);
-        const secrets = await secretsFor(ctx, globals);
-        const { login } = await import('../../providers/youtube/auth/login.js');
-        const { consentOptions } = await import('../browser.js');
-        const result = await login({
-          secrets,
-          profile: globals.profile,
-          configDir: configDir(ctx.env),
-          scopes,
-          port,
-          timeoutMs,
-          ...(await consentOptions(ctx, secrets.authUri, consentFlags, (line) => out.info(line))),
-          signal: ctx.signal,
-          now: ctx.now,
-          ...(flags.loginHint ? { loginHint: flags.loginHint } : {}),
-        });
-        if (globals.json)
-          out.resultJson({
-            profile: result.profile,
-            provider: 'youtube',
-            scopes: result.scopes,
-            missingScopes: result.missingScopes,
-            tokenFile: result.tokenFile,
-            replaced: result.replaced,
-          });
-        out.info(
-          `Logged in: profile "${result.profile}"${result.replaced ? ' (replaced the earlier login)' : ''}; scopes ${result.scopes.map(shortScope).join(', ')}.`,
-        );
-        if (result.missingScopes.length > 0) {
-          out.warn(
-            `not granted: ${result.missingScopes.map(shortScope).join(', ')}; commands that need them will fail.`,
-          );
-        }
-      },
-    );
+      );
+    },
+  );
 
   auth
     .command('status')
@@ -105,55 +66,8 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     .action(async (_flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
-      const { readAuthStatus } = await import('../../providers/youtube/auth/status.js');
-      const { shortScope } = await import('../../providers/youtube/auth/scopes.js');
-      const status = await readAuthStatus({
-        profile: globals.profile,
-        configDir: configDir(ctx.env),
-        now: ctx.now,
-      });
-      if (!status.loggedIn) {
-        if (globals.json) out.resultJson({ profile: status.profile, provider: 'youtube', loggedIn: false });
-        throw authError(
-          'notLoggedIn',
-          `profile "${status.profile}" is not logged in.`,
-          `Run: vupload auth login --profile ${status.profile}`,
-        );
-      }
-      const { openYouTube } = await import('../session.js');
-      const { auth: session, yt } = await openYouTube(ctx, globals, out);
-      // A refresh here (not inside the API call) reports a dead login with what is known about its end.
-      await session.headers();
-      const channel = await yt.getMyChannel();
-      const fresh = await readAuthStatus({
-        profile: globals.profile,
-        configDir: configDir(ctx.env),
-        now: ctx.now,
-      });
-      const view = {
-        profile: fresh.profile,
-        provider: 'youtube',
-        loggedIn: true,
-        channel,
-        scopes: fresh.scopes,
-        accessTokenExpiry: fresh.expiryDate === null ? null : new Date(fresh.expiryDate).toISOString(),
-        hasRefreshToken: fresh.hasRefreshToken,
-        tokenFile: fresh.tokenFile,
-        apiUrl: apiUrl(globals, ctx.env),
-      };
-      if (globals.json) {
-        out.resultJson(view);
-        return;
-      }
-      out.result(
-        [
-          `profile:  ${view.profile}`,
-          `channel:  ${channel.title} (${channel.id})`,
-          `scopes:   ${fresh.scopes.map(shortScope).join(', ') || 'unknown'}`,
-          `access token expires: ${expiryText(fresh.expiryDate)} (refreshed automatically)`,
-          `refresh token: ${fresh.hasRefreshToken ? 'yes' : 'no — run vupload auth login'}`,
-        ].join('\n'),
-      );
+      const provider = await commandProvider(globals, ctx);
+      await provider.auth.status({ ctx, globals, out });
     });
 
   auth
@@ -163,46 +77,8 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     .action(async (flags: { revoke?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
-      const { resolveProvider } = await import('../../providers/registry.js');
-      if ((await resolveProvider(globals, ctx)) === 'youku') {
-        const { deleteYoukuToken } = await import('../../providers/youku/token-store.js');
-        const removed = await deleteYoukuToken(configDir(ctx.env), globals.profile);
-        if (globals.json) out.resultJson({ profile: globals.profile, provider: 'youku', removed });
-        out.info(
-          removed
-            ? `Removed the saved Youku login of profile "${globals.profile}".`
-            : `Profile "${globals.profile}" is not logged in to Youku: there was no saved login to remove.`,
-        );
-        return;
-      }
-      const { logout } = await import('../../providers/youtube/auth/logout.js');
-      const secrets = flags.revoke ? await secretsFor(ctx, globals).catch(() => undefined) : undefined;
-      const result = await logout({
-        profile: globals.profile,
-        configDir: configDir(ctx.env),
-        revoke: Boolean(flags.revoke),
-        ...(secrets ? { secrets } : {}),
-      });
-      if (globals.json) {
-        const { profile, ...rest } = result;
-        out.resultJson({ profile, provider: 'youtube', ...rest });
-      }
-      if (!result.removed) {
-        out.info(`Profile "${result.profile}" is not logged in: there was no saved login to remove.`);
-        if (result.revoke === 'notRequested' || result.revoke === 'nothingToRevoke') return;
-      } else out.info(`Removed the saved login of profile "${result.profile}".`);
-      const revokeText: Record<string, string> = {
-        notRequested: 'Tokens were not revoked at Google (add --revoke to do that).',
-        revoked: 'The tokens were revoked at Google.',
-        alreadyInvalid: 'Google already considered the tokens invalid.',
-        nothingToRevoke: 'There was nothing to revoke.',
-        failed: `Revoking at Google failed${result.revokeError ? `: ${result.revokeError}` : ''}; remove access at myaccount.google.com/permissions.`,
-      };
-      const line = revokeText[result.revoke] ?? result.revoke;
-      if (result.revoke === 'failed') {
-        out.error(line);
-        process.exitCode = ExitCode.network;
-      } else out.info(line);
+      const provider = await commandProvider(globals, ctx);
+      await provider.auth.logout({ ctx, globals, out }, flags);
     });
 
   auth
@@ -214,27 +90,14 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     .action(async (file: string, _flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
-      const { importCredentials } = await import('../../providers/youtube/auth/import.js');
-      const { resolve } = await import('node:path');
-      const secrets = await secretsFor(ctx, globals).catch((error) => {
-        // oauth2client files name their client; Go token files need client secrets (import says so).
-        out.debug(`no client secrets: ${(error as Error).message}`);
-        return undefined;
-      });
-      const result = await importCredentials({
-        file: resolve(ctx.cwd, file),
-        profile: globals.profile,
-        configDir: configDir(ctx.env),
-        now: ctx.now,
-        ...(secrets ? { secrets } : {}),
-      });
-      if (globals.json) {
-        const { profile, ...rest } = result;
-        out.resultJson({ profile, provider: 'youtube', ...rest });
+      const provider = await commandProvider(globals, ctx);
+      if (!provider.auth.import) {
+        throw usageError(
+          `vupload auth import: there is nothing to import for ${provider.title}.`,
+          `Log in with: vupload auth login --provider ${provider.name}`,
+        );
       }
-      out.info(
-        `Imported the ${result.format} login from ${file} into profile "${result.profile}"${result.replaced ? ' (replaced the earlier login)' : ''}.`,
-      );
+      await provider.auth.import({ ctx, globals, out }, file);
     });
 
   registerAuthList(auth, ctx);

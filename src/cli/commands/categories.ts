@@ -1,9 +1,10 @@
 // This file is `vupload categories`: the video category ids a region offers (for --category).
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
+import { requireProvider } from '../../providers/registry.js';
+import { openYouTube } from '../../providers/youtube/auth/open.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
-import { openYouTube } from '../session.js';
 import { COMMANDS } from './index.js';
 
 export function registerCategories(program: Command, ctx: CliContext): void {
@@ -14,6 +15,7 @@ export function registerCategories(program: Command, ctx: CliContext): void {
     .option('--hl <lang>', 'language of the category names')
     .action(async (flags: { region: string; hl?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
+      await requireProvider('youtube', 'categories', globals, ctx);
       const out = await Output.create(ctx, globals);
       if (!/^[A-Za-z]{2}$/.test(flags.region)) {
         throw usageError(

@@ -1,9 +1,10 @@
 // This file is `vupload playlist list | add`: the user's playlists, and adding a video to one by id or title.
 import { Command } from 'commander';
 import { usageError } from '../../errors.js';
+import { requireProvider } from '../../providers/registry.js';
+import { openYouTube } from '../../providers/youtube/auth/open.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
-import { openYouTube } from '../session.js';
 import { videoIdFrom } from '../video-id.js';
 import { COMMANDS } from './index.js';
 
@@ -14,6 +15,7 @@ export function registerPlaylist(program: Command, ctx: CliContext): void {
     .description('your playlists (id, title, privacy, number of videos)')
     .action(async (_flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
+      await requireProvider('youtube', 'playlist', globals, ctx);
       const out = await Output.create(ctx, globals);
       const { yt } = await openYouTube(ctx, globals, out);
       const playlists = await yt.listPlaylists();
@@ -48,6 +50,7 @@ export function registerPlaylist(program: Command, ctx: CliContext): void {
         if (wanted === undefined)
           throw usageError('no playlist given.', 'vupload playlist add VIDEO_ID "Playlist title"');
         const globals = cmd.optsWithGlobals<GlobalOptions>();
+        await requireProvider('youtube', 'playlist', globals, ctx);
         const out = await Output.create(ctx, globals);
         const { yt } = await openYouTube(ctx, globals, out);
         const target = await yt.resolvePlaylist(wanted, { create: Boolean(flags.create) });

@@ -38,9 +38,21 @@ export function registerQuota(program: Command, ctx: CliContext): void {
     .action(async (flags: { quota?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
-      const { pacificDay } = await import('../../unattended/quota.js');
+      const { commandProvider } = await import('../../providers/registry.js');
+      const provider = await commandProvider(globals, ctx);
+      const model = provider.quota;
+      // A platform that keeps the count itself says what is used and left; vupload's ledger counts YouTube's units.
+      if (model.kind === 'server') return model.show({ ctx, globals, out });
+      if (model.kind === 'none') {
+        if (globals.json) out.resultJson({ profile: globals.profile, provider: provider.name, quota: null });
+        out.info(
+          `${provider.title} has no quota vupload can know ahead; it refuses an upload itself if need be.`,
+        );
+        return;
+      }
+      const pacificDay = model.day;
+      const nextQuotaReset = model.resetAt;
       const { stateStore } = await import('../state.js');
-      const { nextQuotaReset } = await import('../../providers/youtube/errors.js');
       const { listProfiles } = await import('../../auth/token-store.js');
       const raw = flags.quota ?? ctx.env.VUPLOAD_QUOTA ?? '10000';
       const budget = parseIntegerOption(

@@ -2,9 +2,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
+import { requireProvider } from '../../providers/registry.js';
+import { openYouTube } from '../../providers/youtube/auth/open.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { Output } from '../output.js';
-import { openYouTube } from '../session.js';
 import { videoIdFrom } from '../video-id.js';
 import { COMMANDS } from './index.js';
 
@@ -22,6 +23,7 @@ export function registerThumbnail(program: Command, ctx: CliContext): void {
       if (file === undefined)
         throw usageError('no image file given.', 'vupload thumbnail VIDEO_ID cover.jpg');
       const globals = cmd.optsWithGlobals<GlobalOptions>();
+      await requireProvider('youtube', 'thumbnail', globals, ctx);
       const out = await Output.create(ctx, globals);
       const path = resolve(ctx.cwd, file);
       const { checkThumbnail } = await import('../../providers/youtube/image.js');

@@ -1,14 +1,11 @@
-// This file is `vupload update VIDEO_ID`: read the video, change only the fields given, send back complete parts.
+// This file is `vupload update VIDEO_ID`: the provider changes only the fields given (YouTube: youtube/commands.ts).
 import { Command } from 'commander';
 import { usageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { addMetadataOptions, type MetadataFlags, metadataInputFromFlags } from '../metadata-flags.js';
+import { addMetadataOptions, type MetadataFlags } from '../metadata-flags.js';
 import { Output } from '../output.js';
-import { openYouTube } from '../session.js';
 import { videoIdFrom } from '../video-id.js';
 import { COMMANDS } from './index.js';
-
-const show = (value: unknown): string => (value === undefined ? '(none)' : JSON.stringify(value));
 
 export function registerUpdate(program: Command, ctx: CliContext): void {
   const command = new Command('update')
@@ -30,43 +27,16 @@ export function registerUpdate(program: Command, ctx: CliContext): void {
         const videoId = videoIdFrom(idArg, flags);
         const globals = cmd.optsWithGlobals<GlobalOptions>();
         const out = await Output.create(ctx, globals);
-        const input = await metadataInputFromFlags(flags, ctx.cwd, ctx.env);
-        const named = Object.entries(input).filter(([key, value]) => key !== 'flags' && value !== undefined);
-        if (named.length === 0) {
+        const { commandProvider } = await import('../../providers/registry.js');
+        const provider = await commandProvider(globals, ctx);
+        const req = { ctx, globals, out };
+        if (!provider.update) {
           throw usageError(
-            'nothing to change: no metadata flag was given.',
-            'Example: vupload update VIDEO_ID --title "New title"',
+            `vupload update: vupload cannot change the metadata of ${provider.title} videos.`,
+            `Change it on ${provider.videoUrl(videoId, req)}.`,
           );
         }
-        // Check what the user gave before any request: a bad value exits 2 with nothing sent.
-        const { inputToResource, validateResource } = await import('../../providers/youtube/metadata.js');
-        const { resource, flagNames } = inputToResource(input);
-        validateResource(resource, { now: ctx.now(), flagNames, partial: true });
-        const { yt } = await openYouTube(ctx, globals, out);
-        if (flags.dryRun) {
-          const { plan } = await yt.planVideoUpdate(videoId, input);
-          if (globals.json)
-            out.resultJson({
-              id: videoId,
-              dryRun: true,
-              parts: plan.parts,
-              diff: plan.diff,
-              body: plan.body,
-            });
-          else if (plan.diff.length === 0) out.result('no change');
-          else
-            out.result(plan.diff.map((d) => `${d.field}: ${show(d.before)} -> ${show(d.after)}`).join('\n'));
-          out.info(
-            `Dry run: nothing was sent${plan.parts.length ? ` (would send parts ${plan.parts.join(', ')})` : ''}.`,
-          );
-          return;
-        }
-        const result = await yt.updateVideo(videoId, input);
-        if (globals.json)
-          out.resultJson({ id: videoId, parts: result.parts, diff: result.diff, video: result.video });
-        else out.result(videoId);
-        if (result.parts.length === 0) out.info('Nothing to change: the video already has these values.');
-        else for (const d of result.diff) out.info(`${d.field}: ${show(d.before)} -> ${show(d.after)}`);
+        await provider.update.command(videoId, flags, req);
       },
     );
   program.addCommand(command);

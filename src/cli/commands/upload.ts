@@ -4,6 +4,7 @@ import { usageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { addMetadataOptions } from '../metadata-flags.js';
 import { parseIntegerOption } from '../options.js';
+import { addProviderOptions } from '../provider-options.js';
 import type { UploadFlags } from '../upload/prepare.js';
 import type { JobFlags } from '../upload/queue.js';
 import { COMMANDS } from './index.js';
@@ -19,7 +20,9 @@ const onlyOnce = (value: string, previous?: string): string => {
 };
 
 export function addUploadOptions(command: Command): Command {
-  return addMetadataOptions(command, 'upload')
+  addMetadataOptions(command, 'upload');
+  addProviderOptions(command, 'upload');
+  return command
     .option('--notify-subscribers', 'notify subscribers (YouTube default)')
     .option('--no-notify-subscribers', 'do not notify subscribers')
     .option('--thumbnail <file>', 'set this JPEG/PNG (≤ 2 MB) as the thumbnail after the upload')
@@ -59,9 +62,8 @@ export function addUploadOptions(command: Command): Command {
 
 /** --provider, else the profile's provider, else YouTube: every provider takes the same path (issue 11). */
 export async function uploadProvider(globals: GlobalOptions, ctx: CliContext) {
-  const { resolveProvider } = await import('../../providers/registry.js');
-  const { loadProvider } = await import('../../providers/contract.js');
-  return loadProvider(await resolveProvider(globals, ctx));
+  const { commandProvider } = await import('../../providers/registry.js');
+  return commandProvider(globals, ctx);
 }
 
 export function registerUpload(program: Command, ctx: CliContext): void {

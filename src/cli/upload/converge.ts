@@ -1,7 +1,7 @@
 // This file applies the re-run rule "the command describes the video" (issue 27, item 3): content uploaded before
 // whose recorded metadata differs in fields the command sets is updated to them, once, and the update is journaled.
 
-import type { ProviderRun, UploadProvider } from '../../providers/contract.js';
+import type { Provider, ProviderRun } from '../../providers/contract.js';
 import type { StateJournal } from '../../state/store.js';
 import {
   afterUpdate,
@@ -43,12 +43,12 @@ export function compareWithRecorded(plan: UploadPlan, recorded: RecordedMetadata
 }
 
 export interface ConvergeContext {
-  provider: UploadProvider;
+  provider: Provider;
   videoId: string;
   /** False with --no-update: the difference is only reported. */
   update: boolean;
   out: Output;
-  run: Pick<ProviderRun, 'ctx' | 'globals' | 'out' | 'login'>;
+  run: Pick<ProviderRun, 'ctx' | 'globals' | 'out' | 'session'>;
   /** Before the update is sent: the lock is held (again) and its quota counted. */
   prepare(cost: number): Promise<void>;
   /** Gives back units counted in `prepare` that the update did not spend. */
@@ -78,7 +78,7 @@ export async function converge(differs: Differs, c: ConvergeContext): Promise<Co
   if (!updater) {
     c.out.warn(
       `${c.videoId} carries other metadata than this command sets (as recorded), and vupload cannot change the ` +
-        `metadata of a ${c.provider.name} video; change it on ${c.provider.videoUrl(c.videoId)}:\n${lines}`,
+        `metadata of a ${c.provider.title} video; change it on ${c.provider.videoUrl(c.videoId, c.run)}:\n${lines}`,
     );
     return { notUpdated: changes };
   }

@@ -1,7 +1,7 @@
 // This file settles files that housekeeping took away from their names: put back after a kill, or done for good.
 import { lstat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { UploadProvider } from '../../providers/contract.js';
+import type { Provider } from '../../providers/contract.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { stateStore } from '../state.js';
@@ -55,7 +55,7 @@ export async function housekeptEarlier(
   file: string,
   ctx: CliContext,
   globals: GlobalOptions,
-  provider: UploadProvider,
+  provider: Provider,
 ): Promise<HousekeptEntry | undefined> {
   const missing = await lstat(file).then(
     () => false,
@@ -80,7 +80,7 @@ export async function housekeptEarlier(
   return {
     file,
     outcome: {
-      ...alreadyUploadedOutcome(provider, { ...item, file, seconds: 0 }),
+      ...alreadyUploadedOutcome(provider, { ...item, file, seconds: 0 }, { ctx, globals }),
       housekeeping: done.step === 'moved' ? (done.detail ?? '') : 'deleted',
     },
     note:

@@ -1,17 +1,14 @@
-// This file checks everything an upload needs before anything is sent, and builds the plan (exit 2 on any problem).
+// This file checks what every provider's upload needs before anything is sent (exit 2 on any problem): the file, the
+// transfer flags, the steps' shared inputs; each provider's prepare adds its own resource (e.g. youtube/prepare.ts).
 import { access, constants, stat } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { assertNotPrivate } from '../../confine.js';
 import { usageError } from '../../errors.js';
 import type { Env } from '../../paths.js';
-import { parseCaptionArg } from '../../providers/youtube/captions.js';
-import { checkThumbnail } from '../../providers/youtube/image.js';
-import { buildInsertResource, validateResource } from '../../providers/youtube/metadata.js';
-import type { VideoResource, WritablePart } from '../../providers/youtube/resource.js';
-import { flattenFields } from '../../unattended/recorded-metadata.js';
+import type { PrepareOptions, UploadPlan } from '../../providers/contract.js';
 import { alignChunkSize, parseSize } from '../../upload/size.js';
 import { describeNonUtf8Name } from '../file-names.js';
-import { describeFsError, type MetadataFlags, metadataInputFromFlags } from '../metadata-flags.js';
+import { describeFsError, type MetadataFlags } from '../metadata-flags.js';
 import { parseIntegerOption } from '../options.js';
 import { STDIN_ARG, STDIN_CHUNK_SIZE } from './stdin.js';
 
@@ -37,36 +34,7 @@ export interface UploadFlags extends MetadataFlags {
   restart?: boolean;
 }
 
-export interface UploadPlan {
-  file: string;
-  size: number;
-  contentType: string;
-  resource: VideoResource;
-  parts: WritablePart[];
-  /** The resource's fields (flattenFields paths) the command sets itself, not left to defaults (issue 27, item 3). */
-  given: string[];
-  /** Field path → the template it was rendered from. */
-  templates?: Record<string, string>;
-  notifySubscribers?: boolean;
-  thumbnail?: string;
-  playlists: string[];
-  createPlaylist: boolean;
-  captions: Array<{ path: string; language: string }>;
-  wait: boolean;
-  open: boolean;
-  chunkSize?: number;
-  limitRate?: number;
-  retries?: number;
-  /** No retry starts after this long (the engine's time budget). */
-  timeBudgetMs?: number;
-  restart: boolean;
-  /** A session kept for this file's earlier content is asked, then dropped: the file is new content (watch). */
-  changedIsNew?: boolean;
-  /** Notes for stderr (e.g. the chunk size was rounded). */
-  notes: string[];
-  /** The video comes from standard input: size unknown (0), read once, nothing to lock, resume or move. */
-  stdin?: boolean;
-}
+export type { PrepareOptions, UploadPlan };
 
 const VIDEO_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
@@ -84,11 +52,14 @@ const VIDEO_TYPES: Record<string, string> = {
 };
 
 /** The templates the flags' title and description were rendered from, by the field each sets. */
-export function templatesOf(flags: UploadFlags): { templates?: Record<string, string> } {
+export function templatesOf(
+  flags: UploadFlags,
+  fields: { title: string; description: string },
+): { templates?: Record<string, string> } {
   const sources = flags[TEMPLATES];
   const templates: Record<string, string> = {};
-  if (sources?.title !== undefined) templates['snippet.title'] = sources.title;
-  if (sources?.description !== undefined) templates['snippet.description'] = sources.description;
+  if (sources?.title !== undefined) templates[fields.title] = sources.title;
+  if (sources?.description !== undefined) templates[fields.description] = sources.description;
   return Object.keys(templates).length > 0 ? { templates } : {};
 }
 
@@ -112,33 +83,23 @@ export async function checkVideoFile(flag: string, file: string, env: Env): Prom
   return size;
 }
 
-export async function prepareUpload(
+/**
+ * What every provider's plan holds, from the flags every provider reads the same way: the file (or a pipe), its
+ * type, the steps' shared inputs, and the transfer flags. The provider adds its resource, thumbnail and captions.
+ */
+export async function prepareFile(
   fileArg: string,
   flags: UploadFlags,
-  options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
-): Promise<UploadPlan> {
+  options: PrepareOptions,
+): Promise<Omit<UploadPlan, 'resource' | 'given'>> {
   const stdin = options.stdin === true;
   const file = stdin ? STDIN_ARG : resolve(options.cwd, fileArg);
   const size = stdin ? 0 : await checkVideoFile(options.flag, file, options.env);
-  const input = await metadataInputFromFlags(flags, options.cwd, options.env);
-  const { resource, parts, flagNames } = buildInsertResource(input, {
-    fileName: stdin ? 'stdin' : basename(file),
-  });
-  validateResource(resource, { now: options.now, flagNames });
   const notes: string[] = [];
-  // Localizations are given as a whole (--localization, --metadata): each language's texts count as given.
-  const given = Object.keys(flattenFields(resource)).filter(
-    (field) =>
-      field in flagNames || (field.startsWith('localizations.') && flagNames.localizations !== undefined),
-  );
-  const plan: UploadPlan = {
+  const plan: Omit<UploadPlan, 'resource' | 'given'> = {
     file,
     size,
     contentType: VIDEO_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    resource,
-    parts,
-    given,
-    ...templatesOf(flags),
     playlists: (flags.playlist ?? []).map((p) => p.trim()).filter(Boolean),
     createPlaylist: Boolean(flags.createPlaylist),
     captions: [],
@@ -148,17 +109,9 @@ export async function prepareUpload(
     notes,
     ...(stdin ? { stdin, chunkSize: STDIN_CHUNK_SIZE } : {}),
   };
-  if (flags.notifySubscribers !== undefined) plan.notifySubscribers = flags.notifySubscribers;
   if (flags.thumbnail !== undefined) {
     plan.thumbnail = resolve(options.cwd, flags.thumbnail);
     await assertNotPrivate(plan.thumbnail, '--thumbnail', options.env);
-    await checkThumbnail(plan.thumbnail, { flag: '--thumbnail' });
-  }
-  for (const arg of flags.caption ?? []) {
-    const caption = parseCaptionArg(arg);
-    caption.path = resolve(options.cwd, caption.path);
-    await checkVideoFile('--caption', caption.path, options.env);
-    plan.captions.push(caption);
   }
   if (flags.chunkSize !== undefined) {
     const aligned = alignChunkSize(parseSize(flags.chunkSize, '--chunk-size'));

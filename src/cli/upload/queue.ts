@@ -8,7 +8,8 @@ import {
   usageError,
   VuploadError,
 } from '../../errors.js';
-import type { UploadProvider } from '../../providers/contract.js';
+import type { Provider } from '../../providers/contract.js';
+import { preparePlan } from '../../providers/flags.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
@@ -101,7 +102,7 @@ export async function runQueue(
   jobFlags: JobFlags,
   globals: GlobalOptions,
   ctx: CliContext,
-  options: { single: boolean; provider: UploadProvider; manifestErrors?: VuploadError[] },
+  options: { single: boolean; provider: Provider; manifestErrors?: VuploadError[] },
 ): Promise<number> {
   const { provider } = options;
   const out = await Output.create(ctx, globals);
@@ -138,7 +139,7 @@ export async function runQueue(
         env: ctx.env,
         ...(item.stdin ? { stdin: true } : {}),
       };
-      const plan = await provider.prepare(item.file, flags, where);
+      const plan = await preparePlan(provider, item.file, flags, where);
       if (!plan.stdin) await checkHousekeeping(plan.file);
       plans.push(plan);
     } catch (error) {
@@ -171,7 +172,7 @@ export async function runQueue(
                 dryRun: true,
                 provider: provider.name,
                 file,
-                requests: await provider.dryRun(p, globals, ctx),
+                requests: await provider.dryRun(p, { ctx, globals, out }),
               },
       );
     }
@@ -250,7 +251,7 @@ export async function runManifest(
   flags: UploadFlags & JobFlags,
   globals: GlobalOptions,
   ctx: CliContext,
-  provider: UploadProvider,
+  provider: Provider,
 ): Promise<number> {
   const { readManifest } = await import('../../unattended/manifest.js');
   const { withLock } = await import('../../state/store.js');

@@ -2,8 +2,14 @@
 // steps, housekeeping; each durable step is written before the side effect that depends on it (STYLE.md).
 import { basename } from 'node:path';
 import { type ErrorJson, ExitCode, errorJson, isVuploadError, VuploadError } from '../../errors.js';
-import type { ProviderResult, RecordedUpload, UploadProvider } from '../../providers/contract.js';
-import { runSteps, type StepOutcome } from '../../providers/youtube/steps.js';
+import type {
+  Provider,
+  ProviderResult,
+  ProviderSession,
+  RecordedUpload,
+  StepOutcome,
+  UploadPlan,
+} from '../../providers/contract.js';
 import type { JobLock } from '../../state/job-lock.js';
 import type { StateStore } from '../../state/store.js';
 import type { ConfirmedPrevious, PreviousUpload } from '../../unattended/journal.js';
@@ -13,10 +19,8 @@ import type { QuotaReservation, RecordedMetadata } from '../../upload/journal.js
 import type { SessionStore } from '../../upload/session-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
-import { openAuth } from '../session.js';
 import { stateStore } from '../state.js';
 import type { Convergence, Differs } from './converge.js';
-import type { UploadPlan } from './prepare.js';
 import { STDIN_LABEL } from './stdin.js';
 import { keepingYoungGeneration } from './young-generation.js';
 
@@ -82,7 +86,7 @@ export function runUploadJob(...args: Parameters<typeof runJob>): Promise<JobRes
 
 async function runJob(
   plan: UploadPlan,
-  provider: UploadProvider,
+  provider: Provider,
   ctx: CliContext,
   globals: GlobalOptions,
   out: Output,
@@ -119,7 +123,7 @@ async function runJob(
 class Job {
   private readonly account: string;
   private readonly label: string;
-  private auth: Promise<Awaited<ReturnType<typeof openAuth>>> | undefined;
+  private auth: Promise<ProviderSession> | undefined;
   private ledger: StateStore['quota'] | undefined;
   /** The whole content's hash per algorithm, computed at most once each (journal check, a fleet's session). */
   private readonly contentHashes = new Map<string, Promise<string>>();
@@ -140,7 +144,7 @@ class Job {
 
   constructor(
     private readonly plan: UploadPlan,
-    private readonly provider: UploadProvider,
+    private readonly provider: Provider,
     private readonly ctx: CliContext,
     private readonly globals: GlobalOptions,
     private readonly out: Output,
@@ -155,7 +159,7 @@ class Job {
   }
 
   async run(): Promise<JobResult> {
-    if (this.provider.countsQuota) this.ledger = this.store.quota;
+    if (this.provider.quota.kind === 'units') this.ledger = this.store.quota;
     let result: ProviderResult;
     try {
       result = await this.provider.upload({
@@ -163,7 +167,7 @@ class Job {
         ctx: this.ctx,
         globals: this.globals,
         out: this.out,
-        login: () => this.login(),
+        session: () => this.login(),
         beforeNew: () => this.beforeNew(),
         record: (upload) => this.record(upload),
         sessions: this.keepingReservation(
@@ -225,8 +229,9 @@ class Job {
       await this.steps(outcome, done, !skipped);
       await this.housekeeping(outcome, skipped);
     } catch (error) {
-      const { mapApiError } = await import('../../providers/youtube/errors.js');
-      failure = isVuploadError(error) ? error : mapApiError(error);
+      failure = isVuploadError(error)
+        ? error
+        : this.provider.mapError(error, { operation: 'steps', action: `finish ${outcome.id}` });
       await this.noteQuotaAnswer(failure);
       outcome.error = errorJson(failure);
       await this.job.log?.write(`step failed for ${outcome.id}: ${failure.message}`);
@@ -315,8 +320,13 @@ class Job {
     );
   }
 
-  private login() {
-    this.auth ??= openAuth(this.ctx, this.globals, this.out);
+  /** Where this job runs, for what a provider derives from the profile (a video's page on a PeerTube instance). */
+  private where() {
+    return { ctx: this.ctx, globals: this.globals };
+  }
+
+  private login(): Promise<ProviderSession> {
+    this.auth ??= this.provider.auth.open({ ctx: this.ctx, globals: this.globals, out: this.out });
     return this.auth;
   }
 
@@ -338,10 +348,19 @@ class Job {
       });
       if (this.previous.kind !== 'none') return { skip: this.previous };
     }
-    if (this.ledger) {
-      const steps = this.provider.wantedSteps(this.plan);
-      const day = await this.reserve(await this.costOf({ insert: true, steps, fresh: true }));
+    const { quota } = this.provider;
+    if (quota.kind === 'units') {
+      const steps = this.provider.steps.wanted(this.plan);
+      const day = await this.reserve(quota.cost({ insert: true, steps, fresh: true }));
       this.reservation = { day, steps };
+    } else if (quota.kind === 'server') {
+      // The platform keeps the count: asked before anything is created (exit 4 with its numbers).
+      await quota.check(this.plan, {
+        ctx: this.ctx,
+        globals: this.globals,
+        out: this.out,
+        session: () => this.login(),
+      });
     }
     return undefined;
   }
@@ -414,7 +433,7 @@ class Job {
     return {
       provider: this.provider.name,
       id: result.id,
-      url: this.provider.videoUrl(result.id),
+      url: this.provider.videoUrl(result.id, this.where()),
       ...(result.title ? { title: result.title } : {}),
       ...(result.privacyStatus ? { privacyStatus: result.privacyStatus } : {}),
       file: result.file,
@@ -452,7 +471,7 @@ class Job {
         `compared with this command's; ${
           this.provider.update
             ? `\`vupload update ${previous.videoId} …\` changes it`
-            : `change it on ${this.provider.videoUrl(previous.videoId)}`
+            : `change it on ${this.provider.videoUrl(previous.videoId, this.where())}`
         }.`,
     }[convergence?.kind ?? 'same'];
     this.out.info(
@@ -461,14 +480,18 @@ class Job {
     // What it is called as far as the journal knows: a re-run may have updated the title since.
     const recordedTitle = previous.metadata?.fields['snippet.title'];
     const title = typeof recordedTitle === 'string' ? recordedTitle : previous.entry.title;
-    return alreadyUploadedOutcome(this.provider, {
-      id: previous.videoId,
-      title,
-      file: this.plan.file,
-      bytes: previous.entry.size,
-      contentHash: found.kind === 'confirmed' ? found.contentHash : undefined,
-      seconds: result.seconds,
-    });
+    return alreadyUploadedOutcome(
+      this.provider,
+      {
+        id: previous.videoId,
+        title,
+        file: this.plan.file,
+        bytes: previous.entry.size,
+        contentHash: found.kind === 'confirmed' ? found.contentHash : undefined,
+        seconds: result.seconds,
+      },
+      this.where(),
+    );
   }
 
   /** The video exists but the journal could not take its id: say where, keep the session, do nothing more. */
@@ -491,19 +514,6 @@ class Job {
     return { outcome, failure };
   }
 
-  /** Units of the upload (unless a paid session goes on) and of the steps still to do. */
-  private async costOf(what: { insert: boolean; steps: string[]; fresh: boolean }): Promise<number> {
-    const { estimateUploadCost } = await import('../../unattended/quota.js');
-    const { Step } = await import('../../unattended/journal.js');
-    return estimateUploadCost({
-      insert: what.insert,
-      thumbnail: what.steps.includes(Step.thumbnail),
-      playlists: what.steps.filter((s) => s.startsWith(Step.playlist(''))).length,
-      captions: what.steps.filter((s) => s.startsWith(Step.caption(''))).length,
-      checks: !what.fresh,
-    });
-  }
-
   /**
    * Counts the steps still to do, less what `counted` today holds of them already. A run stopped before its steps
    * (a resumed session) began none of them: they are covered whole. A run stopped during them (its upload found in
@@ -515,18 +525,15 @@ class Job {
     fresh: boolean,
     counted: QuotaReservation | undefined,
   ): Promise<void> {
-    if (!this.ledger) return;
-    const { operationCost, pacificDay } = await import('../../unattended/quota.js');
-    const { Step } = await import('../../unattended/journal.js');
-    const today = counted?.day === pacificDay(new Date(this.ctx.now())) ? new Set(counted.steps) : new Set();
-    const pending = this.provider.wantedSteps(this.plan).filter((s) => !done.has(s));
+    const { quota } = this.provider;
+    if (!this.ledger || quota.kind !== 'units') return;
+    const today = counted?.day === quota.day(new Date(this.ctx.now())) ? new Set(counted.steps) : new Set();
+    const pending = this.provider.steps.wanted(this.plan).filter((s) => !done.has(s));
     const covered = pending.filter((s) => today.has(s));
-    const kinds = (prefix: string) => covered.filter((s) => s.startsWith(prefix)).length;
     const paid = fresh
-      ? await this.costOf({ insert: false, steps: covered, fresh: true })
-      : kinds(Step.playlist('')) * operationCost('playlistItems.insert') +
-        kinds(Step.caption('')) * operationCost('captions.insert');
-    const cost = (await this.costOf({ insert: false, steps: pending, fresh })) - paid;
+      ? quota.cost({ insert: false, steps: covered, fresh: true })
+      : quota.askedFirst(covered);
+    const cost = quota.cost({ insert: false, steps: pending, fresh }) - paid;
     if (cost === 0) return;
     await this.reserve(cost);
   }
@@ -539,7 +546,7 @@ class Job {
       videoId: outcome.id,
       update: this.job.update !== false,
       out: this.out,
-      run: { ctx: this.ctx, globals: this.globals, out: this.out, login: () => this.login() },
+      run: { ctx: this.ctx, globals: this.globals, out: this.out, session: () => this.login() },
       journal: this.store.journal,
       prepare: async (cost) => {
         await this.holdLock();
@@ -557,9 +564,11 @@ class Job {
    * Returns the Pacific day they were counted on.
    */
   private async reserve(cost: number, action = `upload ${this.label}`): Promise<string> {
-    const { checkCostFitsBudget, pacificDay, quotaExceededError, waitForReset } = await import(
+    const { checkCostFitsBudget, quotaExceededError, waitForReset } = await import(
       '../../unattended/quota.js'
     );
+    const { quota } = this.provider;
+    if (quota.kind !== 'units') throw new Error('reserve(): the provider counts no units');
     checkCostFitsBudget({ cost, budget: this.job.quota, action });
     await this.login();
     for (;;) {
@@ -577,7 +586,7 @@ class Job {
           `YouTube answered quotaExceeded earlier today for ${this.account}; asking it again, as --quota ${this.job.quota} was given.`,
         );
       }
-      if (check.ok) return pacificDay(now);
+      if (check.ok) return quota.day(now);
       if (this.job.onQuota !== 'wait')
         throw quotaExceededError({ account: this.account, check, now, action });
       this.out.info(
@@ -593,12 +602,12 @@ class Job {
   }
 
   private async steps(outcome: UploadOutcome, done: ReadonlySet<string>, fresh: boolean): Promise<void> {
-    if (this.provider.wantedSteps(this.plan).some((s) => !done.has(s))) await this.holdLock();
-    await runSteps(this.plan, outcome.id, outcome, {
+    if (this.provider.steps.wanted(this.plan).some((s) => !done.has(s))) await this.holdLock();
+    await this.provider.steps.run(this.plan, outcome.id, outcome, {
       ctx: this.ctx,
       globals: this.globals,
       out: this.out,
-      auth: async () => (await this.login()).client(),
+      session: () => this.login(),
       done,
       fresh: fresh && !this.relocked,
       locks: this.store.locks,
@@ -672,13 +681,14 @@ export type { PreviousUpload };
 
 /** The result of content the journal shows uploaded: nothing sent (also a file vupload moved away earlier, gone.ts). */
 export function alreadyUploadedOutcome(
-  provider: Pick<UploadProvider, 'name' | 'videoUrl'>,
+  provider: Pick<Provider, 'name' | 'videoUrl'>,
   found: { id: string; title?: string; file: string; bytes: number; contentHash?: string; seconds: number },
+  where: { ctx: CliContext; globals: GlobalOptions },
 ): UploadOutcome {
   return {
     provider: provider.name,
     id: found.id,
-    url: provider.videoUrl(found.id),
+    url: provider.videoUrl(found.id, where),
     ...(found.title !== undefined ? { title: found.title } : {}),
     file: found.file,
     bytes: found.bytes,

@@ -4,8 +4,8 @@ import { watch as watchFolder } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ExitCode, isVuploadError, usageError, type VuploadError } from '../../errors.js';
-import type { UploadProvider } from '../../providers/contract.js';
-import { nextQuotaReset } from '../../providers/youtube/errors.js';
+import type { Provider } from '../../providers/contract.js';
+import { preparePlan } from '../../providers/flags.js';
 import { compilePattern, DEFAULT_PATTERN, scanFolders } from '../../unattended/folder-scan.js';
 import { parseDuration, retryAfterFailure, SettleTracker } from '../../unattended/settle.js';
 import type { CliContext, GlobalOptions } from '../context.js';
@@ -20,9 +20,10 @@ import { runUploadJob } from '../upload/run.js';
 /** `300ms`, `30s`, `2m05s`: --settle values are often below a second. */
 const duration = (ms: number): string => (ms < 1000 ? `${ms}ms` : formatDuration(ms / 1000));
 
-/** Until a minute past the next midnight Pacific time, when YouTube's quota resets. */
-function untilQuotaReset(now: number): number {
-  return nextQuotaReset(new Date(now)).getTime() + 60_000 - now;
+/** Until a minute past the provider's next quota day (YouTube: midnight Pacific time); an hour without one. */
+function untilQuotaReset(provider: Provider, now: number): number {
+  if (provider.quota.kind !== 'units') return 3_600_000;
+  return provider.quota.resetAt(new Date(now)).getTime() + 60_000 - now;
 }
 
 export interface WatchFlags {
@@ -50,7 +51,7 @@ export async function runWatch(
   flags: UploadFlags & JobFlags & WatchFlags,
   globals: GlobalOptions,
   ctx: CliContext,
-  provider: UploadProvider,
+  provider: Provider,
 ): Promise<number> {
   if (flags.dryRun)
     throw usageError(
@@ -95,7 +96,7 @@ export async function runWatch(
         if (isVuploadError(error)) throw error;
         return uploadFlags;
       });
-      const plan = await provider.prepare(path, itemFlags, {
+      const plan = await preparePlan(provider, path, itemFlags, {
         cwd: ctx.cwd,
         now: ctx.now(),
         flag: 'file',
@@ -135,7 +136,8 @@ export async function runWatch(
           const failures = tracker.failures(path) + 1;
           let delay = retryAfterFailure(failures, settleMs, ctx.random);
           // The day's quota is spent (--on-quota fail): nothing can go before it resets.
-          if (isVuploadError(e) && e.code === 'quotaExceeded') delay = Math.max(delay, untilQuotaReset(now));
+          if (isVuploadError(e) && e.code === 'quotaExceeded')
+            delay = Math.max(delay, untilQuotaReset(provider, now));
           tracker.failed(path, now, delay);
           event(
             `vupload: ${name}: ${e.message.replace(/\.?$/, '.')} Trying again in ${duration(delay)}.`,

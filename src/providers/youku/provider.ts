@@ -1,26 +1,33 @@
 // This file is the Youku provider of the upload job: its flags, its dry run and the sliced upload (API-NOTES §10).
 import { basename, extname, resolve } from 'node:path';
-import type { CliContext, GlobalOptions } from '../../cli/context.js';
+import { tokenSaveWarning } from '../../auth/token-store.js';
 import { formatBytes } from '../../cli/format.js';
 import { metadataInputFromFlags } from '../../cli/metadata-flags.js';
 import { parseIntegerOption } from '../../cli/options.js';
-import { tokenSaveWarning } from '../../cli/session.js';
-import { checkVideoFile, templatesOf, type UploadFlags, type UploadPlan } from '../../cli/upload/prepare.js';
-import { usageError } from '../../errors.js';
-import { configDir, type Env, stateDir } from '../../paths.js';
+import { checkVideoFile, templatesOf, type UploadFlags } from '../../cli/upload/prepare.js';
+import { unexpectedError, usageError } from '../../errors.js';
+import { configDir, stateDir } from '../../paths.js';
 import { type RecordedMetadata, recordedMetadata } from '../../unattended/recorded-metadata.js';
-import {
-  COMMON_FLAGS,
-  type ProviderResult,
-  type ProviderRun,
-  refuseUnsupported,
-  type UploadProvider,
+import type {
+  PrepareOptions,
+  Provider,
+  ProviderResult,
+  ProviderRun,
+  Request,
+  UploadPlan,
 } from '../contract.js';
+import { COMMON_FLAGS } from '../flags.js';
 import { defaultTitle } from '../youtube/metadata.js';
-import { youkuApiRoot } from './commands.js';
+import { youkuApiRoot, youkuAuth, youkuStatus } from './commands.js';
 
 /** Youku's create takes a title, tags, a description and a category; nothing else of YouTube's has a meaning. */
 const YOUKU_FLAGS = new Set([...COMMON_FLAGS, 'category']);
+
+/** What Youku's create takes, kept in YouTube's snippet shape so the journal's field paths read the same. */
+type YoukuResource = {
+  snippet: { title: string; tags: string[]; description?: string; categoryId?: string };
+};
+type YoukuPlan = UploadPlan<YoukuResource>;
 
 interface YoukuFields {
   title: string;
@@ -29,36 +36,24 @@ interface YoukuFields {
   category?: string;
 }
 
-const youkuFields = (plan: UploadPlan): YoukuFields => {
-  const snippet = plan.resource.snippet ?? {};
+const youkuFields = (plan: YoukuPlan): YoukuFields => {
+  const { snippet } = plan.resource;
   return {
-    title: snippet.title ?? '',
-    tags: snippet.tags ?? [],
+    title: snippet.title,
+    tags: snippet.tags,
     ...(snippet.description !== undefined ? { description: snippet.description } : {}),
     ...(snippet.categoryId !== undefined ? { category: snippet.categoryId } : {}),
   };
 };
 
-async function prepare(
-  fileArg: string,
-  flags: UploadFlags,
-  options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
-): Promise<UploadPlan> {
-  const where = options.flag.includes(' line ') ? options.flag : undefined;
-  refuseUnsupported(flags, YOUKU_FLAGS, 'youku', where);
-  if (options.stdin) {
-    throw usageError(
-      '-: Youku needs the size and MD5 of the whole video before the first byte, so it cannot upload from a pipe.',
-      'Write the stream to a file first, or upload it with --provider youtube.',
-    );
-  }
+async function prepare(fileArg: string, flags: UploadFlags, options: PrepareOptions): Promise<YoukuPlan> {
   const file = resolve(options.cwd, fileArg);
   const size = await checkVideoFile(options.flag, file, options.env);
   const input = await metadataInputFromFlags(flags, options.cwd, options.env);
   if (!input.tags?.length)
     throw usageError('--tags: Youku requires at least one tag.', 'Example: --tags "travel,surf"');
   const title = input.title?.trim() || defaultTitle(basename(file));
-  const plan: UploadPlan = {
+  const plan: YoukuPlan = {
     file,
     size,
     contentType: 'application/octet-stream',
@@ -70,7 +65,6 @@ async function prepare(
         ...(input.categoryId !== undefined ? { categoryId: input.categoryId } : {}),
       },
     },
-    parts: [],
     // The title is the command's own only when given (else the file name); tags are required, so always given.
     given: [
       ...(input.title !== undefined ? ['snippet.title'] : []),
@@ -78,7 +72,7 @@ async function prepare(
       ...(input.description !== undefined ? ['snippet.description'] : []),
       ...(input.categoryId !== undefined ? ['snippet.categoryId'] : []),
     ],
-    ...templatesOf(flags),
+    ...templatesOf(flags, { title: 'snippet.title', description: 'snippet.description' }),
     playlists: [],
     createPlaylist: false,
     captions: [],
@@ -103,7 +97,7 @@ async function prepare(
  * for the journal; the plan's templates apply when it is this run's metadata. Nothing else of create's parameters
  * is kept (a watch password must not reach the journal).
  */
-function recordedOf(created: Record<string, string>, plan: UploadPlan): RecordedMetadata {
+function recordedOf(created: Record<string, string>, plan: YoukuPlan): RecordedMetadata {
   const mine = youkuFields(plan);
   const same =
     created.title === mine.title &&
@@ -126,7 +120,7 @@ const NO_AUTH = {
 };
 
 /** The requests of a Youku upload, secrets redacted; the slices are the server's to assign. */
-async function dryRun(plan: UploadPlan, globals: GlobalOptions, ctx: CliContext): Promise<unknown[]> {
+async function dryRun(plan: YoukuPlan, { ctx, globals }: Request): Promise<unknown[]> {
   const api = await youkuApiRoot(globals, ctx);
   const fields = youkuFields(plan);
   return [
@@ -170,7 +164,7 @@ async function dryRun(plan: UploadPlan, globals: GlobalOptions, ctx: CliContext)
   ];
 }
 
-async function upload(run: ProviderRun): Promise<ProviderResult> {
+async function upload(run: ProviderRun<YoukuPlan>): Promise<ProviderResult> {
   const { plan, ctx, globals, out } = run;
   const youku = await import('./index.js');
   const label = basename(plan.file);
@@ -269,12 +263,18 @@ async function upload(run: ProviderRun): Promise<ProviderResult> {
   };
 }
 
-export const youkuProvider: UploadProvider = {
+export const provider: Provider<YoukuPlan> = {
   name: 'youku',
-  countsQuota: false,
+  title: 'Youku',
+  auth: youkuAuth,
+  uploadFlags: YOUKU_FLAGS,
+  pipe: { reason: 'Youku needs the size and MD5 of the whole video before the first byte' },
+  quota: { kind: 'none' },
+  steps: { wanted: () => [], run: async () => {} },
   prepare,
   dryRun,
-  wantedSteps: () => [],
   upload,
+  status: (videoId, req) => youkuStatus(videoId, req),
   videoUrl: (id) => `https://v.youku.com/v_show/id_${id}.html`,
+  mapError: (error, { action }) => unexpectedError(error, action),
 };

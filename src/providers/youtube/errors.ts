@@ -236,8 +236,4 @@ export function mapApiError(err: unknown, context: MapContext = {}): VuploadErro
   return new VuploadError(code, info.exit, message, { hint, http, cause });
 }
 
-/** The error for a call cut short by Ctrl-C or SIGTERM (the signal's reason is 'SIGINT' or 'SIGTERM'). */
-export function interruptedError(signal: AbortSignal): VuploadError {
-  const term = signal.reason === 'SIGTERM';
-  return new VuploadError('interrupted', term ? ExitCode.sigterm : ExitCode.sigint, 'Interrupted.');
-}
+export { interruptedError } from '../../errors.js';

@@ -1,4 +1,10 @@
-// This file lists the YouTube Data API calls vupload makes, what each costs in quota units and which scope it needs.
+// This file lists the YouTube Data API calls vupload makes, what each costs in quota units and which scope it needs,
+// and YouTube's quota model for the upload job: daily units, counted ahead in vupload's ledger (src/unattended).
+
+import { Step } from '../../unattended/journal.js';
+import { pacificDay } from '../../unattended/quota.js';
+import type { QuotaModel } from '../contract.js';
+import { nextQuotaReset } from './errors.js';
 
 /**
  * Quota units per call (10,000 a day by default). Sources: each method's reference page (API-NOTES §2, §4, §6, §7).
@@ -55,3 +61,63 @@ export const IDEMPOTENT: ReadonlySet<ApiOperation> = new Set<ApiOperation>([
   'videoCategories.list',
   'channels.list',
 ]);
+
+/** What one call costs; `insertCost` overrides videos.insert's 1600 (⚠ API-NOTES §2: the cost is disputed). */
+export function operationCost(operation: ApiOperation, options: { insertCost?: number } = {}): number {
+  return operation === 'videos.insert' && options.insertCost !== undefined
+    ? options.insertCost
+    : QUOTA_COST[operation];
+}
+
+/**
+ * The units an upload and its steps will spend; pass 0 for `insert` when resuming a session already paid for. Each
+ * step asks the server before it inserts (issue 11: a re-run after a crash must not add twice), and that is counted
+ * here: a playlist step reads the playlists (1) and the playlist's items holding the video (1), a caption step the
+ * video's tracks (50). `listCalls` adds other videos.list calls.
+ */
+export function estimateUploadCost(plan: {
+  insert?: boolean;
+  insertCost?: number;
+  thumbnail?: boolean;
+  playlists?: number;
+  playlistsToCreate?: number;
+  captions?: number;
+  listCalls?: number;
+  /** Whether the steps ask the server first (false for a video this run created: nothing can be there yet). */
+  checks?: boolean;
+}): number {
+  const cost = (op: ApiOperation, count: number) => count * operationCost(op, plan);
+  const checks = plan.checks === false ? 0 : 1;
+  return (
+    cost('videos.insert', plan.insert === false ? 0 : 1) +
+    cost('thumbnails.set', plan.thumbnail ? 1 : 0) +
+    cost('playlistItems.insert', plan.playlists ?? 0) +
+    cost('playlists.list', plan.playlists ?? 0) +
+    cost('playlistItems.list', checks * (plan.playlists ?? 0)) +
+    cost('playlists.insert', plan.playlistsToCreate ?? 0) +
+    cost('playlists.list', plan.playlistsToCreate ?? 0) +
+    cost('captions.insert', plan.captions ?? 0) +
+    cost('captions.list', checks * (plan.captions ?? 0)) +
+    cost('videos.list', plan.listCalls ?? 0)
+  );
+}
+
+const count = (steps: string[], prefix: string) => steps.filter((s) => s.startsWith(prefix)).length;
+
+/** Daily units (10,000 by default), reset at midnight Pacific time (API-NOTES §2). */
+export const youtubeQuota: QuotaModel = {
+  kind: 'units',
+  cost: ({ insert, steps, fresh }) =>
+    estimateUploadCost({
+      insert,
+      thumbnail: steps.includes(Step.thumbnail),
+      playlists: count(steps, Step.playlist('')),
+      captions: count(steps, Step.caption('')),
+      checks: !fresh,
+    }),
+  askedFirst: (steps) =>
+    count(steps, Step.playlist('')) * operationCost('playlistItems.insert') +
+    count(steps, Step.caption('')) * operationCost('captions.insert'),
+  day: pacificDay,
+  resetAt: nextQuotaReset,
+};

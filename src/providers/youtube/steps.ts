@@ -1,23 +1,16 @@
 // This file runs the steps after an upload (thumbnail, playlists, captions, --wait), skipping those done before.
 import { basename } from 'node:path';
-import type { OAuth2Client } from 'google-auth-library';
-import { apiUrl, type CliContext, type GlobalOptions } from '../../cli/context.js';
+import { apiUrl } from '../../cli/context.js';
 import { formatDuration } from '../../cli/format.js';
-import type { Output } from '../../cli/output.js';
-import type { UploadPlan } from '../../cli/upload/prepare.js';
-import { type LockStore, withLock } from '../../state/store.js';
+import { withLock } from '../../state/store.js';
 import { Step } from '../../unattended/journal.js';
+import type { ProviderSteps, StepContext, StepOutcome } from '../contract.js';
+import type { YouTubeSession } from './auth/open.js';
 import type { Exclusive } from './playlists.js';
-
-export interface StepOutcome {
-  thumbnail?: string;
-  playlists: Array<{ id: string; title: string; created: boolean }>;
-  captions: Array<{ id: string; language: string }>;
-  processing?: unknown;
-}
+import type { YouTubePlan } from './prepare.js';
 
 /** The journal names of the steps a plan asks for; playlists by what the user gave (id or title). */
-export function wantedSteps(plan: UploadPlan): string[] {
+export function wantedSteps(plan: YouTubePlan): string[] {
   return [
     ...(plan.thumbnail ? [Step.thumbnail] : []),
     ...plan.playlists.map((p) => Step.playlist(p)),
@@ -25,29 +18,8 @@ export function wantedSteps(plan: UploadPlan): string[] {
   ];
 }
 
-export interface StepContext {
-  ctx: CliContext;
-  globals: GlobalOptions;
-  out: Output;
-  auth: () => Promise<OAuth2Client>;
-  /** Steps an earlier run completed for this video: not done again. */
-  done: ReadonlySet<string>;
-  /**
-   * The video was created (or finished) by this run, so no earlier run can have added it to a playlist or given it
-   * a caption: nothing needs asking first. Steps run only after the video is journaled, and a journaled video is
-   * never uploaded again, so only an "already uploaded" video can have steps an earlier run did but did not record.
-   */
-  fresh: boolean;
-  /** The run's locks (a playlist is created under one). */
-  locks: LockStore;
-  /** Journals each step's result, so that a re-run finishes only what is left. */
-  record(step: string, ok: boolean, detail?: string): Promise<void>;
-  /** Counts units a step spent beyond what was counted before the upload (creating a playlist). */
-  spent(units: number): Promise<void>;
-}
-
 export async function runSteps(
-  plan: UploadPlan,
+  plan: YouTubePlan,
   id: string,
   outcome: StepOutcome,
   s: StepContext,
@@ -58,7 +30,7 @@ export async function runSteps(
 }
 
 async function runApiSteps(
-  plan: UploadPlan,
+  plan: YouTubePlan,
   id: string,
   outcome: StepOutcome,
   s: StepContext,
@@ -66,7 +38,7 @@ async function runApiSteps(
   const { createYouTubeClient } = await import('./api.js');
   const yt = createYouTubeClient({
     apiUrl: apiUrl(s.globals, s.ctx.env),
-    auth: await s.auth(),
+    auth: await ((await s.session()) as YouTubeSession).client(),
     sleep: s.ctx.sleep,
     random: s.ctx.random,
     now: s.ctx.now,
@@ -112,7 +84,7 @@ async function runApiSteps(
         if (playlist.created) {
           // Not in the count made before the upload, which cannot know the playlist is missing: the look
           // again under the lock, and the insert.
-          const { operationCost } = await import('../../unattended/quota.js');
+          const { operationCost } = await import('./quota.js');
           await s.spent(operationCost('playlists.list') + operationCost('playlists.insert'));
           s.out.info(`Created playlist "${playlist.title}" (${playlist.id}).`);
         }
@@ -182,3 +154,5 @@ function playlistLock(title: string, s: StepContext): Exclusive {
       work,
     );
 }
+
+export const youtubeSteps: ProviderSteps<YouTubePlan> = { wanted: wantedSteps, run: runSteps };

@@ -1,16 +1,17 @@
 // This file is the YouTube provider of the upload job: the resumable engine with progress, its dry run, its steps.
 import { basename } from 'node:path';
-import { apiUrl, type CliContext, type GlobalOptions } from '../../cli/context.js';
+import { apiUrl } from '../../cli/context.js';
 import { formatBytes, formatDuration } from '../../cli/format.js';
-import { prepareUpload, type UploadPlan } from '../../cli/upload/prepare.js';
 import { STDIN_LABEL } from '../../cli/upload/stdin.js';
 import { recordedMetadata } from '../../unattended/recorded-metadata.js';
-import type { MetadataUpdater, ProviderResult, ProviderRun, UploadProvider } from '../contract.js';
+import type { MetadataUpdater, ProviderResult, ProviderRun } from '../contract.js';
+import type { YouTubeSession } from './auth/open.js';
+import { updateCommand } from './commands.js';
+import type { YouTubePlan } from './prepare.js';
 import { QUOTA_COST } from './quota.js';
-import { wantedSteps } from './steps.js';
 
 /** `…/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status[&notifySubscribers=false]`. */
-export function initUrl(apiRoot: string, plan: UploadPlan): string {
+export function initUrl(apiRoot: string, plan: YouTubePlan): string {
   const url = new URL(`${apiRoot}/upload/youtube/v3/videos`);
   url.searchParams.set('uploadType', 'resumable');
   url.searchParams.set('part', plan.parts.join(','));
@@ -20,7 +21,7 @@ export function initUrl(apiRoot: string, plan: UploadPlan): string {
 }
 
 /** What --dry-run prints: the requests that would be sent, with the token redacted. */
-export function dryRunRequests(apiRoot: string, plan: UploadPlan): unknown[] {
+export function dryRunRequests(apiRoot: string, plan: YouTubePlan): unknown[] {
   const auth = { Authorization: 'Bearer <redacted>' };
   const requests: unknown[] = [
     {
@@ -89,13 +90,13 @@ export function dryRunRequests(apiRoot: string, plan: UploadPlan): unknown[] {
 }
 
 /** The resumable engine with progress on stderr; the id is journaled before the session is forgotten. */
-async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
+export async function uploadVideo(run: ProviderRun<YouTubePlan>): Promise<ProviderResult> {
   const { plan, ctx, globals, out } = run;
   const engine = await import('../../upload/index.js');
   const { mapApiError } = await import('./errors.js');
   const label = plan.stdin ? STDIN_LABEL : basename(plan.file);
   // Opened on the first request: a run that finds its content uploaded already needs no login.
-  const session = () => run.login();
+  const session = () => run.session();
   for (const note of plan.notes) out.info(note);
   out.startSpinner(`Connecting to upload ${label}${plan.stdin ? '' : ` (${formatBytes(plan.size)})`}…`);
   let result: Awaited<ReturnType<typeof engine.uploadResumable>>;
@@ -126,7 +127,7 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
           fingerprint: r.fingerprint,
           ...(plan.stdin ? {} : { mtimeMs: r.mtimeMs }),
           ...(r.contentHash ? { contentHash: r.contentHash } : {}),
-          title: video.snippet?.title ?? (r.metadata as UploadPlan['resource']).snippet?.title,
+          title: video.snippet?.title ?? (r.metadata as YouTubePlan['resource']).snippet?.title,
           // What the video was created with: this run's metadata, or an earlier run's whose session finished.
           metadata: recordedMetadata(
             r.metadata as object,
@@ -209,7 +210,7 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
 }
 
 /** videos.list, then videos.update of only the parts that change, each sent whole (src/youtube/update.ts). */
-const updateMetadata: MetadataUpdater = {
+export const updateMetadata: MetadataUpdater = {
   cost: QUOTA_COST['videos.list'] + QUOTA_COST['videos.update'],
   async apply(run, videoId, fields) {
     const { createYouTubeClient } = await import('./api.js');
@@ -217,7 +218,7 @@ const updateMetadata: MetadataUpdater = {
     const { ctx, globals, out } = run;
     const yt = createYouTubeClient({
       apiUrl: apiUrl(globals, ctx.env),
-      auth: await (await run.login()).client(),
+      auth: await ((await run.session()) as YouTubeSession).client(),
       sleep: ctx.sleep,
       random: ctx.random,
       now: ctx.now,
@@ -228,16 +229,5 @@ const updateMetadata: MetadataUpdater = {
     // Nothing to change (a run killed before its record did it, or it was set elsewhere): only videos.list was sent.
     return parts.length > 0 ? this.cost : QUOTA_COST['videos.list'];
   },
-};
-
-export const youtubeProvider: UploadProvider = {
-  name: 'youtube',
-  countsQuota: true,
-  prepare: prepareUpload,
-  dryRun: async (plan: UploadPlan, globals: GlobalOptions, ctx: CliContext) =>
-    dryRunRequests(apiUrl(globals, ctx.env), plan),
-  wantedSteps,
-  upload: uploadVideo,
-  videoUrl: (id) => `https://youtu.be/${id}`,
-  update: updateMetadata,
+  command: updateCommand,
 };

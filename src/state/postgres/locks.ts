@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Client, QueryConfig } from 'pg';
-import { interruptedError } from '../../providers/youtube/errors.js';
+import { interruptedError } from '../../errors.js';
 import { type Lock, type LockHolder, lockedError } from '../../unattended/lock.js';
 import { type Clock, systemClock } from '../../upload/clock.js';
 import type { LockRequest, LockStore } from '../store.js';

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendJournalLine, readJournal } from '../../journal-file.js';
 import { jsonRecordFiles } from '../../json-records.js';
+import { PROVIDER_NAMES } from '../../providers/registry.js';
 import { STEPS_FILE, type StepRecord } from '../../unattended/journal.js';
 import { LEDGER_FILE, parseLedger } from '../../unattended/quota.js';
 import { HISTORY_FILE } from '../../upload/journal.js';
@@ -136,8 +137,8 @@ export async function importStateDir(stores: Stores, stateDir: string): Promise<
   return { ...journal, sessions, quotaDays: await importLedger(stores, stateDir) };
 }
 
-/** Providers whose resume state lives in `<state>/<provider>/` (Youku's upload token); counted as sessions. */
-const PROVIDERS_WITH_STATE = ['youku'];
+/** Resume state a provider keeps in `<state>/<provider>/` (Youku's upload token); counted as sessions. */
+const PROVIDERS_WITH_STATE: readonly string[] = PROVIDER_NAMES;
 
 const jsonKeys = (names: string[]) =>
   names

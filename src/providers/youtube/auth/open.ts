@@ -1,16 +1,19 @@
-// This file opens what API commands need: client secrets, the profile's login (logging in on a TTY if there is none).
-import { isVuploadError } from '../errors.js';
-import { configDir } from '../paths.js';
-import { apiUrl, type CliContext, type GlobalOptions } from './context.js';
-import type { Output } from './output.js';
+// This file opens YouTube's login for a command: client secrets and the profile's saved login (logging in on a TTY
+// if there is none), and the Data API client on it.
+
+import { tokenSaveWarning } from '../../../auth/token-store.js';
+import { apiUrl, type CliContext, type GlobalOptions } from '../../../cli/context.js';
+import type { Output } from '../../../cli/output.js';
+import { isVuploadError } from '../../../errors.js';
+import { configDir } from '../../../paths.js';
 
 /** Loads client secrets and the saved login; starts a login only when a person is at a terminal. */
 export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Output) {
   // The login is opened only to call the API: a refused API address (plain HTTP off this machine) stops the command
   // here, before a token refresh or any other request.
   apiUrl(globals, ctx.env);
-  const { loadClientSecrets } = await import('../providers/youtube/auth/client-secrets.js');
-  const { getAuth } = await import('../providers/youtube/auth/session.js');
+  const { loadClientSecrets } = await import('./client-secrets.js');
+  const { getAuth } = await import('./session.js');
   const dir = configDir(ctx.env);
   const secrets = await loadClientSecrets({
     flag: globals.clientSecrets,
@@ -33,8 +36,8 @@ export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Out
     const interactive = Boolean(ctx.stdin.isTTY && ctx.stderr.isTTY);
     if (!interactive || !isVuploadError(error) || error.code !== 'notLoggedIn') throw error;
     out.info(`Profile "${globals.profile}" is not logged in; starting the login in your browser.`);
-    const { login } = await import('../providers/youtube/auth/login.js');
-    const { consentOptions } = await import('./browser.js');
+    const { login } = await import('./login.js');
+    const { consentOptions } = await import('../../../cli/browser.js');
     await login({
       secrets,
       profile: globals.profile,
@@ -47,19 +50,10 @@ export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Out
   }
 }
 
-/** A refreshed token that could not be cached is a warning, not a failure: the command goes on with it in memory. */
-export function tokenSaveWarning(file: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  return (
-    `could not save the refreshed login to ${file} (${code}); going on with it in memory. ` +
-    'The next run refreshes it again; make the config directory writable to keep it.'
-  );
-}
-
 /** The YouTube client for the profile's login, pointed at --api-url / VUPLOAD_API_URL. */
 export async function openYouTube(ctx: CliContext, globals: GlobalOptions, out: Output) {
   const auth = await openAuth(ctx, globals, out);
-  const { createYouTubeClient } = await import('../providers/youtube/api.js');
+  const { createYouTubeClient } = await import('../api.js');
   const client = createYouTubeClient({
     apiUrl: apiUrl(globals, ctx.env),
     auth: await auth.client(),
@@ -69,3 +63,6 @@ export async function openYouTube(ctx: CliContext, globals: GlobalOptions, out: 
   });
   return { auth, yt: client };
 }
+
+/** The login a YouTube command or upload uses (ProviderSession, with google-auth-library's client for googleapis). */
+export type YouTubeSession = Awaited<ReturnType<typeof openAuth>>;

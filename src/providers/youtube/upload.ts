@@ -1,10 +1,9 @@
-// This file is the YouTube provider of the upload job: the resumable engine with progress, its dry run, its steps.
-import { basename } from 'node:path';
+// This file is YouTube's upload: the initiation URL and its dry run, the upload through the shared resumable runner,
+// and the metadata update a re-run or `vupload update` makes.
 import { apiUrl } from '../../cli/context.js';
-import { formatBytes, formatDuration } from '../../cli/format.js';
 import { STDIN_LABEL } from '../../cli/upload/stdin.js';
-import { recordedMetadata } from '../../unattended/recorded-metadata.js';
 import type { MetadataUpdater, ProviderResult, ProviderRun } from '../contract.js';
+import { resumableUpload } from '../resumable-upload.js';
 import type { YouTubeSession } from './auth/open.js';
 import { updateCommand } from './commands.js';
 import type { YouTubePlan } from './prepare.js';
@@ -89,124 +88,31 @@ export function dryRunRequests(apiRoot: string, plan: YouTubePlan): unknown[] {
   return requests;
 }
 
-/** The resumable engine with progress on stderr; the id is journaled before the session is forgotten. */
+/** YouTube's upload: the resumable engine at the Data API's initiation URL (API-NOTES §1). */
 export async function uploadVideo(run: ProviderRun<YouTubePlan>): Promise<ProviderResult> {
-  const { plan, ctx, globals, out } = run;
-  const engine = await import('../../upload/index.js');
+  const { plan, ctx, globals } = run;
+  const root = apiUrl(globals, ctx.env);
+  const { sessionUrlRule } = await import('../../credential-url.js');
   const { mapApiError } = await import('./errors.js');
-  const label = plan.stdin ? STDIN_LABEL : basename(plan.file);
-  // Opened on the first request: a run that finds its content uploaded already needs no login.
-  const session = () => run.session();
-  for (const note of plan.notes) out.info(note);
-  out.startSpinner(`Connecting to upload ${label}${plan.stdin ? '' : ` (${formatBytes(plan.size)})`}…`);
-  let result: Awaited<ReturnType<typeof engine.uploadResumable>>;
-  try {
-    const common = {
-      initUrl: initUrl(apiUrl(globals, ctx.env), plan),
-      sessionUrlAllowed: (await import('../../credential-url.js')).sessionUrlRule(apiUrl(globals, ctx.env)),
-      metadata: plan.resource,
-      account: globals.profile,
-      auth: {
-        headers: async () => (await session()).headers(),
-        refresh: async () => (await session()).refresh(),
-      },
-      contentType: plan.contentType,
-      limitRate: plan.limitRate,
-      retries: plan.retries,
-      timeBudgetMs: plan.timeBudgetMs,
-      random: ctx.random,
-      clock: { now: ctx.now, sleep: ctx.sleep },
-      signal: ctx.signal,
-      beforeNewSession: () => run.beforeNew(),
-      record: (r: Awaited<ReturnType<typeof engine.uploadResumable>>) => {
-        const video = r.response as { id?: string; snippet?: { title?: string } };
-        return run.record({
-          videoId: video.id ?? '',
-          file: r.path,
-          size: r.size,
-          fingerprint: r.fingerprint,
-          ...(plan.stdin ? {} : { mtimeMs: r.mtimeMs }),
-          ...(r.contentHash ? { contentHash: r.contentHash } : {}),
-          title: video.snippet?.title ?? (r.metadata as YouTubePlan['resource']).snippet?.title,
-          // What the video was created with: this run's metadata, or an earlier run's whose session finished.
-          metadata: recordedMetadata(
-            r.metadata as object,
-            JSON.stringify(r.metadata) === JSON.stringify(plan.resource) ? plan.templates : undefined,
-          ),
-        });
-      },
-      onProgress: (p: Parameters<typeof out.progress>[1]) => out.progress(`Uploading ${label}:`, p),
-      onRetry: (e: Parameters<typeof out.retry>[0]) => out.retry(e),
-      onSessionExpired: (e: { count: number }) =>
-        out.warn(`the upload session expired on the server; starting again from byte 0 (${e.count}).`),
-    };
-    result = plan.stdin
-      ? await engine.uploadStream({
-          ...common,
-          stream: (await ctx.stdinPipe?.()) ?? ctx.stdin,
-          chunkSize: plan.chunkSize,
-          name: plan.file,
-        })
-      : await engine.uploadResumable({
-          ...common,
-          file: plan.file,
-          store: run.sessions,
-          chunkSize: plan.chunkSize,
-          restart: plan.restart,
-          changedIsNew: plan.changedIsNew,
-          onResumed: (e) => {
-            if (e.persisted)
-              out.info(`Resuming the interrupted upload of ${label} at ${formatBytes(e.offset)}.`);
-          },
-          onSessionDiscarded: (e) => {
-            const why = {
-              restart: '--restart was given',
-              stale: 'it is older than the server keeps sessions',
-              metadataChanged: 'the metadata differs from that run',
-              fileChanged: 'the file changed since that run',
-            }[e.reason];
-            out.info(`Not resuming the earlier interrupted upload of ${label}: ${why}.`);
-          },
-        });
-  } catch (error) {
-    out.stopSpinner();
-    throw mapApiError(error, { operation: 'videos.insert', action: `upload ${label}` });
-  }
-  const base = {
-    file: plan.file,
-    bytes: result.size,
-    seconds: Math.round(result.elapsedMs) / 1000,
-    resumed: result.resumed,
-    finishedEarlier: result.finishedEarlier,
-    retries: result.retries,
-    sessionRestarts: result.sessionRestarts,
-    bytesSent: result.bytesSent,
-    ...(result.contentHash ? { contentHash: result.contentHash } : {}),
-  };
-  if (result.skipped !== undefined) {
-    out.stopSpinner();
-    return { ...base, id: '', title: '', privacyStatus: '', skipped: result.skipped };
-  }
-  const video = result.response as {
-    id?: string;
-    snippet?: { title?: string };
-    status?: { privacyStatus?: string };
-  };
-  const id = video.id ?? '';
-  out.stopSpinner(
-    result.finishedEarlier
-      ? `${label} had been uploaded completely by an earlier run: https://youtu.be/${id}`
-      : `Uploaded ${label} in ${formatDuration(result.elapsedMs / 1000)}: https://youtu.be/${id}`,
-  );
-  const earlier = JSON.stringify(result.metadata) !== JSON.stringify(plan.resource);
-  return {
-    ...base,
-    id,
-    title: video.snippet?.title ?? '',
-    privacyStatus: video.status?.privacyStatus ?? '',
-    ...(earlier ? { earlierMetadata: result.metadata } : {}),
-    ...(result.recordError !== undefined ? { recordError: result.recordError } : {}),
-  };
+  return resumableUpload(run, {
+    createUrl: initUrl(root, plan),
+    sessionUrlAllowed: sessionUrlRule(root),
+    describe: (response, metadata) => {
+      const video = response as {
+        id?: string;
+        snippet?: { title?: string };
+        status?: { privacyStatus?: string };
+      };
+      return {
+        id: video.id ?? '',
+        title: video.snippet?.title ?? (metadata as YouTubePlan['resource']).snippet?.title,
+        ...(video.status?.privacyStatus ? { privacyStatus: video.status.privacyStatus } : {}),
+      };
+    },
+    videoUrl: (id) => `https://youtu.be/${id}`,
+    to: '',
+    mapError: (error, action) => mapApiError(error, { operation: 'videos.insert', action }),
+  });
 }
 
 /** videos.list, then videos.update of only the parts that change, each sent whole (src/youtube/update.ts). */

@@ -1,13 +1,12 @@
 // This file is what the upload job asks of a video service (YouTube, Youku): one path for validation, dry runs,
 // quota, locks, journal, steps and housekeeping, whichever service the bytes go to (issue 11, item 1).
 import { usageError } from '../../errors.js';
-import type { Env } from '../../paths.js';
 import type { ProviderStateStore } from '../../state/store.js';
 import type { SessionStore } from '../../upload/session-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import type { Provider } from '../providers/index.js';
-import type { UploadFlags, UploadPlan } from './prepare.js';
+import type { PrepareOptions, UploadFlags, UploadPlan } from './prepare.js';
 import type { StepOutcome } from './steps.js';
 
 /** What the job hands a provider's upload: its last word before a new video is created, and the journal. */
@@ -77,11 +76,7 @@ export interface UploadProvider {
   /** YouTube's daily units are counted in the local ledger; a provider without such a quota refuses --quota. */
   readonly countsQuota: boolean;
   /** Builds the plan from the flags (exit 2 on any problem, naming the flag). */
-  prepare(
-    fileArg: string,
-    flags: UploadFlags,
-    options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
-  ): Promise<UploadPlan>;
+  prepare(fileArg: string, flags: UploadFlags, options: PrepareOptions): Promise<UploadPlan>;
   /** The requests a real run would send, secrets redacted. */
   dryRun(plan: UploadPlan, globals: GlobalOptions, ctx: CliContext): Promise<unknown[]>;
   /** Journal names of the steps after the upload that the plan asks for. */

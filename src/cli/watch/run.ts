@@ -94,6 +94,7 @@ export async function runWatch(
         now: ctx.now(),
         flag: 'file',
         env: ctx.env,
+        clientSecrets: globals.clientSecrets,
       });
       await checkHousekeeping(plan.file);
       const { failure } = await runUploadJob(plan, provider, ctx, globals, out, job);

@@ -6,6 +6,7 @@ import { assertNotPrivate, type ContentPlaces } from '../confine.js';
 import { usageError } from '../errors.js';
 import type { Env } from '../paths.js';
 import type { MetadataInput } from '../youtube/metadata.js';
+import { decodeUtf8 } from './utf8.js';
 
 export interface MetadataFlags {
   title?: string;
@@ -188,11 +189,13 @@ function pickAlias(
 /** Reads a file named as content; vupload's own config and state are refused first (confine.ts). */
 async function readTextFile(flag: string, file: string, env: Env, places: ContentPlaces): Promise<string> {
   await assertNotPrivate(file, flag, env, places);
+  let bytes: Buffer;
   try {
-    return await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     throw usageError(`${flag} ${file}: ${describeFsError(error)}.`, 'Check the path.');
   }
+  return decodeUtf8(bytes, `${flag} ${file}`);
 }
 
 export function describeFsError(error: unknown): string {

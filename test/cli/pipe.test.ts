@@ -155,17 +155,20 @@ describe('vupload upload - (a pipe)', () => {
     assert.equal(t.since(mark).length, 0);
   });
 
-  test('refused before anything is read or sent: no --title, - with other files, --move-to, Youku, a terminal', async () => {
+  test('refused before anything is read or sent: no --title, - with other files, --move-to, file-only flags, Youku, a terminal', async () => {
     const cases: Array<[string[], RegExp, boolean?]> = [
       [['upload', '-'], /--title is required/],
       [['upload', '-', 'other.mp4', '--title', 'T'], /cannot be combined/],
       [['upload', '-', '--title', 'T', '--move-to', 'done'], /--move-to: there is no file/],
+      [['upload', '-', '--title', 'T', '--restart'], /--restart: an upload from a pipe is never resumed/],
+      [['upload', '-', '--title', 'T', '--wait-lock'], /--wait-lock: an upload from a pipe has no file/],
       [['upload', '-', '--title', 'T', '--tags', 'a', '--provider', 'youku'], /cannot upload from a pipe/],
       [['upload', '-', '--title', 'T'], /standard input is a terminal/, true],
     ];
     const mark = t.sb.requests.length;
     for (const [argv, message, tty] of cases) {
-      const result = await t.run(argv, { tty: Boolean(tty) });
+      // An ended stdin: a flag that were not refused could not leave the run waiting for input.
+      const result = await t.run(argv, { tty: Boolean(tty), stdin: '' });
       assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, message);
     }

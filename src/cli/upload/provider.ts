@@ -2,7 +2,8 @@
 // quota, locks, journal, steps and housekeeping, whichever service the bytes go to (issue 11, item 1).
 import { usageError } from '../../errors.js';
 import type { ProviderStateStore } from '../../state/store.js';
-import type { SessionStore } from '../../upload/session-store.js';
+import type { SessionFate } from '../../upload/ask-session.js';
+import type { SessionRecord, SessionStore } from '../../upload/session-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import type { Provider } from '../providers/index.js';
@@ -28,6 +29,15 @@ export interface ProviderRun {
   sessions: SessionStore;
   /** Where a provider keeps resume state of its own (Youku's upload token). */
   providerState: ProviderStateStore;
+  /**
+   * An upload from a pipe: where its session is saved (this run's own key, pipe-sessions.ts), and the last word
+   * before the request that carries the total makes the video (`skip`: the journal has this content already).
+   */
+  pipe?: {
+    sessions: SessionStore;
+    key: string;
+    beforeFinal(content: { size: number; contentHash: string }): Promise<{ skip: unknown } | undefined>;
+  };
 }
 
 /** A finished upload as the journal needs it (src/upload/journal.ts HistoryEntry, without time/account). */
@@ -84,6 +94,17 @@ export interface UploadProvider {
   upload(run: ProviderRun): Promise<ProviderResult>;
   /** The page of a video, for messages and --json. */
   videoUrl(id: string): string;
+  /**
+   * A provider that uploads from a pipe: the API root its sessions belong to, and how to ask one that an earlier run
+   * saved what became of it (pipe-sessions.ts). Absent: no pipes, nothing to ask.
+   */
+  pipeSessions?: {
+    apiRoot(globals: GlobalOptions, ctx: CliContext): string;
+    ask(
+      record: SessionRecord,
+      run: Pick<ProviderRun, 'ctx' | 'globals' | 'login'> & { retries?: number },
+    ): Promise<SessionFate>;
+  };
 }
 
 /** Flags every provider honours: the file, job control and output (the rest is per provider). */

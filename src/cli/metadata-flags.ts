@@ -2,10 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { assertNotPrivate } from '../confine.js';
+import { assertNotPrivate, type ContentPlaces } from '../confine.js';
 import { usageError } from '../errors.js';
 import type { Env } from '../paths.js';
 import type { MetadataInput } from '../youtube/metadata.js';
+import { decodeUtf8 } from './utf8.js';
 
 export interface MetadataFlags {
   title?: string;
@@ -71,17 +72,22 @@ export function addMetadataOptions(command: Command, mode: 'upload' | 'update'):
     .option('--metadata <file.json>', 'a partial video resource in JSON; flags override it');
 }
 
-/** Reads the files the flags name and returns the user's wishes; every problem names its flag (exit 2). */
+/**
+ * Reads the files the flags name and returns the user's wishes; every problem names its flag (exit 2).
+ * `clientSecrets` is the global --client-secrets flag: that file, like every credential file, is never read here.
+ */
 export async function metadataInputFromFlags(
   flags: MetadataFlags,
   cwd: string,
   env: Env,
+  clientSecrets?: string,
 ): Promise<MetadataInput> {
+  const places = { cwd, clientSecrets };
   const { parseKeywords, parseMetadataFile } = await import('../youtube/metadata.js');
   const input: MetadataInput = { flags: {} };
   const flagOf = input.flags!;
   if (flags.metadata !== undefined) {
-    const text = await readTextFile('--metadata', resolve(cwd, flags.metadata), env);
+    const text = await readTextFile('--metadata', resolve(cwd, flags.metadata), env, places);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -100,7 +106,12 @@ export async function metadataInputFromFlags(
   }
   if (flags.description !== undefined) input.description = flags.description;
   if (flags.descriptionFile !== undefined) {
-    input.description = await readTextFile('--description-file', resolve(cwd, flags.descriptionFile), env);
+    input.description = await readTextFile(
+      '--description-file',
+      resolve(cwd, flags.descriptionFile),
+      env,
+      places,
+    );
     flagOf.description = '--description-file';
   }
   if (flags.category !== undefined) input.categoryId = flags.category.trim();
@@ -176,13 +187,15 @@ function pickAlias(
 }
 
 /** Reads a file named as content; vupload's own config and state are refused first (confine.ts). */
-async function readTextFile(flag: string, file: string, env: Env): Promise<string> {
-  await assertNotPrivate(file, flag, env);
+async function readTextFile(flag: string, file: string, env: Env, places: ContentPlaces): Promise<string> {
+  await assertNotPrivate(file, flag, env, places);
+  let bytes: Buffer;
   try {
-    return await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     throw usageError(`${flag} ${file}: ${describeFsError(error)}.`, 'Check the path.');
   }
+  return decodeUtf8(bytes, `${flag} ${file}`);
 }
 
 export function describeFsError(error: unknown): string {

@@ -30,7 +30,7 @@ export function registerUpdate(program: Command, ctx: CliContext): void {
         const videoId = videoIdFrom(idArg, flags);
         const globals = cmd.optsWithGlobals<GlobalOptions>();
         const out = await Output.create(ctx, globals);
-        const input = await metadataInputFromFlags(flags, ctx.cwd, ctx.env);
+        const input = await metadataInputFromFlags(flags, ctx.cwd, ctx.env, globals.clientSecrets);
         const named = Object.entries(input).filter(([key, value]) => key !== 'flags' && value !== undefined);
         if (named.length === 0) {
           throw usageError(

@@ -1,7 +1,7 @@
 // This file checks everything an upload needs before anything is sent, and builds the plan (exit 2 on any problem).
 import { access, constants, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { assertNotPrivate } from '../../confine.js';
+import { assertNotPrivate, type ContentPlaces } from '../../confine.js';
 import { usageError } from '../../errors.js';
 import type { Env } from '../../paths.js';
 import { flattenFields } from '../../unattended/recorded-metadata.js';
@@ -68,6 +68,18 @@ export interface UploadPlan {
   stdin?: boolean;
 }
 
+/** What a provider's prepare() is given besides the flags. */
+export interface PrepareOptions {
+  cwd: string;
+  now: number;
+  /** How the file was named, for messages: '--file', 'file' or 'manifest line N'. */
+  flag: string;
+  env: Env;
+  stdin?: boolean;
+  /** The global --client-secrets flag: that file is never content (confine.ts). */
+  clientSecrets?: string;
+}
+
 const VIDEO_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
   '.m4v': 'video/mp4',
@@ -93,8 +105,13 @@ export function templatesOf(flags: UploadFlags): { templates?: Record<string, st
 }
 
 /** The video file: an existing, readable, non-empty regular file outside vupload's own directories. */
-export async function checkVideoFile(flag: string, file: string, env: Env): Promise<number> {
-  await assertNotPrivate(file, flag, env);
+export async function checkVideoFile(
+  flag: string,
+  file: string,
+  env: Env,
+  places?: ContentPlaces,
+): Promise<number> {
+  await assertNotPrivate(file, flag, env, places);
   let size: number;
   try {
     const info = await stat(file);
@@ -115,12 +132,13 @@ export async function checkVideoFile(flag: string, file: string, env: Env): Prom
 export async function prepareUpload(
   fileArg: string,
   flags: UploadFlags,
-  options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
+  options: PrepareOptions,
 ): Promise<UploadPlan> {
   const stdin = options.stdin === true;
+  const places = { cwd: options.cwd, clientSecrets: options.clientSecrets };
   const file = stdin ? STDIN_ARG : resolve(options.cwd, fileArg);
-  const size = stdin ? 0 : await checkVideoFile(options.flag, file, options.env);
-  const input = await metadataInputFromFlags(flags, options.cwd, options.env);
+  const size = stdin ? 0 : await checkVideoFile(options.flag, file, options.env, places);
+  const input = await metadataInputFromFlags(flags, options.cwd, options.env, options.clientSecrets);
   const { resource, parts, flagNames } = buildInsertResource(input, {
     fileName: stdin ? 'stdin' : basename(file),
   });
@@ -151,13 +169,13 @@ export async function prepareUpload(
   if (flags.notifySubscribers !== undefined) plan.notifySubscribers = flags.notifySubscribers;
   if (flags.thumbnail !== undefined) {
     plan.thumbnail = resolve(options.cwd, flags.thumbnail);
-    await assertNotPrivate(plan.thumbnail, '--thumbnail', options.env);
+    await assertNotPrivate(plan.thumbnail, '--thumbnail', options.env, places);
     await checkThumbnail(plan.thumbnail, { flag: '--thumbnail' });
   }
   for (const arg of flags.caption ?? []) {
     const caption = parseCaptionArg(arg);
     caption.path = resolve(options.cwd, caption.path);
-    await checkVideoFile('--caption', caption.path, options.env);
+    await checkVideoFile('--caption', caption.path, options.env, places);
     plan.captions.push(caption);
   }
   if (flags.chunkSize !== undefined) {

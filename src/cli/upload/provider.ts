@@ -1,14 +1,14 @@
 // This file is what the upload job asks of a video service (YouTube, Youku): one path for validation, dry runs,
 // quota, locks, journal, steps and housekeeping, whichever service the bytes go to (issue 11, item 1).
 import { usageError } from '../../errors.js';
-import type { Env } from '../../paths.js';
 import type { ProviderStateStore } from '../../state/store.js';
+import type { SessionFate } from '../../upload/ask-session.js';
 import type { RecordedMetadata } from '../../upload/journal.js';
-import type { SessionStore } from '../../upload/session-store.js';
+import type { SessionRecord, SessionStore } from '../../upload/session-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import type { Provider } from '../providers/index.js';
-import type { UploadFlags, UploadPlan } from './prepare.js';
+import type { PrepareOptions, UploadFlags, UploadPlan } from './prepare.js';
 import type { StepOutcome } from './steps.js';
 
 /** What the job hands a provider's upload: its last word before a new video is created, and the journal. */
@@ -30,6 +30,15 @@ export interface ProviderRun {
   sessions: SessionStore;
   /** Where a provider keeps resume state of its own (Youku's upload token). */
   providerState: ProviderStateStore;
+  /**
+   * An upload from a pipe: where its session is saved (this run's own key, pipe-sessions.ts), and the last word
+   * before the request that carries the total makes the video (`skip`: the journal has this content already).
+   */
+  pipe?: {
+    sessions: SessionStore;
+    key: string;
+    beforeFinal(content: { size: number; contentHash: string }): Promise<{ skip: unknown } | undefined>;
+  };
 }
 
 /** A finished upload as the journal needs it (src/upload/journal.ts HistoryEntry, without time/account). */
@@ -80,11 +89,7 @@ export interface UploadProvider {
   /** YouTube's daily units are counted in the local ledger; a provider without such a quota refuses --quota. */
   readonly countsQuota: boolean;
   /** Builds the plan from the flags (exit 2 on any problem, naming the flag). */
-  prepare(
-    fileArg: string,
-    flags: UploadFlags,
-    options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
-  ): Promise<UploadPlan>;
+  prepare(fileArg: string, flags: UploadFlags, options: PrepareOptions): Promise<UploadPlan>;
   /** The requests a real run would send, secrets redacted. */
   dryRun(plan: UploadPlan, globals: GlobalOptions, ctx: CliContext): Promise<unknown[]>;
   /** Journal names of the steps after the upload that the plan asks for. */
@@ -92,6 +97,17 @@ export interface UploadProvider {
   upload(run: ProviderRun): Promise<ProviderResult>;
   /** The page of a video, for messages and --json. */
   videoUrl(id: string): string;
+  /**
+   * A provider that uploads from a pipe: the API root its sessions belong to, and how to ask one that an earlier run
+   * saved what became of it (pipe-sessions.ts). Absent: no pipes, nothing to ask.
+   */
+  pipeSessions?: {
+    apiRoot(globals: GlobalOptions, ctx: CliContext): string;
+    ask(
+      record: SessionRecord,
+      run: Pick<ProviderRun, 'ctx' | 'globals' | 'login'> & { retries?: number },
+    ): Promise<SessionFate>;
+  };
   /**
    * How a video's metadata is changed when a re-run's command sets other values than were recorded (issue 27, item 3);
    * absent when the provider cannot (the re-run says so and changes nothing).

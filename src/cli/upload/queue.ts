@@ -136,6 +136,7 @@ export async function runQueue(
         now: ctx.now(),
         flag: item.flag,
         env: ctx.env,
+        clientSecrets: globals.clientSecrets,
         ...(item.stdin ? { stdin: true } : {}),
       };
       const plan = await provider.prepare(item.file, flags, where);
@@ -255,7 +256,11 @@ export async function runManifest(
   const { readManifest } = await import('../../unattended/manifest.js');
   const { withLock } = await import('../../state/store.js');
   const path = resolve(ctx.cwd, manifest);
-  const parsed = await readManifest(path, { allowOutside: Boolean(flags.allowOutside), env: ctx.env });
+  const parsed = await readManifest(path, {
+    allowOutside: Boolean(flags.allowOutside),
+    env: ctx.env,
+    places: { cwd: ctx.cwd, clientSecrets: globals.clientSecrets },
+  });
   const manifestErrors = parsed.errors.map((e) => usageError(`${manifest} line ${e.line}: ${e.message}`));
   const items: QueueItem[] = parsed.entries.map((entry) => ({
     file: entry.file,

@@ -1,7 +1,7 @@
 // This file is the Youku provider of the upload job: its flags, its dry run and the sliced upload (API-NOTES §10).
 import { basename, extname, resolve } from 'node:path';
 import { usageError } from '../../errors.js';
-import { configDir, type Env, stateDir } from '../../paths.js';
+import { configDir, stateDir } from '../../paths.js';
 import { type RecordedMetadata, recordedMetadata } from '../../unattended/recorded-metadata.js';
 import { defaultTitle } from '../../youtube/metadata.js';
 import type { CliContext, GlobalOptions } from '../context.js';
@@ -10,7 +10,13 @@ import { metadataInputFromFlags } from '../metadata-flags.js';
 import { parseIntegerOption } from '../options.js';
 import { youkuApiRoot } from '../providers/youku.js';
 import { tokenSaveWarning } from '../session.js';
-import { checkVideoFile, templatesOf, type UploadFlags, type UploadPlan } from './prepare.js';
+import {
+  checkVideoFile,
+  type PrepareOptions,
+  templatesOf,
+  type UploadFlags,
+  type UploadPlan,
+} from './prepare.js';
 import {
   COMMON_FLAGS,
   type ProviderResult,
@@ -39,11 +45,7 @@ const youkuFields = (plan: UploadPlan): YoukuFields => {
   };
 };
 
-async function prepare(
-  fileArg: string,
-  flags: UploadFlags,
-  options: { cwd: string; now: number; flag: string; env: Env; stdin?: boolean },
-): Promise<UploadPlan> {
+async function prepare(fileArg: string, flags: UploadFlags, options: PrepareOptions): Promise<UploadPlan> {
   const where = options.flag.includes(' line ') ? options.flag : undefined;
   refuseUnsupported(flags, YOUKU_FLAGS, 'youku', where);
   if (options.stdin) {
@@ -53,8 +55,11 @@ async function prepare(
     );
   }
   const file = resolve(options.cwd, fileArg);
-  const size = await checkVideoFile(options.flag, file, options.env);
-  const input = await metadataInputFromFlags(flags, options.cwd, options.env);
+  const size = await checkVideoFile(options.flag, file, options.env, {
+    cwd: options.cwd,
+    clientSecrets: options.clientSecrets,
+  });
+  const input = await metadataInputFromFlags(flags, options.cwd, options.env, options.clientSecrets);
   if (!input.tags?.length)
     throw usageError('--tags: Youku requires at least one tag.', 'Example: --tags "travel,surf"');
   const title = input.title?.trim() || defaultTitle(basename(file));

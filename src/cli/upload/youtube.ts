@@ -1,6 +1,8 @@
 // This file is the YouTube provider of the upload job: the resumable engine with progress, its dry run, its steps.
 import { basename } from 'node:path';
 import { recordedMetadata } from '../../unattended/recorded-metadata.js';
+import type { SessionFate } from '../../upload/ask-session.js';
+import type { SessionRecord } from '../../upload/session-store.js';
 import { QUOTA_COST } from '../../youtube/quota.js';
 import { apiUrl, type CliContext, type GlobalOptions } from '../context.js';
 import { formatBytes, formatDuration } from '../format.js';
@@ -145,6 +147,9 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
           stream: (await ctx.stdinPipe?.()) ?? ctx.stdin,
           chunkSize: plan.chunkSize,
           name: plan.file,
+          ...(run.pipe
+            ? { store: run.pipe.sessions, key: run.pipe.key, beforeFinal: run.pipe.beforeFinal }
+            : {}),
         })
       : await engine.uploadResumable({
           ...common,
@@ -229,6 +234,27 @@ const updateMetadata: MetadataUpdater = {
     return parts.length > 0 ? this.cost : QUOTA_COST['videos.list'];
   },
 };
+/** Asks a session an earlier run from a pipe saved, with this run's login and retries (src/upload/ask-session.ts). */
+async function askPipeSession(
+  record: SessionRecord,
+  run: Pick<ProviderRun, 'ctx' | 'globals' | 'login'> & { retries?: number },
+): Promise<SessionFate> {
+  const { askSession } = await import('../../upload/ask-session.js');
+  const { sessionUrlRule } = await import('../../credential-url.js');
+  const root = apiUrl(run.globals, run.ctx.env);
+  return askSession({
+    uri: record.sessionUri,
+    sessionUrlAllowed: sessionUrlRule(root),
+    auth: {
+      headers: async () => (await run.login()).headers(),
+      refresh: async () => (await run.login()).refresh(),
+    },
+    retries: run.retries,
+    random: run.ctx.random,
+    clock: { now: run.ctx.now, sleep: run.ctx.sleep },
+    signal: run.ctx.signal,
+  });
+}
 
 export const youtubeProvider: UploadProvider = {
   name: 'youtube',
@@ -240,4 +266,5 @@ export const youtubeProvider: UploadProvider = {
   upload: uploadVideo,
   videoUrl: (id) => `https://youtu.be/${id}`,
   update: updateMetadata,
+  pipeSessions: { apiRoot: (globals, ctx) => apiUrl(globals, ctx.env), ask: askPipeSession },
 };

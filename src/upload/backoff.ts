@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 import { networkError } from './errors.js';
 import { DEFAULT_RETRIES, DEFAULT_TIME_BUDGET_MS, type UploadOptions } from './options.js';
 import type { ProgressTracker } from './progress.js';
-import { DEFAULT_MAX_DELAY_MS, retryDelay } from './retry.js';
+import { DEFAULT_MAX_DELAY_MS, retriesText, retryDelay } from './retry.js';
 
 type BackoffOptions = Pick<
   UploadOptions,
@@ -36,7 +36,7 @@ export class Backoff {
   async wait(reason: string, afterMs: number | undefined): Promise<void> {
     this.attempt++;
     const limit = this.options.retries ?? DEFAULT_RETRIES;
-    if (this.attempt > limit) throw networkError(`gave up after ${limit} retries: ${reason}`);
+    if (this.attempt > limit) throw networkError(`gave up after ${retriesText(limit)}: ${reason}`);
     const random = this.options.random ?? Math.random;
     const delayMs =
       afterMs ?? retryDelay(this.attempt, random, this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS);

@@ -33,6 +33,7 @@ export {
   parseRetryAfter,
   RETRYABLE_NETWORK_CODES,
   RETRYABLE_STATUSES,
+  retriesText,
   retryDelay,
   type SessionAnswer,
 } from './retry.js';

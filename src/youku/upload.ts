@@ -19,6 +19,7 @@ import {
   ProgressTracker,
   protocolError,
   readSlice,
+  retriesText,
   retryDelay,
   snapshotFile,
   systemClock,
@@ -457,7 +458,7 @@ class YoukuUpload {
   private async backoff(reason: string): Promise<void> {
     this.attempt++;
     const limit = this.o.retries ?? DEFAULT_RETRIES;
-    if (this.attempt > limit) throw networkError(`gave up after ${limit} retries: ${reason}`);
+    if (this.attempt > limit) throw networkError(`gave up after ${retriesText(limit)}: ${reason}`);
     const delayMs = retryDelay(this.attempt, this.o.random ?? Math.random);
     this.retries++;
     this.progress.retries = this.retries;

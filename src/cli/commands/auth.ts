@@ -202,7 +202,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
       };
       const line = revokeText[result.revoke] ?? result.revoke;
       if (result.revoke === 'failed') {
-        out.error(line);
+        out.error(`vupload: ${line}`);
         process.exitCode = ExitCode.network;
       } else out.info(line);
     });

@@ -8,8 +8,9 @@ import {
   usageError,
   VuploadError,
 } from '../../errors.js';
+import { continuingSentence } from '../../text.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { parseIntegerOption } from '../options.js';
+import { canonicalChoice, parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { stateStore } from '../state.js';
 import type { UploadFlags, UploadPlan } from './prepare.js';
@@ -39,7 +40,7 @@ export interface QueueItem {
 }
 
 export function jobOptions(flags: JobFlags, ctx: CliContext): JobOptions {
-  const onQuota = flags.onQuota ?? 'fail';
+  const onQuota = canonicalChoice(flags.onQuota ?? 'fail', ['fail', 'wait']);
   if (onQuota !== 'fail' && onQuota !== 'wait') {
     throw usageError(`--on-quota: "${onQuota}" is not one of fail, wait.`);
   }
@@ -185,7 +186,9 @@ export async function runQueue(
         const { outcome, failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
         emit(outcome);
         if (failure) {
-          out.error(`vupload: the video ${outcome.id} was uploaded, but ${failure.message}`);
+          out.error(
+            `vupload: the video ${outcome.id} was uploaded, but ${continuingSentence(failure.message)}`,
+          );
           if (failure.hint) out.error(failure.hint);
           reported.add(failure);
           throw failure;

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { CodeChallengeMethod, type Credentials } from 'google-auth-library';
+import { readmeSection } from '../docs.js';
 import { authError, ExitCode, VuploadError } from '../errors.js';
 import type { ClientSecrets } from './client-secrets.js';
 import { type FinalOutcome, failureReason, startLoopback } from './loopback.js';
@@ -104,7 +105,7 @@ function refusedError(error: string): VuploadError {
   return authError(
     'authorizationFailed',
     `the authorization server refused the login (${error})`,
-    'see README.md#logging-in',
+    `see ${readmeSection('Logging in')}`,
   );
 }
 

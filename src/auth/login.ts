@@ -10,7 +10,7 @@ import { createOAuthClient } from './oauth-client.js';
 import { readPastedRedirect } from './paste.js';
 import { DEFAULT_SCOPES, missingScopes, parseScopes } from './scopes.js';
 import { tokenEndpointError } from './token-errors.js';
-import { loginHint, readToken, type StoredToken, validateProfile, writeToken } from './token-store.js';
+import { readToken, type StoredToken, validateProfile, writeToken } from './token-store.js';
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
 
@@ -81,7 +81,9 @@ function waitForRedirect(
       const error = authError(
         'loginTimeout',
         `no answer from the browser within ${duration(timeoutMs)}; login cancelled`,
-        `${loginHint(profile)} (--timeout to wait longer, --no-browser to paste the address instead)`,
+        // As commands: a login another command started (upload on a terminal) has no --timeout of its own.
+        `To wait longer: vupload auth login --profile ${profile} --timeout 600; to paste the address ` +
+          `instead of a browser answering: vupload auth login --profile ${profile} --no-browser`,
       );
       finish(() => reject(error));
     }, timeoutMs);

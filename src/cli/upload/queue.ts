@@ -15,7 +15,7 @@ import { Output } from '../output.js';
 import { stateStore } from '../state.js';
 import type { UploadFlags, UploadPlan } from './prepare.js';
 import type { UploadProvider } from './provider.js';
-import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
+import { HOW_TO_WAIT, type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
 
 export interface JobFlags {
   force?: boolean;
@@ -261,7 +261,13 @@ export async function runManifest(
   const store = await stateStore(ctx, globals);
   return withLock(
     store.locks,
-    { key: `manifest:${path}`, label: path, wait: Boolean(flags.waitLock), signal: ctx.signal },
+    {
+      key: `manifest:${path}`,
+      label: path,
+      wait: Boolean(flags.waitLock),
+      howToWait: HOW_TO_WAIT,
+      signal: ctx.signal,
+    },
     queue,
   );
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CredentialFiles } from '../credential-files.js';
 import { checkCredentialUrl } from '../credential-url.js';
+import { readmeSection } from '../docs.js';
 import { authError, type VuploadError } from '../errors.js';
 import { assertPrivateDir } from '../fsutil.js';
 import { configDir, type Env } from '../paths.js';
@@ -10,8 +11,13 @@ import { configDir, type Env } from '../paths.js';
 export const GOOGLE_AUTH_URI = 'https://accounts.google.com/o/oauth2/v2/auth';
 export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 export const GOOGLE_REVOKE_URI = 'https://oauth2.googleapis.com/revoke';
-export const SECRETS_README_HINT =
-  'see README.md#getting-a-client_secretsjson ("Getting a client_secrets.json") for how to get one';
+/** How to get client secrets, from the README on this machine; and how to try vupload without them. */
+export function secretsHint(): string {
+  return (
+    `How to get one: ${readmeSection('Getting a client_secrets.json')}. ` +
+    'To try vupload offline first, without a Google account: vupload sandbox'
+  );
+}
 
 /** Hosts whose token endpoints are Google's (old and new spellings), so the revoke URL is Google's too. */
 const GOOGLE_TOKEN_HOSTS = new Set(['oauth2.googleapis.com', 'accounts.google.com', 'www.googleapis.com']);
@@ -37,7 +43,7 @@ export interface LoadClientSecretsOptions {
 }
 
 function secretsError(file: string, what: string, cause?: unknown): VuploadError {
-  return authError('clientSecrets', `client secrets ${file}: ${what}`, SECRETS_README_HINT, cause);
+  return authError('clientSecrets', `client secrets ${file}: ${what}`, secretsHint(), cause);
 }
 
 /**
@@ -61,7 +67,7 @@ export async function loadClientSecrets(options: LoadClientSecretsOptions): Prom
   throw authError(
     'clientSecrets',
     `no client secrets found: neither ${candidates.join(' nor ')} exists, and neither --client-secrets nor VUPLOAD_CLIENT_SECRETS is set`,
-    SECRETS_README_HINT,
+    secretsHint(),
   );
 }
 

@@ -1,6 +1,7 @@
 // This file runs the loopback login: state + PKCE, browser or pasted redirect, code exchange, token saved per profile.
 import { randomBytes } from 'node:crypto';
 import { CodeChallengeMethod, type Credentials } from 'google-auth-library';
+import { readmeSection } from '../docs.js';
 import { authError, type VuploadError } from '../errors.js';
 import type { ClientSecrets } from './client-secrets.js';
 import { type Consent, type ConsentOptions, seekConsent, waitForRedirect } from './consent.js';
@@ -8,7 +9,7 @@ import { failureReason, startLoopback } from './loopback.js';
 import { createOAuthClient } from './oauth-client.js';
 import { DEFAULT_SCOPES, missingScopes, parseScopes } from './scopes.js';
 import { tokenEndpointError } from './token-errors.js';
-import { loginHint, readToken, type StoredToken, validateProfile, writeToken } from './token-store.js';
+import { readToken, type StoredToken, validateProfile, writeToken } from './token-store.js';
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
 
@@ -52,7 +53,7 @@ function refusedError(error: string): VuploadError {
   return authError(
     'authorizationFailed',
     `the authorization server refused the login (${error})`,
-    'see README.md#logging-in',
+    `see ${readmeSection('Logging in')}`,
   );
 }
 
@@ -94,7 +95,7 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     const outcome = await waitForRedirect(
       [listener.result, consent.pasted],
       timeoutMs,
-      loginHint(profile),
+      `vupload auth login --profile ${profile}`,
       options.signal,
     );
     if (outcome.kind === 'error') throw refusedError(outcome.error);

@@ -1,7 +1,7 @@
 // This file turns failures of the token endpoint (code exchange, refresh) into VuploadErrors without any secret in them.
 import { ExitCode, isVuploadError, VuploadError } from '../errors.js';
 import { asProxyError } from '../net/proxy-errors.js';
-import { SECRETS_README_HINT } from './client-secrets.js';
+import { secretsHint } from './client-secrets.js';
 import { loginHint } from './token-store.js';
 
 export interface TokenErrorContext {
@@ -100,7 +100,7 @@ export function tokenEndpointError(error: unknown, ctx: TokenErrorContext): Vupl
       'invalidClient',
       ExitCode.auth,
       `the token endpoint does not accept this OAuth client (${reason}); check client_secrets.json`,
-      { hint: SECRETS_README_HINT, http },
+      { hint: secretsHint(), http },
     );
   }
   if (status >= 500 || status === 429 || status === 408) {

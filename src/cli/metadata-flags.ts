@@ -6,6 +6,8 @@ import { assertNotPrivate, type ContentPlaces } from '../confine.js';
 import { usageError } from '../errors.js';
 import type { Env } from '../paths.js';
 import type { MetadataInput } from '../youtube/metadata.js';
+import { LICENSES, PRIVACY_STATUSES } from '../youtube/resource.js';
+import { canonicalChoice } from './options.js';
 import { decodeUtf8 } from './utf8.js';
 
 export interface MetadataFlags {
@@ -38,7 +40,10 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function addMetadataOptions(command: Command, mode: 'upload' | 'update'): Command {
   command
     .option('--title <text>', mode === 'upload' ? 'title (default: the file name)' : 'new title')
-    .option('--description <text>', 'description')
+    .option(
+      '--description <text>',
+      "description (several lines: --description-file, or $'line 1\\nline 2' in bash and zsh; \\n in plain quotes stays a backslash and an n)",
+    )
     .option('--description-file <file>', 'read the description from a file (UTF-8)')
     .option('--category <id>', mode === 'upload' ? 'numeric category id (default 22)' : 'numeric category id')
     .option('--keywords <list>', 'comma-separated tags (Google sample name)')
@@ -130,7 +135,7 @@ export async function metadataInputFromFlags(
     ['privacy', '--privacy'],
   ]);
   if (privacy) {
-    input.privacyStatus = privacy.value.trim();
+    input.privacyStatus = canonicalChoice(privacy.value, PRIVACY_STATUSES).trim();
     flagOf.privacyStatus = privacy.flag;
   }
   if (flags.publishAt !== undefined) input.publishAt = flags.publishAt.trim();
@@ -143,7 +148,7 @@ export async function metadataInputFromFlags(
     flagOf.madeForKids = '--not-made-for-kids';
   }
   if (flags.syntheticMedia !== undefined) input.syntheticMedia = flags.syntheticMedia;
-  if (flags.license !== undefined) input.license = flags.license.trim();
+  if (flags.license !== undefined) input.license = canonicalChoice(flags.license, LICENSES).trim();
   if (flags.embeddable !== undefined) input.embeddable = flags.embeddable;
   if (flags.publicStats !== undefined) input.publicStatsViewable = flags.publicStats;
   if (flags.defaultLanguage !== undefined) input.defaultLanguage = flags.defaultLanguage.trim();

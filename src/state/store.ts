@@ -57,7 +57,7 @@ export interface QuotaStore {
 /** What a lock is asked for with: the content fingerprint of a file, a manifest's path, a playlist title … */
 export type LockRequest = Pick<
   LockOptions,
-  'key' | 'label' | 'wait' | 'signal' | 'clock' | 'pollMs' | 'onWait'
+  'key' | 'label' | 'wait' | 'howToWait' | 'signal' | 'clock' | 'pollMs' | 'onWait'
 >;
 
 export interface HeldLock {

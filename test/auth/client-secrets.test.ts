@@ -12,7 +12,7 @@ import {
 } from '../../src/auth/client-secrets.js';
 import { VuploadError } from '../../src/errors.js';
 import { repoRoot } from '../helpers/paths.js';
-import { tempDir, writeJson } from './helpers.js';
+import { assertSecretsHint, tempDir, writeJson } from './helpers.js';
 
 const installed = (id: string, extra: Record<string, unknown> = {}) => ({
   installed: { client_id: id, client_secret: 's3cr3t', redirect_uris: ['http://localhost'], ...extra },
@@ -25,7 +25,7 @@ function assertSecretsError(error: unknown, file: string, what: RegExp): true {
   assert.equal(error.code, 'clientSecrets');
   assert.ok(error.message.includes(file), `message should name ${file}: ${error.message}`);
   assert.match(error.message, what);
-  assert.match(error.hint ?? '', /README\.md#getting-a-client_secretsjson/);
+  assertSecretsHint(error.hint);
   return true;
 }
 

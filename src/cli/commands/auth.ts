@@ -36,7 +36,10 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     )
     .option('--port <n>', 'listener port (default: a free one)')
     .option('--timeout <seconds>', 'give up after this long', '300')
-    .option('--scope <scope>', '"upload" asks only for uploading (no update, playlists or captions)')
+    .option(
+      '--scope <scope>',
+      '"upload" asks only for uploading (no update, playlists or captions); "all" (the default) for everything',
+    )
     .option('--login-hint <email>', 'which Google account to preselect')
     .action(
       async (
@@ -200,7 +203,7 @@ export function registerAuth(program: Command, ctx: CliContext): void {
       };
       const line = revokeText[result.revoke] ?? result.revoke;
       if (result.revoke === 'failed') {
-        out.error(line);
+        out.error(`vupload: ${line}`);
         process.exitCode = ExitCode.network;
       } else out.info(line);
     });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { usageError } from '../../errors.js';
 import { configDir } from '../../paths.js';
 import type { CliContext, GlobalOptions } from '../context.js';
+import { canonicalChoice } from '../options.js';
 
 export const PROVIDERS = ['youtube', 'youku'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -33,7 +34,7 @@ export async function resolveProvider(
       }
     }
   }
-  name ??= 'youtube';
+  name = canonicalChoice(name ?? 'youtube', PROVIDERS);
   if (!(PROVIDERS as readonly string[]).includes(name)) {
     throw usageError(`--provider: "${name}" is not one of ${PROVIDERS.join(', ')}.`);
   }

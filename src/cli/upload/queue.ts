@@ -8,14 +8,15 @@ import {
   usageError,
   VuploadError,
 } from '../../errors.js';
+import { continuingSentence } from '../../text.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { parseIntegerOption } from '../options.js';
+import { canonicalChoice, parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { stateStore } from '../state.js';
 import { type HousekeptEntry, housekeptEarlier, isHousekept, putBackHeld } from './gone.js';
 import { TEMPLATES, type UploadFlags, type UploadPlan } from './prepare.js';
 import type { UploadProvider } from './provider.js';
-import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
+import { HOW_TO_WAIT, type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
 
 export interface JobFlags {
   force?: boolean;
@@ -42,7 +43,7 @@ export interface QueueItem {
 }
 
 export function jobOptions(flags: JobFlags, ctx: CliContext): JobOptions {
-  const onQuota = flags.onQuota ?? 'fail';
+  const onQuota = canonicalChoice(flags.onQuota ?? 'fail', ['fail', 'wait']);
   if (onQuota !== 'fail' && onQuota !== 'wait') {
     throw usageError(`--on-quota: "${onQuota}" is not one of fail, wait.`);
   }
@@ -224,7 +225,9 @@ export async function runQueue(
         const { outcome, failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
         emit(outcome);
         if (failure) {
-          out.error(`vupload: the video ${outcome.id} was uploaded, but ${failure.message}`);
+          out.error(
+            `vupload: the video ${outcome.id} was uploaded, but ${continuingSentence(failure.message)}`,
+          );
           if (failure.hint) out.error(failure.hint);
           reported.add(failure);
           throw failure;
@@ -301,7 +304,13 @@ export async function runManifest(
   const store = await stateStore(ctx, globals);
   return withLock(
     store.locks,
-    { key: `manifest:${path}`, label: path, wait: Boolean(flags.waitLock), signal: ctx.signal },
+    {
+      key: `manifest:${path}`,
+      label: path,
+      wait: Boolean(flags.waitLock),
+      howToWait: HOW_TO_WAIT,
+      signal: ctx.signal,
+    },
     queue,
   );
 }

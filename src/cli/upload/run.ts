@@ -21,6 +21,9 @@ import { STDIN_LABEL } from './stdin.js';
 import { runSteps, type StepOutcome } from './steps.js';
 import { keepingYoungGeneration } from './young-generation.js';
 
+/** What a busy lock's error says to do, in the words of the commands that upload (upload, batch, watch). */
+export const HOW_TO_WAIT = 'run again with --wait-lock to wait for it';
+
 export interface JobOptions {
   /** Upload even if the journal says this content was uploaded already. */
   force?: boolean;
@@ -123,6 +126,7 @@ async function runJob(
     key: fingerprint,
     label: plan.file,
     wait: job.waitLock,
+    howToWait: HOW_TO_WAIT,
     signal: ctx.signal,
     clock: { now: ctx.now, sleep: ctx.sleep },
     onWait: (holder, sameProcess) => out.info(waitingText(plan.file, holder, sameProcess)),

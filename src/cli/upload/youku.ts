@@ -181,14 +181,26 @@ async function upload(run: ProviderRun): Promise<ProviderResult> {
   const label = basename(plan.file);
   const client = await youku.loadYoukuClient(ctx.env, configDir(ctx.env));
   const onSaveError = (file: string, error: unknown) => out.warn(tokenSaveWarning(file, error));
-  const auth = youku.createYoukuAuth({
+  const login = youku.createYoukuAuth({
     configDir: configDir(ctx.env),
     profile: globals.profile,
     clock: ctx,
     onSaveError,
   });
+  // "Connecting" is said once the login is read, so a missing login is the first thing the run says.
+  let connecting = false;
+  const auth: typeof login = {
+    accessToken: async () => {
+      const token = await login.accessToken();
+      if (!connecting) {
+        connecting = true;
+        out.startSpinner(`Connecting to upload ${label} to Youku…`);
+      }
+      return token;
+    },
+    refresh: () => login.refresh(),
+  };
   const fields = youkuFields(plan);
-  out.startSpinner(`Connecting to upload ${label} to Youku…`);
   const result = await youku
     .uploadToYouku({
       file: plan.file,

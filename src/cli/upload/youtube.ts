@@ -96,10 +96,18 @@ async function uploadVideo(run: ProviderRun): Promise<ProviderResult> {
   const engine = await import('../../upload/index.js');
   const { mapApiError } = await import('../../youtube/errors.js');
   const label = plan.stdin ? STDIN_LABEL : basename(plan.file);
-  // Opened on the first request: a run that finds its content uploaded already needs no login.
-  const session = () => run.login();
+  // Opened on the first request: a run that finds its content uploaded already needs no login. "Connecting" is
+  // said once the login is open, so a missing login or client secrets is the first thing the run says.
+  let connecting = false;
+  const session = async () => {
+    const opened = await run.login();
+    if (!connecting) {
+      connecting = true;
+      out.startSpinner(`Connecting to upload ${label}${plan.stdin ? '' : ` (${formatBytes(plan.size)})`}…`);
+    }
+    return opened;
+  };
   for (const note of plan.notes) out.info(note);
-  out.startSpinner(`Connecting to upload ${label}${plan.stdin ? '' : ` (${formatBytes(plan.size)})`}…`);
   let result: Awaited<ReturnType<typeof engine.uploadResumable>>;
   try {
     const common = {

@@ -1,7 +1,7 @@
 // This file checks the install README describes, as a user makes it from a clone: `npm pack`, then `npm install -g` of
 // the tarball into a temporary prefix, then the installed vupload run from outside the checkout: --version, the
 // sandbox, a login and an upload. `.ci/run` runs it; it needs the npm registry only for what the npm cache lacks.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -30,19 +30,26 @@ try {
     if (!files.includes(needed)) fail(`the tarball lacks ${needed}`);
   }
   const prefix = join(work, 'prefix');
-  npm(
+  // As README "Install" says: --ignore-scripts, because a global install reads no package.json's allowScripts, and the
+  // one dependency with an install script (xxhash-addon) needs none (package.json "allowScripts" denies it too).
+  const install = spawnSync(
+    'npm',
     [
       'install',
       '-g',
       join(work, packed.filename),
+      '--ignore-scripts',
       '--prefix',
       prefix,
       '--prefer-offline',
       '--no-audit',
       '--no-fund',
     ],
-    work,
+    { cwd: work, encoding: 'utf8' },
   );
+  process.stderr.write(install.stderr);
+  if (install.status !== 0) fail(`npm install -g exited ${install.status}`);
+  if (/warn/i.test(install.stderr)) fail(`npm install -g printed warnings:\n${install.stderr}`);
   const installed = realpathSync(join(prefix, 'lib', 'node_modules', 'vupload'));
   if (!relative(root, installed).startsWith('..')) fail(`the install links into the checkout (${installed})`);
   const bin = join(prefix, 'bin', 'vupload');

@@ -1,6 +1,8 @@
-// This file keeps content reads where they belong: never inside vupload's own config or state, real paths compared.
-import { realpath } from 'node:fs/promises';
+// This file keeps content reads where they belong: never inside vupload's own config or state, never a credential
+// file (credential-files.ts), real paths compared.
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { CREDENTIAL_FILES, type CredentialPlaces } from './credential-files.js';
 import { usageError } from './errors.js';
 import { configDir, type Env, stateDir } from './paths.js';
 
@@ -44,12 +46,22 @@ export async function ownDirHolding(
 /** What each of vupload's own directories holds, for messages. */
 export const OWN_DIR_HOLDS = { config: 'logins and client secrets', state: 'sessions and journal' } as const;
 
+/** Where credentials are read from besides the environment: the working directory and `--client-secrets`. */
+export type ContentPlaces = Partial<Omit<CredentialPlaces, 'env'>>;
+
 /**
  * Refuses (exit 2) a file named as content (a video, description, metadata, thumbnail, caption) that lies in
- * vupload's config or state directory: those hold tokens and sessions, which must never become a video's text.
- * `label` names where the path came from (`--description-file`, `uploads.jsonl line 3 "description_file"`).
+ * vupload's config or state directory, or that is a credential file a provider declares (the client secrets in use,
+ * Youku's client file …): those hold tokens, secrets and sessions, which must never become a video or its text.
+ * `label` names where the path came from (`--description-file`, `uploads.jsonl line 3 "description_file"`);
+ * `places` default to this process's working directory and no `--client-secrets`.
  */
-export async function assertNotPrivate(path: string, label: string, env: Env): Promise<void> {
+export async function assertNotPrivate(
+  path: string,
+  label: string,
+  env: Env,
+  places: ContentPlaces = {},
+): Promise<void> {
   const own = await ownDirHolding(path, env);
   if (own) {
     throw usageError(
@@ -57,5 +69,38 @@ export async function assertNotPrivate(path: string, label: string, env: Env): P
         `${OWN_DIR_HOLDS[own.what]} as content. Nothing was sent.`,
       'Name a file outside that directory.',
     );
+  }
+  await assertNotCredential(path, await realPathOf(path), label, {
+    env,
+    ...places,
+    cwd: places.cwd ?? process.cwd(),
+  });
+}
+
+async function assertNotCredential(
+  path: string,
+  real: string,
+  label: string,
+  places: CredentialPlaces,
+): Promise<void> {
+  const refuse = (what: string) =>
+    usageError(
+      `${label} ${path}: is ${what}; credential files are never content (a description or a video would publish ` +
+        'the secret). Nothing was sent.',
+      'Name another file.',
+    );
+  // A hard link is the same file under another name: compared by device and inode as well.
+  const info = await stat(real).catch(() => undefined);
+  for (const file of CREDENTIAL_FILES.flatMap((declared) => declared.files(places))) {
+    const credential = await realPathOf(file.path);
+    const named = resolve(places.cwd, path) === file.path ? file.what : `${file.what} ${file.path}`;
+    if (isInside(real, credential)) throw refuse(named);
+    if (!info?.isFile()) continue;
+    const other = await stat(credential).catch(() => undefined);
+    if (other && other.dev === info.dev && other.ino === info.ino)
+      throw refuse(`${named} (the same file under another name)`);
+  }
+  for (const { pattern, what } of CREDENTIAL_FILES.flatMap((declared) => declared.names)) {
+    if (pattern.test(basename(real)) || pattern.test(basename(path))) throw refuse(`named like ${what}`);
   }
 }

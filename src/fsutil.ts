@@ -1,6 +1,6 @@
 // This file holds the one way vupload writes state (temp file, fsync, rename, 0600) and its rules for directories.
 import { chmod, mkdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { usageError } from './errors.js';
 import { naming } from './fs-errors.js';
 
@@ -9,8 +9,39 @@ import { naming } from './fs-errors.js';
  * directory the user chose may be shared on purpose (mode 2775), and chmod would strip its setgid bit.
  */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirs(resolve(dir), 0o700);
 }
+
+/**
+ * `mkdir -p` that ends. Node's `mkdir(…, { recursive: true })` (20 and 24, sync and async) loops for ever, at full
+ * CPU and deaf to SIGTERM, where a parent exists but cannot hold a child: under /proc, mkdir answers ENOENT, the
+ * parent EEXIST, and it tries the child again (issue 29: VUPLOAD_STATE_DIR=/proc/self). Here each folder is tried
+ * at most twice: after its parent was made (or found), a second ENOENT is the answer.
+ */
+async function makeDirs(dir: string, mode: number): Promise<void> {
+  try {
+    await mkdir(dir, { mode });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && (await isDirectory(dir))) return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+  }
+  await makeDirs(dirname(dir), mode);
+  try {
+    await mkdir(dir, { mode });
+  } catch (error) {
+    // Another process made it meanwhile.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !(await isDirectory(dir))) throw error;
+  }
+}
+
+const isDirectory = (path: string): Promise<boolean> =>
+  stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 
 /**
  * Tightens vupload's own subdirectory (tokens/) to owner-only access when it was found readable by others; the

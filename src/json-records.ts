@@ -1,5 +1,5 @@
 // This file keeps JSON records as one private file per key in a directory (`<dir>/<key>.json`), written atomically.
-import { readFile, unlink } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writePrivateJson } from './fsutil.js';
 
@@ -8,6 +8,8 @@ export interface JsonRecords {
   load(key: string): Promise<unknown>;
   save(key: string, record: object): Promise<void>;
   remove(key: string): Promise<void>;
+  /** The keys of every record whose key starts with `prefix`, in no particular order. */
+  keys(prefix: string): Promise<string[]>;
 }
 
 /**
@@ -39,6 +41,17 @@ export function jsonRecordFiles(dir: string, what: string): JsonRecords {
       await unlink(fileOf(key)).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
       });
+    },
+    async keys(prefix) {
+      const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [] as string[];
+        throw error;
+      });
+      // Only finished records: write-file-atomic's temp files end in a number, not `.json`.
+      return names
+        .filter((name) => name.startsWith(prefix) && name.endsWith('.json'))
+        .map((name) => name.slice(0, -'.json'.length))
+        .filter((key) => /^[A-Za-z0-9_-]+$/.test(key));
     },
   };
 }

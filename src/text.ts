@@ -1,4 +1,4 @@
-// This file keeps control characters (newlines, escapes) out of one-line texts: log lines and titles.
+// This file shapes texts: control characters (newlines, escapes) kept out of one-line texts, sentences joined.
 
 /** C0 controls (newline, tab, escape…), DEL, C1 controls, and the Unicode line and paragraph separators. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -13,4 +13,11 @@ export function escapeControlCharacters(text: string): string {
 /** Each run of control characters becomes one space (for titles, which cannot hold them). */
 export function replaceControlCharacters(text: string): string {
   return text.replace(CONTROL_RUNS, ' ');
+}
+
+/** `Could not set …` → `could not set …`, to go on a sentence (`…, but could not set …`); `YouTube …` stays. */
+export function continuingSentence(text: string): string {
+  return /^[A-Z][a-z]*\b/.test(text) && !/^[A-Z][a-z]*[A-Z]/.test(text)
+    ? text[0]!.toLowerCase() + text.slice(1)
+    : text;
 }

@@ -99,12 +99,12 @@ function interrupted(signal: AbortSignal): VuploadError {
 
 /**
  * Waits for the first of: listener redirect, pasted address, timeout (a real timer: a login waits for a person),
- * abort. `relogin` is the hint that says how to log in again.
+ * abort. `login` is the command that logs in again, for the hint.
  */
 export function waitForRedirect(
   sources: Promise<FinalOutcome>[],
   timeoutMs: number,
-  relogin: string,
+  login: string,
   signal?: AbortSignal,
 ): Promise<FinalOutcome> {
   return new Promise<FinalOutcome>((resolve, reject) => {
@@ -119,7 +119,9 @@ export function waitForRedirect(
       const error = authError(
         'loginTimeout',
         `no answer from the browser within ${duration(timeoutMs)}; login cancelled`,
-        `${relogin} (--timeout to wait longer, --no-browser to paste the address instead)`,
+        // As commands: a login another command started (upload on a terminal) has no --timeout of its own.
+        `To wait longer: ${login} --timeout 600; to paste the address instead of a browser answering: ` +
+          `${login} --no-browser`,
       );
       finish(() => reject(error));
     }, timeoutMs);

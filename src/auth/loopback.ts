@@ -139,7 +139,7 @@ export async function startLoopback(options: LoopbackOptions): Promise<LoopbackL
         reject(
           usageError(
             `cannot listen on 127.0.0.1:${options.port} (${error.code})`,
-            'choose another --port, or leave it out',
+            'Choose another port (vupload auth login --port N), or let vupload pick a free one: vupload auth login',
           ),
         );
       } else reject(error);

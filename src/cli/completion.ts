@@ -20,6 +20,8 @@ interface CommandSpec {
   subcommands: CommandSpec[];
   /** Its arguments are files (upload, batch, thumbnail, auth import; the program: the classic upload form). */
   takesFiles: boolean;
+  /** The values its first argument takes, when they are fixed (`completion <shell>`). */
+  argumentChoices: string[];
 }
 
 /** Values worth offering after these options (the flags check them; completion only suggests). */
@@ -54,6 +56,7 @@ export function describeProgram(program: Command, path: string[] = []): CommandS
       .filter((c) => c.name() !== 'help')
       .map((c) => describeProgram(c, [...path, c.name()])),
     takesFiles: FILE_COMMANDS.has(path.join(' ')),
+    argumentChoices: program.registeredArguments[0]?.argChoices ?? [],
   };
 }
 
@@ -64,11 +67,19 @@ function flatten(spec: CommandSpec): CommandSpec[] {
 const flagsOf = (options: OptionSpec[]): string[] =>
   options.flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined));
 
-/** `help` is a command too (`vupload help status`). */
+/** `help` is a command too (`vupload help status`); a fixed argument's values come first. */
 const wordsAfter = (spec: CommandSpec): string[] => [
+  ...spec.argumentChoices,
   ...spec.subcommands.map((s) => s.path.at(-1)!),
   ...(spec.path.length === 0 ? ['help'] : []),
 ];
+
+/**
+ * The saved profiles at completion time: the login files of the config directory (src/paths.ts: $VUPLOAD_CONFIG_DIR,
+ * else $XDG_CONFIG_HOME/vupload, else ~/.config/vupload; tokens/ for YouTube, youku-tokens/ for Youku), as shell.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
+const PROFILE_DIR_SH = '${VUPLOAD_CONFIG_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/vupload}';
 
 const singleQuoted = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
@@ -97,13 +108,13 @@ function choiceCases(indent: string, answer: (choices: string[]) => string): str
 function bashScript(root: CommandSpec, globals: OptionSpec[]): string {
   const globalFlags = flagsOf(globals);
   const commands = flatten(root).map((c) => {
-    const words = [...wordsAfter(c), ...new Set([...flagsOf(c.options), ...globalFlags])];
-    return `    ${singleQuoted(c.path.join(' '))}) words=${singleQuoted(words.join(' '))}; files=${c.takesFiles ? 1 : 0} ;;`;
+    const flags = [...new Set([...flagsOf(c.options), ...globalFlags])];
+    return `    ${singleQuoted(c.path.join(' '))}) words=${singleQuoted(wordsAfter(c).join(' '))}; flags=${singleQuoted(flags.join(' '))}; files=${c.takesFiles ? 1 : 0} ;;`;
   });
   return `# vupload completion for bash. Load it with:  source <(vupload completion bash)
 # or install it:  vupload completion bash > ~/.local/share/bash-completion/completions/vupload
 _vupload_completion() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cmd="" word i words files
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cmd="" word i words flags files
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="\${COMP_WORDS[i]}"
     case "$cmd:$word" in
@@ -112,12 +123,23 @@ _vupload_completion() {
   done
   case "$prev" in
 ${choiceCases('    ', (choices) => `COMPREPLY=($(compgen -W ${singleQuoted(choices.join(' '))} -- "$cur")); return`)}
+    --profile)
+      local dir="${PROFILE_DIR_SH}" file names=()
+      for file in "$dir"/tokens/*.json "$dir"/youku-tokens/*.json; do
+        [[ -e $file ]] && file="\${file##*/}" && names+=("\${file%.json}")
+      done
+      COMPREPLY=($(compgen -W "\${names[*]}" -- "$cur")); return ;;
   esac
   case "$cmd" in
 ${commands.join('\n')}
   esac
+  # Flags once a dash is typed; else the command's words (subcommands, an argument's values) and files.
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$flags" -- "$cur"))
+    return
+  fi
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
-  if [[ $files == 1 && $cur != -* ]]; then
+  if [[ $files == 1 ]]; then
     COMPREPLY+=($(compgen -f -- "$cur"))
   fi
 }
@@ -128,7 +150,10 @@ complete -o bashdefault -o default -F _vupload_completion vupload
 function zshScript(root: CommandSpec, globals: OptionSpec[]): string {
   const globalFlags = flagsOf(globals);
   const commands = flatten(root).map((c) => {
-    const subs = c.subcommands.map((s) => singleQuoted(`${s.path.at(-1)}:${s.description}`));
+    const subs = [
+      ...c.argumentChoices.map((choice) => singleQuoted(choice)),
+      ...c.subcommands.map((s) => singleQuoted(`${s.path.at(-1)}:${s.description}`)),
+    ];
     if (c.path.length === 0) subs.push(singleQuoted('help:display help for a command'));
     const flags = [...new Set([...flagsOf(c.options), ...globalFlags])];
     return `    ${singleQuoted(c.path.join(' '))}) subs=(${subs.join(' ')}); opts=(${flags.join(' ')}); files=${c.takesFiles ? 1 : 0} ;;`;
@@ -147,6 +172,9 @@ _vupload() {
   done
   case \${words[CURRENT-1]} in
 ${choiceCases('    ', (choices) => `compadd -- ${choices.join(' ')}; return`)}
+    --profile)
+      local dir=${PROFILE_DIR_SH}
+      compadd -- $dir/tokens/*.json(N:t:r) $dir/youku-tokens/*.json(N:t:r); return ;;
   esac
   case $cmd in
 ${commands.join('\n')}
@@ -172,13 +200,30 @@ function fishScript(root: CommandSpec, globals: OptionSpec[]): string {
     '# vupload completion for fish. Install it with:',
     '#   vupload completion fish > ~/.config/fish/completions/vupload.fish',
     'complete -c vupload -f',
+    'function __vupload_profiles',
+    '    set -l dir $VUPLOAD_CONFIG_DIR',
+    '    if test -z "$dir"',
+    '        set -l base $XDG_CONFIG_HOME',
+    '        test -z "$base"; and set base $HOME/.config',
+    '        set dir $base/vupload',
+    '    end',
+    '    for file in $dir/tokens/*.json $dir/youku-tokens/*.json',
+    '        basename $file .json',
+    '    end',
+    'end',
   ];
   const optionLine = (condition: string, o: OptionSpec) => {
     const names = [o.long ? `-l ${o.long.slice(2)}` : '', o.short ? `-s ${o.short.slice(1)}` : ''].filter(
       Boolean,
     );
     const choices = o.long ? VALUE_CHOICES[o.long] : undefined;
-    const value = choices ? ` -x -a ${fishQuoted(choices.join(' '))}` : o.takesValue ? ' -r' : '';
+    const value = choices
+      ? ` -x -a ${fishQuoted(choices.join(' '))}`
+      : o.long === '--profile'
+        ? ` -x -a '(__vupload_profiles)'`
+        : o.takesValue
+          ? ' -r'
+          : '';
     return `complete -c vupload${condition} ${names.join(' ')}${value} -d ${fishQuoted(o.description)}`;
   };
   for (const o of globals) lines.push(optionLine('', o));
@@ -199,6 +244,8 @@ function fishScript(root: CommandSpec, globals: OptionSpec[]): string {
       lines.push(`complete -c vupload -n '__fish_use_subcommand' -a help -d 'display help for a command'`);
     if (c.path.length > 0) for (const o of c.options) lines.push(optionLine(` -n ${fishQuoted(here)}`, o));
     if (c.takesFiles) lines.push(`complete -c vupload -n ${fishQuoted(here)} -F`);
+    if (c.argumentChoices.length)
+      lines.push(`complete -c vupload -n ${fishQuoted(here)} -a ${fishQuoted(c.argumentChoices.join(' '))}`);
   }
   return `${lines.join('\n')}\n`;
 }

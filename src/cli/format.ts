@@ -1,5 +1,6 @@
 // This file holds pure formatting helpers for human output: sizes, rates, durations, progress lines.
 
+import { retriesText } from '../upload/retry.js';
 import { formatBytes } from '../upload/size.js';
 
 export { formatBytes };
@@ -42,6 +43,6 @@ export function formatProgress(p: ProgressView): string {
   if (p.rate > 0) parts.push(`${formatBytes(p.rate)}/s`);
   if (p.etaSeconds !== undefined && p.rate > 0 && done < p.total)
     parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
-  if (p.retries > 0) parts.push(`${p.retries} ${p.retries === 1 ? 'retry' : 'retries'}`);
+  if (p.retries > 0) parts.push(retriesText(p.retries));
   return parts.join(', ');
 }

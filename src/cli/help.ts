@@ -8,6 +8,7 @@ const G = {
   provider: 'provider',
   apiUrl: 'apiUrl',
   stateUrl: 'stateUrl',
+  proxy: 'proxy',
   quiet: 'quiet',
   json: 'json',
   verbose: 'verbose',
@@ -15,17 +16,19 @@ const G = {
 type GlobalName = (typeof G)[keyof typeof G];
 
 const OUTPUT: GlobalName[] = [G.quiet, G.json, G.verbose];
-const ACCOUNT: GlobalName[] = [G.profile, G.clientSecrets, G.apiUrl, ...OUTPUT];
+/** Commands that call the API: every request they make goes through --proxy. */
+const ACCOUNT: GlobalName[] = [G.profile, G.clientSecrets, G.apiUrl, G.proxy, ...OUTPUT];
 
 /** Which global flags each command (by its path below `vupload`) reads; its --help lists exactly those. */
 const HONOURED: Record<string, GlobalName[]> = {
   upload: Object.values(G),
   batch: Object.values(G),
-  'auth login': [G.profile, G.clientSecrets, G.provider, ...OUTPUT],
+  watch: Object.values(G),
+  'auth login': [G.profile, G.clientSecrets, G.provider, G.proxy, ...OUTPUT],
   'auth status': ACCOUNT,
-  'auth logout': [G.profile, G.clientSecrets, G.provider, ...OUTPUT],
+  'auth logout': [G.profile, G.clientSecrets, G.provider, G.proxy, ...OUTPUT],
   'auth import': [G.profile, G.clientSecrets, ...OUTPUT],
-  'auth list': [G.clientSecrets, G.apiUrl, ...OUTPUT],
+  'auth list': [G.clientSecrets, G.apiUrl, G.proxy, ...OUTPUT],
   update: ACCOUNT,
   thumbnail: ACCOUNT,
   status: [...ACCOUNT, G.provider],

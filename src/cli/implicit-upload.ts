@@ -2,9 +2,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { usageError } from '../errors.js';
 import type { CliContext } from './context.js';
-import { importLeven } from './esm-imports.cjs';
+import { unknownCommand } from './usage-errors.js';
 
 /**
  * Google's sample is run as `upload_video.py --file=… --title=…`, so `upload` is the default command. Run by
@@ -27,7 +26,7 @@ export function guardImplicitUpload(program: Command, ctx: CliContext): void {
     if (isFile(resolve(ctx.cwd, first))) return;
     // Something that looks like a path is a missing video: upload's own check says "no such file".
     if (/[./\\]/.test(first)) return;
-    throw await unknownCommand(first, program);
+    throw await unknownCommand(first, program, true);
   });
 }
 
@@ -38,23 +37,4 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-async function unknownCommand(word: string, program: Command) {
-  const names = program.commands.map((c) => c.name());
-  if (names.includes(word)) {
-    return usageError(
-      `'${word}' is a command, but it came after options that only upload knows.`,
-      `Put the command first: vupload ${word} …`,
-    );
-  }
-  const { default: leven } = await importLeven();
-  const [best] = [...names, 'help']
-    .map((name) => ({ name, distance: leven(word.toLowerCase(), name) }))
-    .filter((c) => c.distance <= Math.max(1, Math.floor(c.name.length / 3)))
-    .sort((a, b) => a.distance - b.distance);
-  return usageError(
-    `unknown command '${word}'${best ? ` — did you mean '${best.name}'?` : ''}`,
-    `'${word}' is neither a command nor a file here. Commands: vupload help. Upload a file: vupload --file FILE.`,
-  );
 }

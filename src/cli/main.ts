@@ -10,6 +10,7 @@ import { stopAllSpinners } from './output.js';
 import { buildProgram, commandToRun } from './program.js';
 import { closeStateStore } from './state.js';
 import { forTerminal, localeIsUtf8 } from './terminal.js';
+import { fromCommander } from './usage-errors.js';
 import { escapeVideoIds } from './video-id.js';
 
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
@@ -22,7 +23,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     await program.parseAsync(await escapeVideoIds(argv, () => buildProgram(ctx)), { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
-    return reportError(error, ctx, flags);
+    return reportError(await fromCommander(error), ctx, flags);
   } finally {
     process.exitCode = undefined;
     await closeStateStore(ctx);
@@ -40,13 +41,9 @@ export function reportError(
 ): number {
   stopAllSpinners();
   const verbose = Boolean(flags.verbose);
-  if (error instanceof CommanderError) {
-    // Help and version are "errors" for commander; the text is already printed. `vupload help` exits 0,
-    // help shown because of a mistake (no command at all) exits 2.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
-    if (error.code === 'commander.help' && error.exitCode === 0) return ExitCode.ok;
-    return ExitCode.usage;
-  }
+  // Help and version are "errors" for commander; the text is already printed. Its failures reach here as
+  // usage errors (usage-errors.ts).
+  if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   // A context without env (a test's) counts as no UTF-8 locale.
   const write = (text: string) => ctx.stderr.write(forTerminal(text, localeIsUtf8(ctx.env ?? {})));
   if (isVuploadError(error)) {

@@ -2,10 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { assertNotPrivate } from '../confine.js';
+import { assertNotPrivate, type ContentPlaces } from '../confine.js';
 import { usageError } from '../errors.js';
 import type { Env } from '../paths.js';
 import type { MetadataInput } from '../providers/youtube/metadata.js';
+import { LICENSES, PRIVACY_STATUSES } from '../providers/youtube/resource.js';
+import { canonicalChoice } from './options.js';
+import { decodeUtf8 } from './utf8.js';
 
 export interface MetadataFlags {
   title?: string;
@@ -37,7 +40,10 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function addMetadataOptions(command: Command, mode: 'upload' | 'update'): Command {
   command
     .option('--title <text>', mode === 'upload' ? 'title (default: the file name)' : 'new title')
-    .option('--description <text>', 'description')
+    .option(
+      '--description <text>',
+      "description (several lines: --description-file, or $'line 1\\nline 2' in bash and zsh; \\n in plain quotes stays a backslash and an n)",
+    )
     .option('--description-file <file>', 'read the description from a file (UTF-8)')
     .option('--category <id>', mode === 'upload' ? 'numeric category id (default 22)' : 'numeric category id')
     .option('--keywords <list>', 'comma-separated tags (Google sample name)')
@@ -71,17 +77,22 @@ export function addMetadataOptions(command: Command, mode: 'upload' | 'update'):
     .option('--metadata <file.json>', 'a partial video resource in JSON; flags override it');
 }
 
-/** Reads the files the flags name and returns the user's wishes; every problem names its flag (exit 2). */
+/**
+ * Reads the files the flags name and returns the user's wishes; every problem names its flag (exit 2).
+ * `clientSecrets` is the global --client-secrets flag: that file, like every credential file, is never read here.
+ */
 export async function metadataInputFromFlags(
   flags: MetadataFlags,
   cwd: string,
   env: Env,
+  clientSecrets?: string,
 ): Promise<MetadataInput> {
+  const places = { cwd, clientSecrets };
   const { parseKeywords, parseMetadataFile } = await import('../providers/youtube/metadata.js');
   const input: MetadataInput = { flags: {} };
   const flagOf = input.flags!;
   if (flags.metadata !== undefined) {
-    const text = await readTextFile('--metadata', resolve(cwd, flags.metadata), env);
+    const text = await readTextFile('--metadata', resolve(cwd, flags.metadata), env, places);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -100,7 +111,12 @@ export async function metadataInputFromFlags(
   }
   if (flags.description !== undefined) input.description = flags.description;
   if (flags.descriptionFile !== undefined) {
-    input.description = await readTextFile('--description-file', resolve(cwd, flags.descriptionFile), env);
+    input.description = await readTextFile(
+      '--description-file',
+      resolve(cwd, flags.descriptionFile),
+      env,
+      places,
+    );
     flagOf.description = '--description-file';
   }
   if (flags.category !== undefined) input.categoryId = flags.category.trim();
@@ -119,7 +135,7 @@ export async function metadataInputFromFlags(
     ['privacy', '--privacy'],
   ]);
   if (privacy) {
-    input.privacyStatus = privacy.value.trim();
+    input.privacyStatus = canonicalChoice(privacy.value, PRIVACY_STATUSES).trim();
     flagOf.privacyStatus = privacy.flag;
   }
   if (flags.publishAt !== undefined) input.publishAt = flags.publishAt.trim();
@@ -132,7 +148,7 @@ export async function metadataInputFromFlags(
     flagOf.madeForKids = '--not-made-for-kids';
   }
   if (flags.syntheticMedia !== undefined) input.syntheticMedia = flags.syntheticMedia;
-  if (flags.license !== undefined) input.license = flags.license.trim();
+  if (flags.license !== undefined) input.license = canonicalChoice(flags.license, LICENSES).trim();
   if (flags.embeddable !== undefined) input.embeddable = flags.embeddable;
   if (flags.publicStats !== undefined) input.publicStatsViewable = flags.publicStats;
   if (flags.defaultLanguage !== undefined) input.defaultLanguage = flags.defaultLanguage.trim();
@@ -176,13 +192,15 @@ function pickAlias(
 }
 
 /** Reads a file named as content; vupload's own config and state are refused first (confine.ts). */
-async function readTextFile(flag: string, file: string, env: Env): Promise<string> {
-  await assertNotPrivate(file, flag, env);
+async function readTextFile(flag: string, file: string, env: Env, places: ContentPlaces): Promise<string> {
+  await assertNotPrivate(file, flag, env, places);
+  let bytes: Buffer;
   try {
-    return await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     throw usageError(`${flag} ${file}: ${describeFsError(error)}.`, 'Check the path.');
   }
+  return decodeUtf8(bytes, `${flag} ${file}`);
 }
 
 export function describeFsError(error: unknown): string {

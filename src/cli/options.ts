@@ -1,6 +1,15 @@
 // This file parses option values that commander hands over as strings, with errors that name the flag.
 import { usageError } from '../errors.js';
 
+/**
+ * An enumerated value in any case (`--privacy Public`) as vupload spells it (`public`); anything else is returned
+ * unchanged, for the check that follows to refuse it by name.
+ */
+export function canonicalChoice<T extends string>(value: string, choices: readonly T[]): T | string {
+  const wanted = value.trim().toLowerCase();
+  return choices.find((choice) => choice.toLowerCase() === wanted) ?? value;
+}
+
 export function parseIntegerOption(flag: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {

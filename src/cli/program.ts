@@ -5,6 +5,7 @@ import type { CliContext } from './context.js';
 import { configureHelp, groupOptions, UPLOAD_OPTION_GROUPS } from './help.js';
 import { guardImplicitUpload } from './implicit-upload.js';
 import { forTerminal, localeIsUtf8 } from './terminal.js';
+import { throwCommanderErrors } from './usage-errors.js';
 import { VERSION } from './version.js';
 
 /** Global options that take a value, so that their value is not mistaken for the command word. */
@@ -93,7 +94,7 @@ Examples:
   vupload update VIDEO_ID --title "New title"          change only the title
   vupload sandbox                                      a local fake YouTube to try scripts on
   vupload help upload                                  the options of a command
-  vupload completion bash >> ~/.bashrc                 tab completion (bash, zsh, fish)
+  source <(vupload completion bash)                    tab completion (zsh, fish: vupload help completion)
 
 Exit codes: 0 ok, 1 API refused, 2 bad input, 3 auth, 4 quota, 5 network, 130/143 interrupted.
 Docs: README.md`,
@@ -117,16 +118,15 @@ Docs: README.md`,
     stream.isTTY && stream.columns !== undefined && stream.columns >= 40 ? stream.columns : 80;
   applyToAll(program, (command) => {
     configureHelp(command);
-    // addCommand() does not pass these on; without them a subcommand would call process.exit itself.
-    command
-      .exitOverride()
-      .showHelpAfterError('(run with --help for usage)')
-      .configureOutput({
-        writeOut: (text) => ctx.stdout.write(human(text)),
-        writeErr: (text) => ctx.stderr.write(human(text)),
-        getOutHelpWidth: () => helpWidth(ctx.stdout),
-        getErrHelpWidth: () => helpWidth(ctx.stderr),
-      });
+    // addCommand() does not pass these on; without them a subcommand would call process.exit itself, and print
+    // its errors in commander's words rather than vupload's.
+    throwCommanderErrors(command);
+    command.configureOutput({
+      writeOut: (text) => ctx.stdout.write(human(text)),
+      writeErr: (text) => ctx.stderr.write(human(text)),
+      getOutHelpWidth: () => helpWidth(ctx.stdout),
+      getErrHelpWidth: () => helpWidth(ctx.stderr),
+    });
   });
   program.configureHelp({
     ...program.configureHelp(),

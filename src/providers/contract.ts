@@ -8,8 +8,9 @@ import type { UploadFlags } from '../cli/upload/prepare.js';
 import type { VuploadError } from '../errors.js';
 import type { Env } from '../paths.js';
 import type { LockStore, ProviderStateStore, StateJournal } from '../state/store.js';
+import type { SessionFate } from '../upload/ask-session.js';
 import type { RecordedMetadata } from '../upload/journal.js';
-import type { SessionStore } from '../upload/session-store.js';
+import type { SessionRecord, SessionStore } from '../upload/session-store.js';
 
 /** What every command hands a provider: its context, the global flags and where to print. */
 export interface Request {
@@ -62,6 +63,8 @@ export interface PrepareOptions {
   flag: string;
   env: Env;
   stdin?: boolean;
+  /** The global --client-secrets flag: that file is never content (confine.ts). */
+  clientSecrets?: string;
 }
 
 /** What the job hands a provider's upload: its last word before a new video is created, and the journal. */
@@ -80,6 +83,15 @@ export interface ProviderRun<P extends UploadPlan = UploadPlan> extends Request 
   sessions: SessionStore;
   /** Where a provider keeps resume state of its own (Youku's upload token). */
   providerState: ProviderStateStore;
+  /**
+   * An upload from a pipe: where its session is saved (this run's own key, pipe-sessions.ts), and the last word
+   * before the request that carries the total makes the video (`skip`: the journal has this content already).
+   */
+  pipe?: {
+    sessions: SessionStore;
+    key: string;
+    beforeFinal(content: { size: number; contentHash: string }): Promise<{ skip: unknown } | undefined>;
+  };
 }
 
 /** A finished upload as the journal needs it (src/upload/journal.ts HistoryEntry, without time/account). */
@@ -250,8 +262,6 @@ export interface ProviderAuth {
   list(req: Request): Promise<LoginRow[]>;
   /** The profile's login for the engine and the steps; starts a login only when a person is at a terminal. */
   open(req: Request): Promise<ProviderSession>;
-  /** Files holding this provider's credentials in use: never uploaded as content (issue 29, item 6). */
-  credentialFiles(req: Pick<Request, 'ctx' | 'globals'>): Promise<string[]>;
 }
 
 export interface Provider<P extends UploadPlan = UploadPlan> {
@@ -264,6 +274,17 @@ export interface Provider<P extends UploadPlan = UploadPlan> {
   readonly uploadFlags: ReadonlySet<string>;
   /** A video of unknown length (a pipe) can be uploaded; otherwise why not (refused with exit 2, saying so). */
   readonly pipe: true | { reason: string };
+  /**
+   * With pipes: the API root its pipe sessions belong to, and how to ask one that an earlier run saved what became
+   * of it (src/cli/upload/pipe-sessions.ts).
+   */
+  readonly pipeSessions?: {
+    apiRoot(req: Pick<Request, 'ctx' | 'globals'>): string;
+    ask(
+      record: SessionRecord,
+      run: Pick<Request, 'ctx' | 'globals'> & { session(): Promise<ProviderSession>; retries?: number },
+    ): Promise<SessionFate>;
+  };
   readonly quota: QuotaModel;
   readonly steps: ProviderSteps<P>;
   readonly update?: MetadataUpdater;

@@ -3,9 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliContext, GlobalOptions } from '../cli/context.js';
+import { canonicalChoice } from '../cli/options.js';
+import type { CredentialFiles } from '../credential-files.js';
 import { usageError } from '../errors.js';
 import { configDir } from '../paths.js';
 import type { Provider } from './contract.js';
+import { youkuCredentialFiles } from './youku/credentials.js';
+import { youtubeCredentialFiles } from './youtube/auth/client-secrets.js';
 
 /** A command-line option only some providers have (declared in the provider's options.ts, loaded with the CLI). */
 export interface ProviderOption {
@@ -25,6 +29,8 @@ export interface ProviderOptions {
 interface Entry {
   title: string;
   options: ProviderOptions;
+  /** Where its credentials are read from: never content (src/credential-files.ts). */
+  credentials: CredentialFiles;
   load(): Promise<Provider>;
 }
 
@@ -33,9 +39,15 @@ export const PROVIDERS = {
   youtube: {
     title: 'YouTube',
     options: {},
+    credentials: youtubeCredentialFiles,
     load: async () => (await import('./youtube/provider.js')).provider,
   },
-  youku: { title: 'Youku', options: {}, load: async () => (await import('./youku/provider.js')).provider },
+  youku: {
+    title: 'Youku',
+    options: {},
+    credentials: youkuCredentialFiles,
+    load: async () => (await import('./youku/provider.js')).provider,
+  },
 } as const satisfies Record<string, Entry>;
 
 export type ProviderName = keyof typeof PROVIDERS;
@@ -75,7 +87,7 @@ export async function resolveProvider(
       }
     }
   }
-  name ??= 'youtube';
+  name = canonicalChoice(name ?? 'youtube', PROVIDER_NAMES);
   if (!isProviderName(name)) {
     throw usageError(`--provider: "${name}" is not one of ${PROVIDER_NAMES.join(', ')}.`);
   }

@@ -37,10 +37,20 @@ export async function resumableUpload(run: ProviderRun, target: ResumableTarget)
   const { plan, ctx, globals, out } = run;
   const engine = await import('../upload/index.js');
   const label = plan.stdin ? STDIN_LABEL : basename(plan.file);
-  // Opened on the first request: a run that finds its content uploaded already needs no login.
-  const session = () => run.session();
+  // Opened on the first request: a run that finds its content uploaded already needs no login. "Connecting" is
+  // said once the login is open, so a missing login or client secrets is the first thing the run says.
+  let connecting = false;
+  const session = async () => {
+    const opened = await run.session();
+    if (!connecting) {
+      connecting = true;
+      out.startSpinner(
+        `Connecting to upload ${label}${target.to}${plan.stdin ? '' : ` (${formatBytes(plan.size)})`}…`,
+      );
+    }
+    return opened;
+  };
   for (const note of plan.notes) out.info(note);
-  out.startSpinner(`Connecting to upload ${label}${plan.stdin ? '' : ` (${formatBytes(plan.size)})`}…`);
   let result: Awaited<ReturnType<typeof engine.uploadResumable>>;
   try {
     const common = {
@@ -91,6 +101,9 @@ export async function resumableUpload(run: ProviderRun, target: ResumableTarget)
           stream: (await ctx.stdinPipe?.()) ?? ctx.stdin,
           chunkSize: plan.chunkSize,
           name: plan.file,
+          ...(run.pipe
+            ? { store: run.pipe.sessions, key: run.pipe.key, beforeFinal: run.pipe.beforeFinal }
+            : {}),
         })
       : await engine.uploadResumable({
           ...common,

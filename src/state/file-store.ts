@@ -6,7 +6,12 @@ import { acquireLock } from '../unattended/lock.js';
 import { QuotaLedger } from '../unattended/quota.js';
 import type { Clock } from '../upload/clock.js';
 import { appendHistory, HISTORY_FILE, readHistory } from '../upload/journal.js';
-import { createFileSessionStore, type SessionStore, sessionsDir } from '../upload/session-store.js';
+import {
+  createFileSessionStore,
+  type ListedSessionStore,
+  type SessionStore,
+  sessionsDir,
+} from '../upload/session-store.js';
 import type { LockStore, ProviderStateStore, StateJournal, StateStore } from './store.js';
 
 /**
@@ -31,6 +36,10 @@ export class FileStateStore implements StateStore {
   }
 
   uploadSessions(): SessionStore {
+    return createFileSessionStore(sessionsDir(this.dir));
+  }
+
+  pipeSessions(): ListedSessionStore {
     return createFileSessionStore(sessionsDir(this.dir));
   }
 

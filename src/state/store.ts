@@ -3,7 +3,7 @@ import type { ConfirmedPrevious, HashLike, HistoryItem, StepInput } from '../una
 import type { LockHolder, LockOptions } from '../unattended/lock.js';
 import type { CheckRequest, QuotaCheck, QuotaDay } from '../unattended/quota.js';
 import type { HistoryEntry } from '../upload/journal.js';
-import type { SessionStore } from '../upload/session-store.js';
+import type { ListedSessionStore, SessionStore } from '../upload/session-store.js';
 
 /*
  * The upload path (src/cli/upload) sees only this interface. Two stores implement it: the files of the state
@@ -57,7 +57,7 @@ export interface QuotaStore {
 /** What a lock is asked for with: the content fingerprint of a file, a manifest's path, a playlist title … */
 export type LockRequest = Pick<
   LockOptions,
-  'key' | 'label' | 'wait' | 'signal' | 'clock' | 'pollMs' | 'onWait'
+  'key' | 'label' | 'wait' | 'howToWait' | 'signal' | 'clock' | 'pollMs' | 'onWait'
 >;
 
 export interface HeldLock {
@@ -103,6 +103,11 @@ export interface StateStore {
   readonly description: string;
   /** Where resumable sessions of `content` are saved; a shared store also finds other machines' sessions of it. */
   uploadSessions(content: UploadContent): SessionStore;
+  /**
+   * Saved sessions of uploads from a pipe: one per run, keyed by the run (src/cli/upload/pipe-sessions.ts), listed by
+   * the start of their keys so that a later run can ask those whose run is gone.
+   */
+  pipeSessions(): ListedSessionStore;
   providerState(provider: string): ProviderStateStore;
   /** Whether `error` means the store could not be reached for now (worth trying again later). */
   isUnreachable(error: unknown): boolean;

@@ -52,6 +52,8 @@ export interface LockOptions {
   label: string;
   /** Wait (polling every `pollMs`) instead of failing at once with code 'locked'. */
   wait?: boolean;
+  /** How to wait next time, for the error when busy and not waiting (the command's flag, e.g. --wait-lock). */
+  howToWait?: string;
   signal?: AbortSignal;
   /** `now()` also measures the age of other hosts' heartbeats. */
   clock?: Clock;
@@ -97,13 +99,13 @@ export function lockPath(dir: string, key: string): string {
 }
 
 /** The error for a busy lock (exit 1), naming the holder. */
-export function lockedError(label: string, holder: LockHolder): VuploadError {
+export function lockedError(label: string, holder: LockHolder, howToWait?: string): VuploadError {
   const other = holder.label && holder.label !== label ? ` (same content: ${holder.label})` : '';
   return new VuploadError(
     'locked',
     ExitCode.api,
     `Another vupload (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is already working on ${label}${other}.`,
-    { hint: 'Let it finish, or run again with --wait-lock to wait for it.' },
+    { hint: howToWait ? `Let it finish, or ${howToWait}.` : 'Let it finish, then run again.' },
   );
 }
 
@@ -111,14 +113,14 @@ export function lockedError(label: string, holder: LockHolder): VuploadError {
 export const CORRUPT_LOCK_GRACE_MS = 5_000;
 
 /** The error for a lock file that is not a lock vupload wrote (exit 1), naming the file and what to do. */
-export function corruptLockError(path: string, label: string): VuploadError {
+export function corruptLockError(path: string, label: string, howToWait?: string): VuploadError {
   return new VuploadError(
     'lockCorrupt',
     ExitCode.api,
     `The lock file ${path} (for ${label}) is corrupt: it is not a lock vupload wrote, so it names no holder.`,
     {
       hint:
-        `vupload takes it over once it is ${CORRUPT_LOCK_GRACE_MS / 1000} s old: run again (or with --wait-lock). ` +
+        `vupload takes it over once it is ${CORRUPT_LOCK_GRACE_MS / 1000} s old: run again${howToWait ? ` (or ${howToWait})` : ''}. ` +
         `If it stays, delete it (rm ${path}) while no vupload runs.`,
     },
   );
@@ -236,7 +238,9 @@ export async function acquireLock(options: LockOptions): Promise<Lock> {
         continue;
       }
       if (!options.wait)
-        throw holder ? lockedError(options.label, holder) : corruptLockError(path, options.label);
+        throw holder
+          ? lockedError(options.label, holder, options.howToWait)
+          : corruptLockError(path, options.label, options.howToWait);
       if (holder) notify(holder, false);
     } finally {
       if (!kept) endOwnToken(mine.token);

@@ -1,6 +1,6 @@
 // This file confines a manifest's paths: inside the manifest's folder (unless --allow-outside), never in vupload's dirs.
 import { dirname } from 'node:path';
-import { assertNotPrivate, isInside, realPathOf } from '../confine.js';
+import { assertNotPrivate, type ContentPlaces, isInside, realPathOf } from '../confine.js';
 import { isVuploadError } from '../errors.js';
 import type { Env } from '../paths.js';
 import type { ManifestEntry, ManifestError, ParsedManifest } from './manifest.js';
@@ -10,6 +10,8 @@ export interface ConfineOptions {
   allowOutside?: boolean;
   /** Where vupload's config and state directories are (paths.ts). */
   env?: Env;
+  /** Where credential files are read from besides `env` (confine.ts): never content either. */
+  places?: ContentPlaces;
 }
 
 /** Every path an entry names, with the manifest key it came from (for messages). */
@@ -52,7 +54,7 @@ async function refusedPath(
 ): Promise<string | undefined> {
   for (const { key, path } of pathsOf(entry)) {
     try {
-      await assertNotPrivate(path, `"${key}"`, options.env ?? process.env);
+      await assertNotPrivate(path, `"${key}"`, options.env ?? process.env, options.places);
     } catch (error) {
       if (isVuploadError(error)) return error.message;
       throw error;

@@ -96,6 +96,9 @@ const KEYS: Record<string, { field: keyof Omit<ManifestEntry, 'line'>; kind: Kin
 };
 export const MANIFEST_KEYS = Object.keys(KEYS);
 
+/** A key of KEYS itself: `in` would also accept what every object inherits (`constructor`, `toString`, `__proto__`). */
+const isKey = (key: string): boolean => Object.hasOwn(KEYS, key);
+
 /** The format by file extension; anything else is a usage error. */
 export function manifestFormat(path: string): ManifestFormat {
   const ext = extname(path).toLowerCase();
@@ -182,7 +185,7 @@ function csvObjects(text: string): { objects: RawObject[]; errors: ManifestError
   if (!header) return { objects: [], errors: [...errors, { line: 1, message: 'the manifest is empty' }] };
   const columns = header.fields.map((name) => name.trim().toLowerCase());
   // A misspelt column would silently drop a value for every file, so a bad header stops the whole manifest.
-  const unknown = columns.filter((name) => !(name in KEYS));
+  const unknown = columns.filter((name) => !isKey(name));
   const headerErrors: string[] = [];
   if (unknown.length > 0)
     headerErrors.push(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
@@ -221,7 +224,7 @@ function toEntry(
   base: string,
   fromCsv: boolean,
 ): ManifestEntry {
-  const unknown = Object.keys(values).filter((key) => !(key in KEYS));
+  const unknown = Object.keys(values).filter((key) => !isKey(key));
   if (unknown.length > 0) {
     throw new Error(
       `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`,

@@ -34,6 +34,7 @@ export {
   parseRetryAfter,
   RETRYABLE_NETWORK_CODES,
   RETRYABLE_STATUSES,
+  retriesText,
   retryDelay,
   type SessionAnswer,
 } from './retry.js';

@@ -1,5 +1,10 @@
 // This file is the retry policy: which failures are worth another try and how long to wait before it.
 
+/** `1 retry`, `3 retries`. */
+export function retriesText(count: number): string {
+  return `${count} ${count === 1 ? 'retry' : 'retries'}`;
+}
+
 /** Statuses that mean "try again" (API-NOTES §1, "Retry or restart"). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 

@@ -38,6 +38,11 @@ export interface SessionStore {
   remove(key: string): Promise<void>;
 }
 
+/** Sessions that can also be listed by the start of their keys (uploads from a pipe have no file to key them by). */
+export interface ListedSessionStore extends SessionStore {
+  list(prefix: string): Promise<Array<{ key: string; record: SessionRecord }>>;
+}
+
 /**
  * The key of an upload: the same file for the same account at the same endpoint finds the same session. The
  * initiation URL's query (parts, notifySubscribers) is left out: a re-run with other metadata must still find, and
@@ -66,16 +71,25 @@ function endpointOf(url: string): string {
 }
 
 /** Sessions as `<dir>/<key>.json`, written atomically with mode 0600 (e.g. dir = `<stateDir>/sessions`). */
-export function createFileSessionStore(dir: string): SessionStore {
+export function createFileSessionStore(dir: string): ListedSessionStore {
   const files = jsonRecordFiles(dir, 'session');
+  const load = async (key: string) => {
+    // A damaged record is treated as none: the worst outcome is a new session, never a wrong one.
+    const record = (await files.load(key)) as SessionRecord | undefined;
+    return record?.version === 1 && typeof record.sessionUri === 'string' ? record : undefined;
+  };
   return {
-    async load(key) {
-      // A damaged record is treated as none: the worst outcome is a new session, never a wrong one.
-      const record = (await files.load(key)) as SessionRecord | undefined;
-      return record?.version === 1 && typeof record.sessionUri === 'string' ? record : undefined;
-    },
+    load,
     save: (key, record) => files.save(key, record),
     remove: (key) => files.remove(key),
+    async list(prefix) {
+      const found: Array<{ key: string; record: SessionRecord }> = [];
+      for (const key of await files.keys(prefix)) {
+        const record = await load(key);
+        if (record) found.push({ key, record });
+      }
+      return found;
+    },
   };
 }
 

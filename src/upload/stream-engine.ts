@@ -5,7 +5,7 @@ import { ExitCode, usageError, VuploadError } from '../errors.js';
 import { FinalAnswers, RefreshOnce, retryStep, tryStep } from './answers.js';
 import { Backoff } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
-import { HttpError, interruptedError, protocolError, untrustedSessionError } from './errors.js';
+import { HttpError, interruptedError, protocolError, redactUrl, untrustedSessionError } from './errors.js';
 import { STREAM_FINGERPRINT } from './journal.js';
 import type { UploadOptions, UploadResult } from './options.js';
 import { ProgressTracker } from './progress.js';
@@ -13,6 +13,7 @@ import { initiate, type ProtocolContext, queryStatus, sendSlice } from './protoc
 import { parseRange } from './range.js';
 import { TokenBucket } from './rate-limit.js';
 import { classifyStatus, parseRetryAfter } from './retry.js';
+import type { SessionRecord, SessionStore } from './session-store.js';
 import { CHUNK_GRANULARITY } from './size.js';
 import type { PieceSource } from './stream-input.js';
 import { StreamChunks } from './stream-source.js';
@@ -38,16 +39,30 @@ export interface StreamUploadOptions
   chunkSize?: number;
   /** Stands for the path in the result and the journal (default `-`). */
   name?: string;
+  /**
+   * Where this run's session is saved before its first byte (write-ahead, as for files), under `key`: a stream
+   * cannot be resumed, but a later run can ask the saved session whether it finished (src/cli/upload/pipe-sessions.ts).
+   */
+  store?: SessionStore;
+  key?: string;
+  /**
+   * Called once, when the stream has ended and before the request that carries its total (only that request can
+   * make the video): `{ skip }` sends it not, and no video is made. Its size and hash are saved with the session
+   * first otherwise, so a run killed after it knows what the session holds.
+   */
+  beforeFinal?(content: { size: number; contentHash: string }): Promise<{ skip: unknown } | undefined>;
 }
 
 type Step =
   | { kind: 'done'; response: unknown }
+  | { kind: 'skip'; value: unknown }
   | { kind: 'next' }
   | { kind: 'retry'; reason: string; afterMs?: number; error?: unknown };
 
 /**
- * Uploads `options.stream` to the end. Nothing is saved for a later run: a process that stops cannot read the
- * pipe again, so there is no session a re-run could resume. `record` is still awaited before the result is given.
+ * Uploads `options.stream` to the end. A process that stops cannot read the pipe again, so no later run resumes its
+ * session; with `store`, it is saved all the same (write-ahead), so that a later run can ask whether it finished
+ * (a run killed at the final answer). `record` is awaited before the saved session is removed.
  */
 export async function uploadStream(options: StreamUploadOptions): Promise<UploadResult> {
   const ownTransport = options.transport ? undefined : createHttpTransport();
@@ -75,6 +90,12 @@ class StreamUpload {
   private readonly refresh: RefreshOnce;
   private readonly finals = new FinalAnswers();
   private sessionRestarts = 0;
+  /** When the current session was started (its saved record says so). */
+  private sessionCreatedAt = 0;
+  /** The whole stream's size and hash, once it has ended. */
+  private ended: { size: number; contentHash: string } | undefined;
+  /** The same, once beforeFinal let the request with the total go: saved with the session from then on. */
+  private content: { size: number; contentHash: string } | undefined;
 
   constructor(
     private readonly options: StreamUploadOptions,
@@ -113,6 +134,7 @@ class StreamUpload {
           },
         );
         if (step.kind === 'done') return await this.finish(step.response);
+        if (step.kind === 'skip') return this.result(undefined, { skipped: step.value });
         if (step.kind === 'retry') await this.backoff.wait(step.reason, step.afterMs, step.error);
       }
     } catch (error) {
@@ -153,6 +175,9 @@ class StreamUpload {
     const uri = new URL(location, initUrl).href;
     // The auth headers go with every request on the session: a URL the caller does not allow is never used.
     if (this.options.sessionUrlAllowed?.(uri) === false) throw untrustedSessionError(uri);
+    // Saved before its first byte: a run killed at any later point leaves it for the next run to ask.
+    this.sessionCreatedAt = this.clock.now();
+    await this.save(uri);
     this.uri = uri;
     this.confirmed = 0;
     this.needQuery = false;
@@ -161,9 +186,51 @@ class StreamUpload {
     return { kind: 'next' };
   }
 
+  /** The session's record: the stream's size and hash once known (0 and none before: nothing can be finished). */
+  private async save(uri: string): Promise<void> {
+    const { store, key } = this.options;
+    if (!store || key === undefined) return;
+    const record: SessionRecord & { contentHash?: string } = {
+      version: 1,
+      sessionUri: uri,
+      path: this.name,
+      size: this.content?.size ?? 0,
+      mtimeMs: 0,
+      fingerprint: STREAM_FINGERPRINT,
+      metadata: this.options.metadata ?? {},
+      account: this.options.account,
+      initUrl: redactUrl(this.options.initUrl),
+      contentType: this.contentType,
+      createdAt: this.sessionCreatedAt,
+      ...(this.content ? { contentHash: this.content.contentHash } : {}),
+    };
+    await store.save(key, record);
+  }
+
+  /**
+   * The stream has ended: beforeFinal decides whether the request with the total goes (a skipped session is never
+   * finished, so its record goes too); if it does, the record first gets the size and hash it will be finished with.
+   */
+  private async beforeTotal(uri: string): Promise<{ skip: unknown } | undefined> {
+    const content = { size: this.chunks.end, contentHash: await this.chunks.digest() };
+    this.ended = content;
+    const verdict = await this.options.beforeFinal?.(content);
+    if (verdict) {
+      if (this.options.key !== undefined) await this.options.store?.remove(this.options.key);
+      return verdict;
+    }
+    this.content = content;
+    await this.save(uri);
+    return undefined;
+  }
+
   /** Sends every byte held, from the server's offset: a full chunk (`/*`), or the last one with the total. */
   private async send(uri: string): Promise<Step> {
     const { from, to, final } = await this.chunks.window(this.confirmed);
+    if (final && !this.content) {
+      const verdict = await this.beforeTotal(uri);
+      if (verdict) return { kind: 'skip', value: verdict.skip };
+    }
     const body = this.pieces(this.chunks.bytes(from, to));
     this.sentTo = Math.max(this.sentTo, to);
     try {
@@ -275,22 +342,30 @@ class StreamUpload {
     return { kind: 'next' };
   }
 
-  /** Write-ahead as for files: the journal has the id before the result is given (nothing else is kept). */
+  /**
+   * Write-ahead as for files: the journal has the id before the saved session is removed, so at every instant one
+   * of the two exists. A failed record keeps the session: the next run from a pipe asks it and records the video.
+   */
   private async finish(response: unknown): Promise<UploadResult> {
     this.progress.setConfirmed(this.chunks.end);
     this.progress.flush();
     // Every byte was read (the last request carried the total), so the hash covers the whole stream.
-    const result = this.result(response, { contentHash: await this.chunks.digest() });
+    this.content ??= { size: this.chunks.end, contentHash: await this.chunks.digest() };
+    const result = this.result(response, {});
     try {
       await this.options.record?.(result);
     } catch (error) {
       result.recordError = error;
+      return result;
     }
+    if (this.options.key !== undefined) await this.options.store?.remove(this.options.key).catch(() => {});
     return result;
   }
 
   private result(response: unknown, extra: Partial<UploadResult>): UploadResult {
+    const hashed = this.content ?? this.ended;
     return {
+      ...(hashed ? { contentHash: hashed.contentHash } : {}),
       response,
       sessionUri: this.uri ?? '',
       bytesSent: this.progress.bytesOnWire,

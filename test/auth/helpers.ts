@@ -1,7 +1,9 @@
-// This file holds small helpers shared by the auth tests: private temp dirs and client secrets written to disk.
+// This file holds small helpers shared by the auth tests: private temp dirs, client secrets on disk, the secrets hint.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { after } from 'node:test';
 import type { ClientSecrets } from '../../src/providers/youtube/auth/client-secrets.js';
 
@@ -30,4 +32,16 @@ export function offlineSecrets(overrides: Partial<ClientSecrets> = {}): ClientSe
     path: '/nowhere/client_secrets.json',
     ...overrides,
   };
+}
+
+/**
+ * The hint of a client secrets error: the README on this machine (a file that exists, not `README.md#…` relative to
+ * nowhere) and its section, and the sandbox for trying vupload without any (issue 27, item 8).
+ */
+export function assertSecretsHint(hint: string | undefined): void {
+  const readme = /How to get one: (.+), section "Getting a client_secrets\.json"\./.exec(hint ?? '')?.[1];
+  assert.ok(readme !== undefined, `the hint names the README and its section: ${hint}`);
+  assert.ok(isAbsolute(readme) && existsSync(readme), `${readme} exists`);
+  assert.match(readFileSync(readme, 'utf8'), /^## Getting a client_secrets\.json$/m);
+  assert.match(hint ?? '', /without a Google account: vupload sandbox/);
 }

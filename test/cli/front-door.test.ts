@@ -1,7 +1,7 @@
 // This file tests how vupload reads its command line: global flags anywhere, the classic upload form, typos, help.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Command } from 'commander';
@@ -9,8 +9,18 @@ import type { CliContext } from '../../src/cli/context.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { VERSION } from '../../src/cli/version.js';
 import { jsonLines } from '../helpers/cli.js';
-import { fixture } from '../helpers/paths.js';
+import { fixture, repoRoot } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
+
+/** A config directory with logins as vupload saves them: YouTube's `work` and `home`, Youku's `china`. */
+async function savedProfiles(dir: string, name: string): Promise<string> {
+  const config = join(dir, name);
+  await mkdir(join(config, 'tokens'), { recursive: true });
+  await mkdir(join(config, 'youku-tokens'), { recursive: true });
+  for (const file of ['tokens/work.json', 'tokens/home.json', 'youku-tokens/china.json'])
+    await writeFile(join(config, file), '{}');
+  return config;
+}
 
 function hasShell(name: string): boolean {
   return spawnSync(name, ['-c', 'exit 0']).status === 0;
@@ -149,6 +159,109 @@ describe('the command line', () => {
     assert.doesNotMatch(sandbox, /Global options/, 'the sandbox reads none of them');
   });
 
+  test('--proxy is among the global options of every command that calls the API; watch lists its own (issue 27, 7)', async () => {
+    for (const path of [
+      'upload',
+      'batch',
+      'watch',
+      'update',
+      'status',
+      'auth login',
+      'auth status',
+      'playlist add',
+    ]) {
+      const help = (await t.run([...path.split(' '), '--help'])).stdout;
+      assert.match(help, /Global options[\s\S]*--proxy <url>/, `${path} --help lists --proxy`);
+    }
+    const program = await buildProgram({ env: {} } as CliContext);
+    const globals = program.options.filter((o) => !o.hidden && o.long !== '--version').map((o) => o.long!);
+    const shown = new Set<string>();
+    const walk = async (c: Command, words: string[]) => {
+      if (c.commands.length === 0) {
+        const help = (await t.run([...words, '--help'])).stdout;
+        const part = help.slice(help.indexOf('Global options'));
+        for (const flag of globals)
+          if (help.includes('Global options') && part.includes(`${flag} `)) shown.add(flag);
+      }
+      for (const sub of c.commands) await walk(sub, [...words, sub.name()]);
+    };
+    await walk(program, []);
+    assert.deepEqual(
+      globals.filter((flag) => !shown.has(flag)),
+      [],
+      'every global option is honoured somewhere',
+    );
+    const watch = (await t.run(['watch', '--help'])).stdout;
+    assert.match(watch, /Global options[\s\S]*--profile <name>/);
+    assert.doesNotMatch(watch, /--dry-run/, 'watch refuses --dry-run: its help does not offer it');
+    const refused = await t.run(['watch', t.dir, '--dry-run']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /vupload upload DIR\/\*\.mp4 --dry-run/);
+  });
+
+  test('the help, completion --help, the script and README suggest the same completion set-ups (issue 27, 7)', async () => {
+    const forms = (text: string) =>
+      new Set(text.match(/source <\(vupload completion \w+\)|vupload completion \w+ >>? ?\S+/g) ?? []);
+    const readme = forms(await readFile(join(repoRoot, 'README.md'), 'utf8'));
+    const texts = {
+      'vupload --help': (await t.run(['--help'])).stdout,
+      'vupload completion --help': (await t.run(['completion', '--help'])).stdout,
+      'completion bash': (await t.run(['completion', 'bash'])).stdout,
+      'completion zsh': (await t.run(['completion', 'zsh'])).stdout,
+      'completion fish': (await t.run(['completion', 'fish'])).stdout,
+    };
+    for (const [where, text] of Object.entries(texts)) {
+      const suggested = forms(text);
+      assert.ok(suggested.size > 0 || where === 'completion fish', `${where} suggests a set-up`);
+      for (const form of suggested)
+        assert.ok(readme.has(form), `${where} suggests "${form}", which README does not`);
+    }
+    for (const form of readme)
+      assert.ok(
+        forms(texts['vupload completion --help']).has(form),
+        `completion --help lacks README's "${form}"`,
+      );
+  });
+
+  test('completion offers the shells after `vupload completion` and the saved profiles after --profile (issue 27, 7)', async () => {
+    const script = join(t.dir, 'profiles.bash');
+    await writeFile(script, (await t.run(['completion', 'bash'])).stdout);
+    const config = await savedProfiles(t.dir, 'completion-config');
+    const complete = (line: string, env: Record<string, string>) => {
+      const run = spawnSync(
+        'bash',
+        [
+          '-c',
+          `source ${JSON.stringify(script)}
+          read -ra COMP_WORDS <<< ${JSON.stringify(line)}
+          ${line.endsWith(' ') ? 'COMP_WORDS+=("")' : ''}
+          COMP_CWORD=$((\${#COMP_WORDS[@]} - 1))
+          _vupload_completion
+          printf '%s\\n' "\${COMPREPLY[@]}"`,
+        ],
+        { encoding: 'utf8', cwd: t.dir, env: { PATH: process.env.PATH ?? '', HOME: t.dir, ...env } },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout.trim().split('\n').filter(Boolean).sort();
+    };
+    assert.deepEqual(complete('vupload completion ', {}), ['bash', 'fish', 'zsh']);
+    assert.deepEqual(complete('vupload --profile ', { VUPLOAD_CONFIG_DIR: config }), [
+      'china',
+      'home',
+      'work',
+    ]);
+    assert.deepEqual(complete('vupload upload --profile w', { VUPLOAD_CONFIG_DIR: config }), ['work']);
+    // $XDG_CONFIG_HOME/vupload when VUPLOAD_CONFIG_DIR is not set, as src/paths.ts has it.
+    await mkdir(join(t.dir, 'xdg'), { recursive: true });
+    await rename(config, join(t.dir, 'xdg', 'vupload'));
+    assert.deepEqual(complete('vupload status --profile ', { XDG_CONFIG_HOME: join(t.dir, 'xdg') }), [
+      'china',
+      'home',
+      'work',
+    ]);
+    assert.deepEqual(complete('vupload --profile ', {}), [], 'no saved login: nothing to offer');
+  });
+
   test('completion bash prints a script that parses and completes commands, options and values', async () => {
     const result = await t.run(['completion', 'bash']);
     assert.equal(result.code, 0, result.stderr);
@@ -199,7 +312,8 @@ describe('the command line', () => {
     const file = join(t.dir, '_vupload');
     await writeFile(file, (await t.run(['completion', 'zsh'])).stdout);
     // zsh's completion system needs a terminal; its builtins are stood in for, and print what they were given.
-    const complete = (...words: string[]) => {
+    const complete = (...words: string[]) => completeIn({}, ...words);
+    const completeIn = (env: Record<string, string>, ...words: string[]) => {
       const script = `compdef() { :; }
         source ${JSON.stringify(file)}
         compadd() { print -rl -- \${@:#--}; }
@@ -208,10 +322,20 @@ describe('the command line', () => {
         words=(${words.map((w) => JSON.stringify(w)).join(' ')}); CURRENT=${words.length}
         _vupload`;
       // Its status is that of the last completer asked (none may be, for a command without files): stderr says more.
-      const run = spawnSync('zsh', ['-f', '-c', script], { encoding: 'utf8' });
+      const run = spawnSync('zsh', ['-f', '-c', script], {
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      });
       assert.equal(run.stderr, '');
       return run.stdout.trim().split('\n');
     };
+    assert.deepEqual(complete('vupload', 'completion', ''), ['bash', 'zsh', 'fish']);
+    const config = await savedProfiles(t.dir, 'zsh-config');
+    assert.deepEqual(completeIn({ VUPLOAD_CONFIG_DIR: config }, 'vupload', '--profile', '').sort(), [
+      'china',
+      'home',
+      'work',
+    ]);
     assert.deepEqual(complete('vupload', 'upload', '--privacy', ''), ['public', 'private', 'unlisted']);
     assert.deepEqual(complete('vupload', 'auth', ''), ['login', 'status', 'logout', 'import', 'list']);
     assert.ok(complete('vupload', 'upload', '--chunk').includes('--chunk-size'));
@@ -223,13 +347,14 @@ describe('the command line', () => {
   }, async () => {
     const file = join(t.dir, 'vupload.fish');
     await writeFile(file, (await t.run(['completion', 'fish'])).stdout);
-    const complete = (line: string) => {
+    const complete = (line: string, env: Record<string, string> = {}) => {
       const run = spawnSync(
         'fish',
         ['--no-config', '-c', `source ${JSON.stringify(file)}; complete -C ${JSON.stringify(line)}`],
         {
           encoding: 'utf8',
           cwd: t.dir,
+          env: { ...process.env, ...env },
         },
       );
       assert.equal(run.status, 0, run.stderr);
@@ -242,6 +367,13 @@ describe('the command line', () => {
     assert.deepEqual(complete('vupload auth lo').sort(), ['login', 'logout']);
     assert.deepEqual(complete('vupload upload --privacy ').sort(), ['private', 'public', 'unlisted']);
     assert.ok(complete('vupload upload --chunk').includes('--chunk-size'));
+    assert.deepEqual(complete('vupload completion ').sort(), ['bash', 'fish', 'zsh']);
+    const config = await savedProfiles(t.dir, 'fish-config');
+    assert.deepEqual(complete('vupload --profile ', { VUPLOAD_CONFIG_DIR: config }).sort(), [
+      'china',
+      'home',
+      'work',
+    ]);
     assert.ok(complete('vupload upload cl').includes('clip.mp4'), 'files are offered to upload');
   });
 });

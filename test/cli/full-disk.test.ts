@@ -123,7 +123,7 @@ describe('a full disk', () => {
     const id = result.stdout.trim();
     assert.match(id, /^[\w-]{11}$/);
     assert.ok(
-      result.stderr.includes(`the video ${id} was uploaded, but Could not write to ${steps}: no space left`),
+      result.stderr.includes(`the video ${id} was uploaded, but could not write to ${steps}: no space left`),
       result.stderr,
     );
   });

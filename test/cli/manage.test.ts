@@ -147,7 +147,9 @@ describe('vupload thumbnail, status, playlist, categories', () => {
     const id = await upload(t);
     const missing = await t.run(['playlist', 'add', id, 'Holidays']);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /--create/);
+    // This command's flag, not upload's --create-playlist (issue 27, item 5).
+    assert.match(missing.stderr, /Add --create to create it/);
+    assert.doesNotMatch(missing.stderr, /--create-playlist/);
     const created = await t.run(['playlist', 'add', id, 'Holidays', '--create']);
     assert.equal(created.code, 0, created.stderr);
     const again = await t.run(['playlist', 'add', id, 'Holidays', '--json']);

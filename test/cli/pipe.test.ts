@@ -1,16 +1,21 @@
 // This file pipes a real generator process into a real vupload process (`vupload upload - --title T`), with faults
 // injected mid-stream, and checks what the sandbox stored, what the journal says and what is refused.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliResult, crashAt } from '../helpers/cli.js';
+import { crashAt } from '../helpers/cli.js';
 import { repoRoot, vuploadBin } from '../helpers/paths.js';
 import { contentHashOf, generateBytes, sha256Of } from '../helpers/pipe-generator.js';
 import { type CliEnv, cliEnv } from './env.js';
+import {
+  collect,
+  pipeInto as pipeRun,
+  journal as readJournal,
+  videosOf as sandboxVideosOf,
+} from './pipe-runner.js';
 
-const generator = join(repoRoot, 'dist/test/helpers/pipe-generator.js');
 const MiB = 1024 * 1024;
 let t: CliEnv;
 before(async () => {
@@ -19,43 +24,11 @@ before(async () => {
 });
 after(() => t.close());
 
-function collect(child: ChildProcess): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
-}
+const pipeInto = (argv: string[], size: number, seed: number, extra?: Parameters<typeof pipeRun>[4]) =>
+  pipeRun(t, argv, size, seed, extra);
+const journal = () => readJournal(t);
 
-/** `node pipe-generator.js SIZE SEED | vupload ARGV`: an OS pipe between two real processes. */
-function pipeInto(
-  argv: string[],
-  size: number,
-  seed: number,
-  crash?: { nodeArgs: string[]; env: Record<string, string> },
-): Promise<CliResult> {
-  const gen = spawn(process.execPath, [generator, String(size), String(seed)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const child = spawn(process.execPath, [...(crash?.nodeArgs ?? []), vuploadBin, ...argv], {
-    cwd: t.dir,
-    env: { PATH: process.env.PATH ?? '', ...t.env, ...crash?.env },
-    stdio: [gen.stdout!, 'pipe', 'pipe'],
-  });
-  return collect(child);
-}
-
-async function journal(): Promise<Array<Record<string, unknown>>> {
-  const text = await readFile(join(t.env.VUPLOAD_STATE_DIR, 'history.jsonl'), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const videosOf = (sha256: string) => sandboxVideosOf(t, sha256);
 
 describe('vupload upload - (a pipe)', () => {
   test('a generator piped in, with a cut, a partial store and a 503 mid-stream: the stored sha256 is the generated one', async () => {
@@ -102,28 +75,40 @@ describe('vupload upload - (a pipe)', () => {
     assert.ok(peak < 8 * MiB, `array buffers peaked at ${(peak / MiB).toFixed(1)} MiB`);
   });
 
-  test('content piped twice is uploaded twice and the second run says so; a file with that content is not uploaded', async () => {
+  test('content piped twice makes one video: the second run withholds its last request and prints the first id; --force makes a copy; a file with that content is not uploaded', async () => {
     const size = 400_000;
     const first = await pipeInto(['upload', '-', '--title', 'Once'], size, 11);
     assert.equal(first.code, 0, first.stderr);
-    const second = await pipeInto(['upload', '-', '--title', 'Twice'], size, 11);
+    const a = first.stdout.trim();
+    const mark = t.sb.requests.length;
+    const second = await pipeInto(['upload', '-', '--title', 'Twice', '--json'], size, 11);
     assert.equal(second.code, 0, second.stderr);
-    const [a, b] = [first.stdout.trim(), second.stdout.trim()];
-    assert.notEqual(a, b);
-    assert.match(second.stderr, new RegExp(`same content as ${a}.*${b} is a second copy`));
-    assert.doesNotMatch(first.stderr, /same content/);
+    const outcome = JSON.parse(second.stdout) as { id: string; alreadyUploaded: boolean; bytesSent: number };
+    assert.equal(outcome.id, a);
+    assert.equal(outcome.alreadyUploaded, true);
+    assert.match(second.stderr, new RegExp(`has the content uploaded as ${a}.*no second video was made`));
+    const data = t.since(mark).filter((r) => r.kind === 'upload-chunk');
+    assert.ok(
+      data.every((r) => /\/\*$/.test(r.headers['content-range'] ?? '')),
+      'no request carried the total, so no video could be made',
+    );
+    assert.deepEqual(videosOf(sha256Of(size, 11)), [a], 'one video of that content');
+    const forced = await pipeInto(['upload', '-', '--title', 'Forced', '--force'], size, 11);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.notEqual(forced.stdout.trim(), a);
+    assert.deepEqual(t.sb.media(forced.stdout.trim()), { size, sha256: sha256Of(size, 11) });
 
     const file = join(t.dir, 'recorded.mp4');
     await writeFile(file, Buffer.concat([...generateBytes(size, 11)]));
-    const mark = t.sb.requests.length;
+    const later = t.sb.requests.length;
     const again = await t.run(['upload', file]);
     assert.equal(again.code, 0, again.stderr);
-    assert.ok([a, b].includes(again.stdout.trim()), again.stdout);
+    assert.ok([a, forced.stdout.trim()].includes(again.stdout.trim()), again.stdout);
     assert.match(again.stderr, /already uploaded/);
-    assert.equal(t.since(mark).filter((r) => r.kind === 'upload-init').length, 0);
+    assert.equal(t.since(later).filter((r) => r.kind === 'upload-init').length, 0);
   });
 
-  test('a journal that cannot be written: the id still reaches stdout, exit 1, and stderr says no run can record it', async () => {
+  test('a journal that cannot be written: the id still reaches stdout, exit 1; the kept session lets the next pipe run record it', async () => {
     const result = await pipeInto(
       ['upload', '-', '--title', 'Unrecorded', '--json'],
       300_000,
@@ -134,8 +119,22 @@ describe('vupload upload - (a pipe)', () => {
     const outcome = JSON.parse(result.stdout.trim().split('\n')[0]!) as { id: string };
     assert.deepEqual(t.sb.media(outcome.id), { size: 300_000, sha256: sha256Of(300_000, 21) });
     assert.match(result.stderr, /could not record it in .*history\.jsonl \(ENOSPC\)/);
-    assert.match(result.stderr, /an upload from a pipe keeps no session/);
+    assert.match(result.stderr, /Its session is kept: the next upload from a pipe/);
     assert.ok(!(await journal()).some((e) => e.videoId === outcome.id));
+    // The same input again: the kept session is asked and found finished; one video, now journaled.
+    const again = await pipeInto(['upload', '-', '--title', 'Unrecorded', '--json'], 300_000, 21);
+    assert.equal(again.code, 0, again.stderr);
+    const second = JSON.parse(again.stdout) as {
+      id: string;
+      alreadyUploaded: boolean;
+      finishedEarlier: boolean;
+    };
+    assert.equal(second.id, outcome.id);
+    assert.equal(second.finishedEarlier, true);
+    assert.match(again.stderr, /was uploaded completely as .* but that run was stopped before recording it/);
+    const line = (await journal()).filter((e) => e.videoId === outcome.id);
+    assert.equal(line.length, 1);
+    assert.equal(line[0]?.contentHash, await contentHashOf(300_000, 21));
   });
 
   test('--dry-run with - reads nothing: it ends while the pipe is still open, and sends nothing', async () => {
@@ -155,17 +154,20 @@ describe('vupload upload - (a pipe)', () => {
     assert.equal(t.since(mark).length, 0);
   });
 
-  test('refused before anything is read or sent: no --title, - with other files, --move-to, Youku, a terminal', async () => {
+  test('refused before anything is read or sent: no --title, - with other files, --move-to, file-only flags, Youku, a terminal', async () => {
     const cases: Array<[string[], RegExp, boolean?]> = [
       [['upload', '-'], /--title is required/],
       [['upload', '-', 'other.mp4', '--title', 'T'], /cannot be combined/],
       [['upload', '-', '--title', 'T', '--move-to', 'done'], /--move-to: there is no file/],
+      [['upload', '-', '--title', 'T', '--restart'], /--restart: an upload from a pipe is never resumed/],
+      [['upload', '-', '--title', 'T', '--wait-lock'], /--wait-lock: an upload from a pipe has no file/],
       [['upload', '-', '--title', 'T', '--tags', 'a', '--provider', 'youku'], /cannot upload from a pipe/],
       [['upload', '-', '--title', 'T'], /standard input is a terminal/, true],
     ];
     const mark = t.sb.requests.length;
     for (const [argv, message, tty] of cases) {
-      const result = await t.run(argv, { tty: Boolean(tty) });
+      // An ended stdin: a flag that were not refused could not leave the run waiting for input.
+      const result = await t.run(argv, { tty: Boolean(tty), stdin: '' });
       assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, message);
     }

@@ -249,7 +249,12 @@ describe('vupload upload', () => {
     const result = await t.run(['--force', '--file', video, '--playlist', 'No such playlist']);
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, /^[A-Za-z0-9_-]{11}\n$/);
-    assert.match(result.stderr, /was uploaded, but/);
+    // One sentence, its second half in lower case (issue 27, item 9); the hint names upload's own flag (item 5).
+    assert.match(
+      result.stderr,
+      /was uploaded, but none of your playlists has the id or title "No such playlist"/,
+    );
+    assert.match(result.stderr, /Add --create-playlist to create it/);
   });
 
   test('--chunk-size sends 256 KiB-aligned chunks (with a note when rounded) and --open opens the video page', async () => {

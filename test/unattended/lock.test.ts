@@ -81,9 +81,15 @@ describe('locks', { timeout: 20_000 }, () => {
     assert.deepEqual(await readdir(dir), []);
   });
 
-  test('a busy lock of another process fails at once naming the holder and --wait-lock', async () => {
+  test('a busy lock of another process fails at once naming the holder and how to wait', async () => {
     const first = await acquireLock({ dir, key: 'sha256:abc', label: '/rec/a.mp4', pid: 4242 });
-    const second = { dir, key: 'sha256:abc', label: '/rec/copy-of-a.mp4', isAlive: () => true };
+    const second = {
+      dir,
+      key: 'sha256:abc',
+      label: '/rec/copy-of-a.mp4',
+      howToWait: 'run again with --wait-lock to wait for it',
+      isAlive: () => true,
+    };
     await assert.rejects(acquireLock(second), (e) => {
       assert.ok(isVuploadError(e));
       assert.equal(e.code, 'locked');

@@ -102,6 +102,17 @@ describe('retries', () => {
     assert.equal(h.store.records.size, 1);
   });
 
+  test('one retry that did not help is "1 retry" in the message (issue 27, item 9)', async () => {
+    h = await harness(600_000);
+    h.transport.expect('init', isInit, created()).expect('file', anything, cut(10));
+    h.transport.expect('query', isQuery(h), { status: 503 });
+    await assert.rejects(h.upload({ retries: 1 }), (e: unknown) => {
+      assert.ok(e instanceof VuploadError);
+      assert.match(e.message, /^gave up after 1 retry: /);
+      return true;
+    });
+  });
+
   test('a 308 that stored nothing of a slice counts as a failed try, so a stuck server cannot loop for ever', async () => {
     h = await harness(600_000);
     h.transport

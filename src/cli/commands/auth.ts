@@ -28,7 +28,10 @@ export function registerAuth(program: Command, ctx: CliContext): void {
     )
     .option('--port <n>', 'listener port (default: a free one)')
     .option('--timeout <seconds>', 'give up after this long', '300')
-    .option('--scope <scope>', '"upload" asks only for uploading (no update, playlists or captions)')
+    .option(
+      '--scope <scope>',
+      '"upload" asks only for uploading (no update, playlists or captions); "all" (the default) for everything',
+    )
     .option('--login-hint <email>', 'which Google account to preselect');
   addProviderOptions(login, 'login').action(
     async (

@@ -22,8 +22,12 @@ export function registerHistory(program: Command, ctx: CliContext): void {
         return;
       }
       if (items.length === 0) out.info('No uploads recorded yet.');
+      const { escapeControlCharacters } = await import('../../text.js');
+      // One line per upload, fields between tabs: a newline or tab in a file name is written as \n or \t (as
+      // --log-file writes it), so a name cannot add a line or a field of its own.
       for (const item of items) {
-        out.result([item.time, item.id, item.url ?? '', item.title ?? '', item.file].join('\t'));
+        const fields = [item.time, item.id, item.url ?? '', item.title ?? '', item.file];
+        out.result(fields.map(escapeControlCharacters).join('\t'));
       }
     });
 }

@@ -52,7 +52,7 @@ export const COMMANDS = {
     load: async () => (await import('./playlist.js')).registerPlaylist,
   },
   categories: {
-    summary: 'list video categories (the ids --category takes)',
+    summary: 'list video categories (the ids `vupload upload --category` takes)',
     usage: '[options]',
     load: async () => (await import('./categories.js')).registerCategories,
   },

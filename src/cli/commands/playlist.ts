@@ -53,7 +53,10 @@ export function registerPlaylist(program: Command, ctx: CliContext): void {
         await requireProvider('youtube', 'playlist', globals, ctx);
         const out = await Output.create(ctx, globals);
         const { yt } = await openYouTube(ctx, globals, out);
-        const target = await yt.resolvePlaylist(wanted, { create: Boolean(flags.create) });
+        const target = await yt.resolvePlaylist(wanted, {
+          create: Boolean(flags.create),
+          createHint: 'Add --create to create it',
+        });
         if (target.created) out.info(`Created playlist "${target.title}" (${target.id}).`);
         // A playlist may hold a video twice: ask first, so running the same script again adds nothing (a playlist
         // created just now holds nothing yet).

@@ -28,7 +28,10 @@ export function registerThumbnail(program: Command, ctx: CliContext): void {
       const path = resolve(ctx.cwd, file);
       const { checkThumbnail } = await import('../../providers/youtube/image.js');
       const { assertNotPrivate } = await import('../../confine.js');
-      await assertNotPrivate(path, 'thumbnail file', ctx.env);
+      await assertNotPrivate(path, 'thumbnail file', ctx.env, {
+        cwd: ctx.cwd,
+        clientSecrets: globals.clientSecrets,
+      });
       await checkThumbnail(path, { flag: 'thumbnail file' });
       const { yt } = await openYouTube(ctx, globals, out);
       const result = await yt.setThumbnail(videoId, path, 'thumbnail file');

@@ -89,7 +89,8 @@ stdout: the video id (one per file; or JSON with --json); progress and messages 
 An interrupted upload resumes when the same command is run again; content uploaded before is not uploaded twice.
 From a pipe (-): --title is required; sent in 8 MiB chunks (--chunk-size), each held in memory until the server
 has it. A pipe cannot be resumed: if vupload stops, run it again with the whole input. A pipe whose content was
-uploaded before is uploaded again (it cannot be known in advance); vupload says so afterwards.`,
+uploaded before makes no second video: its last request is not sent (--force sends it). A run killed at the final
+answer leaves its session saved; the next run from a pipe asks it and records the video it made.`,
     )
     .action(async (files: string[], flags: UploadFlags & JobFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();

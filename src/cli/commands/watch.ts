@@ -11,7 +11,10 @@ export function registerWatch(program: Command, ctx: CliContext): void {
   const watch = new Command('watch')
     .description(COMMANDS.watch.summary)
     .argument('<dirs...>', 'folders to watch (files directly in them; subfolders are not watched)');
-  addUploadOptions(watch)
+  addUploadOptions(watch);
+  // Accepted only to be refused with a way to try it (watch/run.ts): watch sends as files settle.
+  watch.options.find((option) => option.long === '--dry-run')?.hideHelp();
+  watch
     .option(
       '--settle <time>',
       'a file is complete once its size and mtime have not changed for this long',

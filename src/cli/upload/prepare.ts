@@ -2,7 +2,7 @@
 // transfer flags, the steps' shared inputs; each provider's prepare adds its own resource (e.g. youtube/prepare.ts).
 import { access, constants, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { assertNotPrivate } from '../../confine.js';
+import { assertNotPrivate, type ContentPlaces } from '../../confine.js';
 import { usageError } from '../../errors.js';
 import type { Env } from '../../paths.js';
 import type { PrepareOptions, UploadPlan } from '../../providers/contract.js';
@@ -64,8 +64,13 @@ export function templatesOf(
 }
 
 /** The video file: an existing, readable, non-empty regular file outside vupload's own directories. */
-export async function checkVideoFile(flag: string, file: string, env: Env): Promise<number> {
-  await assertNotPrivate(file, flag, env);
+export async function checkVideoFile(
+  flag: string,
+  file: string,
+  env: Env,
+  places?: ContentPlaces,
+): Promise<number> {
+  await assertNotPrivate(file, flag, env, places);
   let size: number;
   try {
     const info = await stat(file);
@@ -93,8 +98,9 @@ export async function prepareFile(
   options: PrepareOptions,
 ): Promise<Omit<UploadPlan, 'resource' | 'given'>> {
   const stdin = options.stdin === true;
+  const places = { cwd: options.cwd, clientSecrets: options.clientSecrets };
   const file = stdin ? STDIN_ARG : resolve(options.cwd, fileArg);
-  const size = stdin ? 0 : await checkVideoFile(options.flag, file, options.env);
+  const size = stdin ? 0 : await checkVideoFile(options.flag, file, options.env, places);
   const notes: string[] = [];
   const plan: Omit<UploadPlan, 'resource' | 'given'> = {
     file,
@@ -111,7 +117,7 @@ export async function prepareFile(
   };
   if (flags.thumbnail !== undefined) {
     plan.thumbnail = resolve(options.cwd, flags.thumbnail);
-    await assertNotPrivate(plan.thumbnail, '--thumbnail', options.env);
+    await assertNotPrivate(plan.thumbnail, '--thumbnail', options.env, places);
   }
   if (flags.chunkSize !== undefined) {
     const aligned = alignChunkSize(parseSize(flags.chunkSize, '--chunk-size'));

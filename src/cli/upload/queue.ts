@@ -10,13 +10,14 @@ import {
 } from '../../errors.js';
 import type { Provider } from '../../providers/contract.js';
 import { preparePlan } from '../../providers/flags.js';
+import { continuingSentence } from '../../text.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { parseIntegerOption } from '../options.js';
+import { canonicalChoice, parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { stateStore } from '../state.js';
 import { type HousekeptEntry, housekeptEarlier, isHousekept, putBackHeld } from './gone.js';
 import { TEMPLATES, type UploadFlags, type UploadPlan } from './prepare.js';
-import { type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
+import { HOW_TO_WAIT, type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
 
 export interface JobFlags {
   force?: boolean;
@@ -43,7 +44,7 @@ export interface QueueItem {
 }
 
 export function jobOptions(flags: JobFlags, ctx: CliContext): JobOptions {
-  const onQuota = flags.onQuota ?? 'fail';
+  const onQuota = canonicalChoice(flags.onQuota ?? 'fail', ['fail', 'wait']);
   if (onQuota !== 'fail' && onQuota !== 'wait') {
     throw usageError(`--on-quota: "${onQuota}" is not one of fail, wait.`);
   }
@@ -137,6 +138,7 @@ export async function runQueue(
         now: ctx.now(),
         flag: item.flag,
         env: ctx.env,
+        clientSecrets: globals.clientSecrets,
         ...(item.stdin ? { stdin: true } : {}),
       };
       const plan = await preparePlan(provider, item.file, flags, where);
@@ -224,7 +226,9 @@ export async function runQueue(
         const { outcome, failure } = await runUploadJob(plan, provider, ctx, globals, out, job);
         emit(outcome);
         if (failure) {
-          out.error(`vupload: the video ${outcome.id} was uploaded, but ${failure.message}`);
+          out.error(
+            `vupload: the video ${outcome.id} was uploaded, but ${continuingSentence(failure.message)}`,
+          );
           if (failure.hint) out.error(failure.hint);
           reported.add(failure);
           throw failure;
@@ -256,7 +260,11 @@ export async function runManifest(
   const { readManifest } = await import('../../unattended/manifest.js');
   const { withLock } = await import('../../state/store.js');
   const path = resolve(ctx.cwd, manifest);
-  const parsed = await readManifest(path, { allowOutside: Boolean(flags.allowOutside), env: ctx.env });
+  const parsed = await readManifest(path, {
+    allowOutside: Boolean(flags.allowOutside),
+    env: ctx.env,
+    places: { cwd: ctx.cwd, clientSecrets: globals.clientSecrets },
+  });
   const manifestErrors = parsed.errors.map((e) => usageError(`${manifest} line ${e.line}: ${e.message}`));
   const items: QueueItem[] = parsed.entries.map((entry) => ({
     file: entry.file,
@@ -297,7 +305,13 @@ export async function runManifest(
   const store = await stateStore(ctx, globals);
   return withLock(
     store.locks,
-    { key: `manifest:${path}`, label: path, wait: Boolean(flags.waitLock), signal: ctx.signal },
+    {
+      key: `manifest:${path}`,
+      label: path,
+      wait: Boolean(flags.waitLock),
+      howToWait: HOW_TO_WAIT,
+      signal: ctx.signal,
+    },
     queue,
   );
 }

@@ -21,8 +21,12 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { stateStore } from '../state.js';
 import type { Convergence, Differs } from './converge.js';
+import type { PipeSessions } from './pipe-sessions.js';
 import { STDIN_LABEL } from './stdin.js';
 import { keepingYoungGeneration } from './young-generation.js';
+
+/** What a busy lock's error says to do, in the words of the commands that upload (upload, batch, watch). */
+export const HOW_TO_WAIT = 'run again with --wait-lock to wait for it';
 
 export interface JobOptions {
   /** Upload even if the journal says this content was uploaded already. */
@@ -96,10 +100,28 @@ async function runJob(
   const { waitingText } = await import('../../unattended/lock.js');
   const { JobLock } = await import('../../state/job-lock.js');
   const store = await stateStore(ctx, globals, out);
-  // A pipe is this process's alone: nothing to lock, and nothing to sample before its bytes pass.
+  const pipes = await pipeSessionsOf(provider, ctx, globals, out, store);
+  // A pipe is this process's alone: no content to lock, nothing to sample before its bytes pass; only its saved
+  // session is locked, as this run's (pipe-sessions.ts).
   if (plan.stdin) {
     const { STREAM_FINGERPRINT } = await import('../../upload/index.js');
-    return new Job(plan, provider, ctx, globals, out, job, STREAM_FINGERPRINT, store).run();
+    await pipes?.claim();
+    try {
+      return await new Job(
+        plan,
+        provider,
+        ctx,
+        globals,
+        out,
+        job,
+        STREAM_FINGERPRINT,
+        store,
+        undefined,
+        pipes,
+      ).run();
+    } finally {
+      await pipes?.release();
+    }
   }
   const fingerprint = await fingerprintFile(plan.file);
   // Two overlapping runs on the same content (on any machine sharing the store) never upload it twice: the second
@@ -108,16 +130,47 @@ async function runJob(
     key: fingerprint,
     label: plan.file,
     wait: job.waitLock,
+    howToWait: HOW_TO_WAIT,
     signal: ctx.signal,
     clock: { now: ctx.now, sleep: ctx.sleep },
     onWait: (holder, sameProcess) => out.info(waitingText(plan.file, holder, sameProcess)),
   });
   await lock.take();
   try {
-    return await new Job(plan, provider, ctx, globals, out, job, fingerprint, store, lock).run();
+    return await new Job(plan, provider, ctx, globals, out, job, fingerprint, store, lock, pipes).run();
   } finally {
     await lock.release();
   }
+}
+
+/** The saved sessions of uploads from a pipe, for a provider that has pipes (pipe-sessions.ts). */
+async function pipeSessionsOf(
+  provider: Provider,
+  ctx: CliContext,
+  globals: GlobalOptions,
+  out: Output,
+  store: StateStore,
+): Promise<PipeSessions | undefined> {
+  const capability = provider.pipeSessions;
+  if (!capability) return undefined;
+  const { PipeSessions, pipeScope } = await import('./pipe-sessions.js');
+  const account = globals.profile;
+  // Opened once, when a dead run's session is first asked (most runs find none).
+  let auth: Promise<ProviderSession> | undefined;
+  const session = () => {
+    auth ??= provider.auth.open({ ctx, globals, out });
+    return auth;
+  };
+  return new PipeSessions({
+    store,
+    scope: pipeScope({ account, provider: provider.name, apiRoot: capability.apiRoot({ ctx, globals }) }),
+    account,
+    provider: provider.name,
+    ask: (record) => capability.ask(record, { ctx, globals, session }),
+    now: ctx.now,
+    info: (message) => out.info(message),
+    signal: ctx.signal,
+  });
 }
 
 class Job {
@@ -139,8 +192,6 @@ class Job {
   private askedAgain = false;
   /** What this run journaled the upload with (record). */
   private recordedMetadata: RecordedMetadata | undefined;
-  /** For a pipe: earlier uploads of the same content, found when its upload was recorded. */
-  private sameContent: import('../../upload/journal.js').HistoryEntry[] = [];
 
   constructor(
     private readonly plan: UploadPlan,
@@ -153,6 +204,8 @@ class Job {
     private readonly store: StateStore,
     /** None for a pipe. */
     private readonly lock?: JobLock,
+    /** Saved sessions of uploads from a pipe: this run's own (a pipe), and dead runs' to ask before a new video. */
+    private readonly pipes?: PipeSessions,
   ) {
     this.account = globals.profile;
     this.label = plan.stdin ? STDIN_LABEL : basename(plan.file);
@@ -185,6 +238,15 @@ class Job {
           }),
         ),
         providerState: this.store.providerState(this.provider.name),
+        ...(this.pipes?.key !== undefined
+          ? {
+              pipe: {
+                sessions: this.keepingReservation(this.pipes.sessions),
+                key: this.pipes.key,
+                beforeFinal: (content) => this.beforeFinal(content),
+              },
+            }
+          : {}),
       });
     } catch (error) {
       if (isVuploadError(error)) await this.noteQuotaAnswer(error);
@@ -289,26 +351,29 @@ class Job {
   }
 
   /**
-   * For a pipe, after its bytes have passed: an earlier upload of the same content by this account (by size and
-   * hash; src/unattended/journal.ts), said afterwards in uploaded(). Not finding one never stops the record.
+   * For a pipe, once its bytes have passed and before the request with the total makes the video: an earlier upload
+   * of the same content by this account (by size and hash; src/unattended/journal.ts) means no second video, unless
+   * --force. The request is not sent, so the session this run filled never finishes.
    */
-  private async findSameContent(upload: RecordedUpload): Promise<void> {
-    const { contentHash } = upload;
-    if (!contentHash) return;
+  private async beforeFinal(content: {
+    size: number;
+    contentHash: string;
+  }): Promise<{ skip: unknown } | undefined> {
+    if (this.job.force) return undefined;
     const { STREAM_FINGERPRINT } = await import('../../upload/index.js');
-    const tag = contentHash.slice(0, contentHash.indexOf(':') + 1);
-    const found = await this.store.journal
-      .findConfirmedUpload({
-        account: this.account,
-        provider: this.provider.name,
-        fingerprint: STREAM_FINGERPRINT,
-        size: upload.size,
-        // Only hashes of the same algorithm can be compared: the bytes are gone.
-        hash: async (like: string) => (like.startsWith(tag) ? contentHash : ''),
-      })
-      .catch(() => undefined);
-    if (found?.kind === 'confirmed' && found.previous.videoId !== upload.videoId)
-      this.sameContent = [found.previous.entry];
+    const tag = content.contentHash.slice(0, content.contentHash.indexOf(':') + 1);
+    await this.holdLock();
+    const found = await this.store.journal.findConfirmedUpload({
+      account: this.account,
+      provider: this.provider.name,
+      fingerprint: STREAM_FINGERPRINT,
+      size: content.size,
+      // Only hashes of the same algorithm can be compared: the bytes are gone.
+      hash: async (like: string) => (like.startsWith(tag) ? content.contentHash : ''),
+    });
+    if (found.kind !== 'confirmed') return undefined;
+    this.previous = found;
+    return { skip: found };
   }
 
   /** Before work only the lock's holder may do: the lock is held, or taken again (job-lock.ts). */
@@ -337,7 +402,10 @@ class Job {
    */
   private async beforeNew(): Promise<{ skip: unknown } | undefined> {
     await this.holdLock();
-    // A pipe's content is known only once it has passed: it is compared afterwards (record).
+    // Sessions of uploads from a pipe whose runs are gone may have made a video of this content: asked first
+    // (a file asks only those of its size), so the journal below knows what they finished.
+    await this.pipes?.settleDead(this.plan.stdin ? undefined : (record) => record.size === this.plan.size);
+    // A pipe's content is known only once it has passed: it is compared before its final request (beforeFinal).
     if (!this.job.force && !this.plan.stdin) {
       this.previous = await this.store.journal.findConfirmedUpload({
         account: this.account,
@@ -390,7 +458,6 @@ class Job {
   private async record(upload: RecordedUpload): Promise<void> {
     const { untilReachable } = await import('../../state/retry.js');
     this.recordedMetadata = upload.metadata;
-    if (this.plan.stdin) await this.findSameContent(upload);
     // What was counted for this upload goes with it: a run killed before its steps leaves it for the next.
     const counted = this.ledger ? (this.reservation ?? this.keptReservation) : undefined;
     const entry = {
@@ -416,13 +483,6 @@ class Job {
   }
 
   private uploaded(result: ProviderResult, convergence: Convergence | undefined): UploadOutcome {
-    const earlier = this.sameContent.at(-1);
-    if (earlier) {
-      this.out.warn(
-        `${this.label} had the same content as ${earlier.videoId}, uploaded on ${earlier.time} from ${earlier.file === '-' ? STDIN_LABEL : earlier.file}; ` +
-          `${result.id} is a second copy (a pipe cannot be compared before it has been read).`,
-      );
-    }
     if (result.finishedEarlier) {
       this.out.info(
         `An earlier run uploaded ${this.label} completely but was stopped before recording it; recorded now, nothing sent again.`,
@@ -462,25 +522,33 @@ class Job {
       found.kind === 'sampleOnly'
         ? ' (recorded by an older vupload without a content hash: matched by size and samples only)'
         : '';
+    // A dead run from a pipe made it, and this run found and recorded it (pipe-sessions.ts).
+    const earlierRun = this.pipes?.recovered.has(previous.videoId) === true;
+    const from = earlierRun ? ' by the earlier run from a pipe' : '';
     // --force makes a second video (and spends 1600 units): never the advice for other metadata (issue 27, item 3).
-    const then = {
-      same: '; nothing sent (--force uploads it again).',
-      differs: '; nothing uploaded again.',
+    const kind = convergence?.kind ?? 'same';
+    const tail = {
+      same: ' (--force uploads it again).',
+      differs: '.',
       unknown:
-        '; nothing sent. The metadata it was uploaded with was not recorded (an older vupload), so it is not ' +
-        `compared with this command's; ${
+        '. The metadata it was uploaded with was not recorded (an older vupload), so it is not compared with this ' +
+        `command's; ${
           this.provider.update
             ? `\`vupload update ${previous.videoId} …\` changes it`
             : `change it on ${this.provider.videoUrl(previous.videoId, this.where())}`
         }.`,
-    }[convergence?.kind ?? 'same'];
+    }[kind];
     this.out.info(
-      `${this.label} was already uploaded as ${previous.videoId} on ${previous.entry.time}${sample}${then}`,
+      this.plan.stdin
+        ? `${this.label} has the content uploaded as ${previous.videoId}${from} on ${previous.entry.time}; its last ` +
+            `request was not sent, so no second video was made${tail}`
+        : `${this.label} was already uploaded as ${previous.videoId}${from} on ${previous.entry.time}${sample}; ` +
+            `nothing ${kind === 'differs' ? 'uploaded again' : 'sent'}${tail}`,
     );
     // What it is called as far as the journal knows: a re-run may have updated the title since.
     const recordedTitle = previous.metadata?.fields['snippet.title'];
     const title = typeof recordedTitle === 'string' ? recordedTitle : previous.entry.title;
-    return alreadyUploadedOutcome(
+    const outcome = alreadyUploadedOutcome(
       this.provider,
       {
         id: previous.videoId,
@@ -492,6 +560,14 @@ class Job {
       },
       this.where(),
     );
+    // A pipe was sent but for its last request; a file was not sent at all.
+    return {
+      ...outcome,
+      finishedEarlier: earlierRun,
+      retries: result.retries,
+      sessionRestarts: result.sessionRestarts,
+      bytesSent: result.bytesSent,
+    };
   }
 
   /** The video exists but the journal could not take its id: say where, keep the session, do nothing more. */
@@ -504,7 +580,8 @@ class Job {
       `could not record it in ${this.store.journal.location} (${code ?? (cause as Error).message}).`,
       {
         hint: this.plan.stdin
-          ? 'Note the id above: an upload from a pipe keeps no session, so no later run can record it. No steps were done.'
+          ? 'Its session is kept: the next upload from a pipe with this profile asks it and records this video ' +
+            '(and so does an upload of a file with its content). No steps were done.'
           : `The upload session is kept: once ${this.store.description} can be written again, running the same ` +
             'command records this video instead of uploading it again. No steps or housekeeping were done.',
         cause,

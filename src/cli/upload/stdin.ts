@@ -13,11 +13,19 @@ export const STDIN_CHUNK_SIZE = 8 * 1024 * 1024;
 
 /**
  * Checks a command line that names `-` (exit 2, nothing read or sent): standard input only once and alone, a
- * title, no housekeeping (there is no file to move), and no terminal to read from in a real run.
+ * title, no housekeeping (there is no file to move), no flag that only a file's upload has (--restart,
+ * --wait-lock), and no terminal to read from in a real run.
  */
 export function checkStdinUse(
   files: string[],
-  flags: { title?: string; moveTo?: string; deleteAfter?: boolean; dryRun?: boolean },
+  flags: {
+    title?: string;
+    moveTo?: string;
+    deleteAfter?: boolean;
+    dryRun?: boolean;
+    restart?: boolean;
+    waitLock?: boolean;
+  },
   ctx: CliContext,
 ): boolean {
   if (!files.includes(STDIN_ARG)) return false;
@@ -36,6 +44,17 @@ export function checkStdinUse(
   const housekeeping = flags.moveTo !== undefined ? '--move-to' : flags.deleteAfter ? '--delete-after' : '';
   if (housekeeping)
     throw usageError(`${housekeeping}: there is no file to move or delete with standard input.`);
+  // Flags about a file's saved session and lock would be silently ignored: refused instead.
+  if (flags.restart)
+    throw usageError(
+      '--restart: an upload from a pipe is never resumed, so there is no saved upload to start over from.',
+      'Leave --restart out: each run from a pipe sends its whole input.',
+    );
+  if (flags.waitLock)
+    throw usageError(
+      '--wait-lock: an upload from a pipe has no file that another vupload could be working on.',
+      'Leave --wait-lock out.',
+    );
   if (!flags.dryRun && ctx.stdin.isTTY) {
     throw usageError(
       '-: standard input is a terminal.',

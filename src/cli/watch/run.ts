@@ -101,6 +101,7 @@ export async function runWatch(
         now: ctx.now(),
         flag: 'file',
         env: ctx.env,
+        clientSecrets: globals.clientSecrets,
       });
       await checkHousekeeping(plan.file);
       // A file that changed is new content: a session kept for what it held before is asked, then dropped.

@@ -165,9 +165,4 @@ export const youkuAuth: ProviderAuth = {
   logout,
   list,
   open,
-  credentialFiles: async ({ ctx }) => {
-    const { youkuClientFile } = await import('./credentials.js');
-    const { youkuTokensDir } = await import('./token-store.js');
-    return [youkuClientFile(configDir(ctx.env)), youkuTokensDir(configDir(ctx.env))];
-  },
 };

@@ -1,16 +1,33 @@
 // This file finds the Youku app's client id and secret: environment first, then <configDir>/youku-client.json.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CredentialFiles } from '../../credential-files.js';
 import { usageError } from '../../errors.js';
 import { assertPrivateDir } from '../../fsutil.js';
-import type { Env } from '../../paths.js';
+import { configDir, type Env } from '../../paths.js';
+import { youkuTokensDir } from './token-store.js';
 
 export interface YoukuClient {
   clientId: string;
   clientSecret: string;
 }
 
-export const youkuClientFile = (configDir: string): string => join(configDir, 'youku-client.json');
+const CLIENT_FILE = 'youku-client.json';
+
+export const youkuClientFile = (configDir: string): string => join(configDir, CLIENT_FILE);
+
+/**
+ * Youku's credential files for the never-content rule: the app's client file (and its name wherever it lies), and
+ * the logins' folder. Both are in the config directory, refused anyway; declared so that the rule does not depend on
+ * where they are kept.
+ */
+export const youkuCredentialFiles: CredentialFiles = {
+  files: ({ env }) => [
+    { path: youkuClientFile(configDir(env)), what: "Youku's client file" },
+    { path: youkuTokensDir(configDir(env)), what: "the Youku logins' folder" },
+  ],
+  names: [{ pattern: /^youku-client\.json$/i, what: 'a Youku client file (youku-client.json)' }],
+};
 
 const HINT =
   'set VUPLOAD_YOUKU_CLIENT_ID and VUPLOAD_YOUKU_CLIENT_SECRET, or write {"client_id":"…","client_secret":"…"} to ';

@@ -48,8 +48,11 @@ const youkuFields = (plan: YoukuPlan): YoukuFields => {
 
 async function prepare(fileArg: string, flags: UploadFlags, options: PrepareOptions): Promise<YoukuPlan> {
   const file = resolve(options.cwd, fileArg);
-  const size = await checkVideoFile(options.flag, file, options.env);
-  const input = await metadataInputFromFlags(flags, options.cwd, options.env);
+  const size = await checkVideoFile(options.flag, file, options.env, {
+    cwd: options.cwd,
+    clientSecrets: options.clientSecrets,
+  });
+  const input = await metadataInputFromFlags(flags, options.cwd, options.env, options.clientSecrets);
   if (!input.tags?.length)
     throw usageError('--tags: Youku requires at least one tag.', 'Example: --tags "travel,surf"');
   const title = input.title?.trim() || defaultTitle(basename(file));
@@ -170,14 +173,26 @@ async function upload(run: ProviderRun<YoukuPlan>): Promise<ProviderResult> {
   const label = basename(plan.file);
   const client = await youku.loadYoukuClient(ctx.env, configDir(ctx.env));
   const onSaveError = (file: string, error: unknown) => out.warn(tokenSaveWarning(file, error));
-  const auth = youku.createYoukuAuth({
+  const login = youku.createYoukuAuth({
     configDir: configDir(ctx.env),
     profile: globals.profile,
     clock: ctx,
     onSaveError,
   });
+  // "Connecting" is said once the login is read, so a missing login is the first thing the run says.
+  let connecting = false;
+  const auth: typeof login = {
+    accessToken: async () => {
+      const token = await login.accessToken();
+      if (!connecting) {
+        connecting = true;
+        out.startSpinner(`Connecting to upload ${label} to Youku…`);
+      }
+      return token;
+    },
+    refresh: () => login.refresh(),
+  };
   const fields = youkuFields(plan);
-  out.startSpinner(`Connecting to upload ${label} to Youku…`);
   const result = await youku
     .uploadToYouku({
       file: plan.file,

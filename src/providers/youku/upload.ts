@@ -21,6 +21,7 @@ import {
   ProgressTracker,
   protocolError,
   readSlice,
+  retriesText,
   retryDelay,
   snapshotFile,
   systemClock,
@@ -461,7 +462,7 @@ class YoukuUpload {
   private async backoff(reason: string, error: unknown): Promise<void> {
     this.attempt++;
     const limit = this.o.retries ?? DEFAULT_RETRIES;
-    if (this.attempt > limit) throw gaveUpError(`gave up after ${limit} retries`, reason, error);
+    if (this.attempt > limit) throw gaveUpError(`gave up after ${retriesText(limit)}`, reason, error);
     const delayMs = retryDelay(this.attempt, this.o.random ?? Math.random);
     this.retries++;
     this.progress.retries = this.retries;

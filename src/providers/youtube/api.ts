@@ -10,7 +10,6 @@ import {
   addToPlaylist,
   addToPlaylistOnce,
   createPlaylist,
-  type Exclusive,
   listPlaylists,
   type PlaylistSummary,
   resolvePlaylist,
@@ -165,10 +164,7 @@ export class YouTubeClient implements ApiCaller {
     return listPlaylists(this);
   }
 
-  resolvePlaylist(
-    idOrTitle: string,
-    options: { create?: boolean; privacyStatus?: string; exclusive?: Exclusive } = {},
-  ) {
+  resolvePlaylist(idOrTitle: string, options: Parameters<typeof resolvePlaylist>[2] = {}) {
     return resolvePlaylist(this, idOrTitle, options);
   }
 

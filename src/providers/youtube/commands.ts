@@ -55,7 +55,7 @@ export async function updateCommand(
   flags: MetadataFlags & { dryRun?: boolean },
   { ctx, globals, out }: Request,
 ): Promise<void> {
-  const input = await metadataInputFromFlags(flags, ctx.cwd, ctx.env);
+  const input = await metadataInputFromFlags(flags, ctx.cwd, ctx.env, globals.clientSecrets);
   const named = Object.entries(input).filter(([key, value]) => key !== 'flags' && value !== undefined);
   if (named.length === 0) {
     throw usageError(

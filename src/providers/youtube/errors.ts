@@ -228,7 +228,7 @@ export function mapApiError(err: unknown, context: MapContext = {}): VuploadErro
   if (reason === 'quotaExceeded' || reason === 'dailyLimitExceeded')
     hint = quotaResetText(now, context.timeZone);
   if (reason === 'insufficientPermissions' && context.operation) {
-    hint = `This needs the ${REQUIRED_SCOPE[context.operation]} scope: run \`vupload auth login\` again (without --scope upload) and grant it.`;
+    hint = `This needs the ${REQUIRED_SCOPE[context.operation]} scope: log in again with every scope and grant it: \`vupload auth login --scope all\`.`;
   }
   if (!hint && info.exit === ExitCode.network) hint = 'Running the same command again is safe.';
   const message = `Could not ${action}: ${info.text}${detail}${reason ? ` (${reason})` : ''}.${info.exit === ExitCode.network ? attempts : ''}`;

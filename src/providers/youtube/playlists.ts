@@ -88,7 +88,13 @@ function pick(mine: PlaylistSummary[], idOrTitle: string): PlaylistSummary | und
 export async function resolvePlaylist(
   api: ApiCaller,
   idOrTitle: string,
-  options: { create?: boolean; privacyStatus?: string; exclusive?: Exclusive } = {},
+  options: {
+    create?: boolean;
+    /** How the command that asks creates a missing playlist (its flags differ), for the not-found hint. */
+    createHint?: string;
+    privacyStatus?: string;
+    exclusive?: Exclusive;
+  } = {},
 ): Promise<PlaylistSummary & { created: boolean }> {
   const found = pick(await listPlaylists(api), idOrTitle);
   if (found) return { ...found, created: false };
@@ -97,7 +103,9 @@ export async function resolvePlaylist(
       'playlistNotFound',
       ExitCode.api,
       `None of your playlists has the id or title "${idOrTitle}".`,
-      { hint: 'Add --create-playlist to create it, or see `vupload playlist list` for the exact titles.' },
+      {
+        hint: `${options.createHint ? `${options.createHint}, or see` : 'See'} \`vupload playlist list\` for the exact titles.`,
+      },
     );
   }
   const { exclusive } = options;

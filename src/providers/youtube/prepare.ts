@@ -25,7 +25,7 @@ export async function prepareUpload(
   options: PrepareOptions,
 ): Promise<YouTubePlan> {
   const base = await prepareFile(fileArg, flags, options);
-  const input = await metadataInputFromFlags(flags, options.cwd, options.env);
+  const input = await metadataInputFromFlags(flags, options.cwd, options.env, options.clientSecrets);
   const { resource, parts, flagNames } = buildInsertResource(input, {
     fileName: base.stdin ? 'stdin' : basename(base.file),
   });
@@ -41,7 +41,10 @@ export async function prepareUpload(
   for (const arg of flags.caption ?? []) {
     const caption = parseCaptionArg(arg);
     caption.path = resolve(options.cwd, caption.path);
-    await checkVideoFile('--caption', caption.path, options.env);
+    await checkVideoFile('--caption', caption.path, options.env, {
+      cwd: options.cwd,
+      clientSecrets: options.clientSecrets,
+    });
     plan.captions.push(caption);
   }
   return plan;

@@ -9,7 +9,7 @@ import { mapApiError } from './errors.js';
 import { prepareUpload, type YouTubePlan } from './prepare.js';
 import { youtubeQuota } from './quota.js';
 import { youtubeSteps } from './steps.js';
-import { dryRunRequests, updateMetadata, uploadVideo } from './upload.js';
+import { askPipeSession, dryRunRequests, updateMetadata, uploadVideo } from './upload.js';
 
 /** The Google sample's flags and vupload's own: everything YouTube's video resource and steps can take. */
 const YOUTUBE_FLAGS: ReadonlySet<string> = new Set([
@@ -29,6 +29,7 @@ export const provider: Provider<YouTubePlan> = {
   quota: youtubeQuota,
   steps: youtubeSteps,
   update: updateMetadata,
+  pipeSessions: { apiRoot: ({ ctx, globals }) => apiUrl(globals, ctx.env), ask: askPipeSession },
   prepare: prepareUpload,
   dryRun: async (plan, { ctx, globals }) => dryRunRequests(apiUrl(globals, ctx.env), plan),
   upload: uploadVideo,

@@ -5,6 +5,31 @@ export type PrivacyStatus = (typeof PRIVACY_STATUSES)[number];
 export const LICENSES = ['youtube', 'creativeCommon'] as const;
 export type License = (typeof LICENSES)[number];
 
+/**
+ * The video categories a video can be given (videoCategories.list's `assignable: true`, the same ids in every region
+ * that has them; a region may lack one, which YouTube then refuses as invalidCategoryId). Ids 18, 21 and 30-44
+ * exist for browsing only and are never assignable. The list has not changed since 2014; `vupload categories`
+ * asks YouTube for a region's own. The sandbox keeps its own copy (src/sandbox/catalog.ts): it shares no code with
+ * the client, so it cannot share a mistake in this list.
+ */
+export const ASSIGNABLE_CATEGORIES: ReadonlyMap<string, string> = new Map([
+  ['1', 'Film & Animation'],
+  ['2', 'Autos & Vehicles'],
+  ['10', 'Music'],
+  ['15', 'Pets & Animals'],
+  ['17', 'Sports'],
+  ['19', 'Travel & Events'],
+  ['20', 'Gaming'],
+  ['22', 'People & Blogs'],
+  ['23', 'Comedy'],
+  ['24', 'Entertainment'],
+  ['25', 'News & Politics'],
+  ['26', 'Howto & Style'],
+  ['27', 'Education'],
+  ['28', 'Science & Technology'],
+  ['29', 'Nonprofits & Activism'],
+]);
+
 export interface Localization {
   title?: string;
   description?: string;

@@ -79,6 +79,7 @@ async function runApiSteps(
       async () => {
         const playlist = await yt.resolvePlaylist(wanted, {
           create: plan.createPlaylist,
+          createHint: 'Add --create-playlist to create it',
           exclusive: playlistLock(wanted, s),
         });
         if (playlist.created) {

@@ -2,7 +2,9 @@
 // and the metadata update a re-run or `vupload update` makes.
 import { apiUrl } from '../../cli/context.js';
 import { STDIN_LABEL } from '../../cli/upload/stdin.js';
-import type { MetadataUpdater, ProviderResult, ProviderRun } from '../contract.js';
+import type { SessionFate } from '../../upload/ask-session.js';
+import type { SessionRecord } from '../../upload/session-store.js';
+import type { MetadataUpdater, ProviderResult, ProviderRun, ProviderSession, Request } from '../contract.js';
 import { resumableUpload } from '../resumable-upload.js';
 import type { YouTubeSession } from './auth/open.js';
 import { updateCommand } from './commands.js';
@@ -115,7 +117,7 @@ export async function uploadVideo(run: ProviderRun<YouTubePlan>): Promise<Provid
   });
 }
 
-/** videos.list, then videos.update of only the parts that change, each sent whole (src/youtube/update.ts). */
+/** videos.list, then videos.update of only the parts that change, each sent whole (update.ts). */
 export const updateMetadata: MetadataUpdater = {
   cost: QUOTA_COST['videos.list'] + QUOTA_COST['videos.update'],
   async apply(run, videoId, fields) {
@@ -137,3 +139,25 @@ export const updateMetadata: MetadataUpdater = {
   },
   command: updateCommand,
 };
+
+/** Asks a session an earlier run from a pipe saved, with this run's login and retries (src/upload/ask-session.ts). */
+export async function askPipeSession(
+  record: SessionRecord,
+  run: Pick<Request, 'ctx' | 'globals'> & { session(): Promise<ProviderSession>; retries?: number },
+): Promise<SessionFate> {
+  const { askSession } = await import('../../upload/ask-session.js');
+  const { sessionUrlRule } = await import('../../credential-url.js');
+  const root = apiUrl(run.globals, run.ctx.env);
+  return askSession({
+    uri: record.sessionUri,
+    sessionUrlAllowed: sessionUrlRule(root),
+    auth: {
+      headers: async () => (await run.session()).headers(),
+      refresh: async () => (await run.session()).refresh(),
+    },
+    retries: run.retries,
+    random: run.ctx.random,
+    clock: { now: run.ctx.now, sleep: run.ctx.sleep },
+    signal: run.ctx.signal,
+  });
+}

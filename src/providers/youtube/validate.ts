@@ -1,6 +1,13 @@
 // This file checks a video resource against YouTube's metadata rules (API-NOTES §3) before anything is sent.
 import { usageError } from '../../errors.js';
-import { getField, LICENSES, PRIVACY_STATUSES, type ResourceField, type VideoResource } from './resource.js';
+import {
+  ASSIGNABLE_CATEGORIES,
+  getField,
+  LICENSES,
+  PRIVACY_STATUSES,
+  type ResourceField,
+  type VideoResource,
+} from './resource.js';
 
 export interface ValidateOptions {
   now: Date | number;
@@ -96,6 +103,14 @@ export function validateResource(resource: VideoResource, options: ValidateOptio
         'snippet.categoryId',
         `"${id}" is not a category id; it is a number such as 22 (People & Blogs).`,
         'List the ids with `vupload categories --region US`.',
+      );
+    }
+    if (!ASSIGNABLE_CATEGORIES.has(id)) {
+      const known = [...ASSIGNABLE_CATEGORIES].map(([n, title]) => `${n} ${title}`).join(', ');
+      throw fail(
+        'snippet.categoryId',
+        `${id} is not a category a video can be given; YouTube would refuse it (invalidCategoryId).`,
+        `Use one of: ${known} (\`vupload categories --region XX\` lists your region's).`,
       );
     }
   }

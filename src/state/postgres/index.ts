@@ -1,6 +1,6 @@
 // This file opens the PostgreSQL state store: journal, sessions, quota ledger and locks shared by several machines.
 import type { Clock } from '../../upload/clock.js';
-import type { SessionStore } from '../../upload/session-store.js';
+import type { ListedSessionStore, SessionStore } from '../../upload/session-store.js';
 import type { StateStore, UploadContent } from '../store.js';
 import { Database, type DatabaseOptions } from './database.js';
 import { isUnreachable } from './errors.js';
@@ -71,6 +71,18 @@ export class PostgresStateStore implements StateStore {
   /** Sessions of this content: its own, or one another machine saved for the same content and left (failover.ts). */
   uploadSessions(content: UploadContent): SessionStore {
     return failoverSessions(this.sessions, content);
+  }
+
+  /** Pipe sessions are this machine's or another's alike: any machine may ask one whose run is gone. */
+  pipeSessions(): ListedSessionStore {
+    const { sessions } = this;
+    return {
+      load: (key) => sessions.load(key),
+      save: (key, record) => sessions.save(key, record),
+      remove: (key) => sessions.remove(key),
+      list: async (prefix) =>
+        (await sessions.listByPrefix(prefix)).map(({ key, record }) => ({ key, record })),
+    };
   }
 
   providerState(provider: string): PostgresProviderState {

@@ -112,7 +112,7 @@ export class PostgresLocks implements LockStore {
           continue;
         }
         const sameProcess = this.own.has(current.token) || this.isOwnConnection(current);
-        if (!options.wait && !sameProcess) throw lockedError(options.label, current);
+        if (!options.wait && !sameProcess) throw lockedError(options.label, current, options.howToWait);
         if (!notified) options.onWait?.(current, sameProcess);
         notified = true;
         await this.waitFor(client, id, options.signal);

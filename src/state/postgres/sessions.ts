@@ -96,6 +96,11 @@ export class PostgresSessionStore implements SessionStore {
     });
   }
 
+  /** Saved sessions whose key starts with `prefix` (uploads from a pipe), oldest first. */
+  listByPrefix(prefix: string): Promise<KeptSession[]> {
+    return this.kept('WHERE left(key, length($1)) = $1 ORDER BY updated_at, key', [prefix]);
+  }
+
   /** Every saved session (for export), oldest first. */
   list(): Promise<KeptSession[]> {
     return this.kept('ORDER BY updated_at, key', []);

@@ -264,6 +264,29 @@ describe('sessions', { timeout: 60_000 }, () => {
     });
     assert.deepEqual(none, []);
   });
+
+  test('pipe sessions are listed by the start of their keys, as the file store lists them, on any machine', async () => {
+    const schema = freshSchema();
+    const [a, b] = [await openStore({ schema }), await openStore({ schema })];
+    const dir = await mkdtemp(join(tmpdir(), 'vupload-pipe-sessions-'));
+    const files = createFileSessionStore(sessionsDir(dir));
+    for (const store of [a.pipeSessions(), files]) {
+      await store.save('pipe-aaaa-1', session({ path: '-', fingerprint: STREAM_FINGERPRINT }));
+      await store.save('pipe-aaaa-2', session({ path: '-', size: 0, fingerprint: STREAM_FINGERPRINT }));
+      await store.save('pipe-bbbb-1', session({ path: '-', fingerprint: STREAM_FINGERPRINT }));
+      await store.save('key-of-a-file', session());
+    }
+    for (const store of [b.pipeSessions(), files]) {
+      const listed = (await store.list('pipe-aaaa-')).map((s) => s.key).sort();
+      assert.deepEqual(listed, ['pipe-aaaa-1', 'pipe-aaaa-2']);
+      await store.remove('pipe-aaaa-1');
+      assert.deepEqual(
+        (await store.list('pipe-aaaa-')).map((s) => [s.key, s.record.size]),
+        [['pipe-aaaa-2', 0]],
+      );
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
 });
 
 describe('import and export', { timeout: 60_000 }, () => {

@@ -1,16 +1,23 @@
 // This file finds and validates the OAuth client's client_secrets.json (API-NOTES §8, README "Getting a client_secrets.json").
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { CredentialFiles } from '../../../credential-files.js';
 import { checkCredentialUrl } from '../../../credential-url.js';
+import { readmeSection } from '../../../docs.js';
 import { authError, type VuploadError } from '../../../errors.js';
 import { assertPrivateDir } from '../../../fsutil.js';
-import type { Env } from '../../../paths.js';
+import { configDir, type Env } from '../../../paths.js';
 
 export const GOOGLE_AUTH_URI = 'https://accounts.google.com/o/oauth2/v2/auth';
 export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 export const GOOGLE_REVOKE_URI = 'https://oauth2.googleapis.com/revoke';
-export const SECRETS_README_HINT =
-  'see README.md#getting-a-client_secretsjson ("Getting a client_secrets.json") for how to get one';
+/** How to get client secrets, from the README on this machine; and how to try vupload without them. */
+export function secretsHint(): string {
+  return (
+    `How to get one: ${readmeSection('Getting a client_secrets.json')}. ` +
+    'To try vupload offline first, without a Google account: vupload sandbox'
+  );
+}
 
 /** Hosts whose token endpoints are Google's (old and new spellings), so the revoke URL is Google's too. */
 const GOOGLE_TOKEN_HOSTS = new Set(['oauth2.googleapis.com', 'accounts.google.com', 'www.googleapis.com']);
@@ -36,7 +43,7 @@ export interface LoadClientSecretsOptions {
 }
 
 function secretsError(file: string, what: string, cause?: unknown): VuploadError {
-  return authError('clientSecrets', `client secrets ${file}: ${what}`, SECRETS_README_HINT, cause);
+  return authError('clientSecrets', `client secrets ${file}: ${what}`, secretsHint(), cause);
 }
 
 /**
@@ -45,17 +52,12 @@ function secretsError(file: string, what: string, cause?: unknown): VuploadError
  * A file named by the flag or the variable must exist; there is no falling through past it.
  */
 export async function loadClientSecrets(options: LoadClientSecretsOptions): Promise<ClientSecrets> {
-  const named = options.flag ?? options.env.VUPLOAD_CLIENT_SECRETS;
+  const { named, candidates } = clientSecretsCandidates(options);
   if (named) {
-    const file = resolve(options.cwd, named);
-    const text = await readIfExists(file);
-    if (text === undefined) throw secretsError(file, 'file not found');
-    return parseClientSecrets(text, file);
+    const text = await readIfExists(named);
+    if (text === undefined) throw secretsError(named, 'file not found');
+    return parseClientSecrets(text, named);
   }
-  const candidates = [
-    join(resolve(options.cwd), 'client_secrets.json'),
-    join(options.configDir, 'client_secrets.json'),
-  ];
   for (const file of candidates) {
     // Another user who can write the config directory must not be able to plant the OAuth client.
     if (file === candidates[1]) await assertPrivateDir(options.configDir, 'config directory');
@@ -65,9 +67,31 @@ export async function loadClientSecrets(options: LoadClientSecretsOptions): Prom
   throw authError(
     'clientSecrets',
     `no client secrets found: neither ${candidates.join(' nor ')} exists, and neither --client-secrets nor VUPLOAD_CLIENT_SECRETS is set`,
-    SECRETS_README_HINT,
+    secretsHint(),
   );
 }
+
+/**
+ * Where loadClientSecrets looks: the file the flag or the variable names (absolute), else the two default places in
+ * order. The credential-file rule (src/credential-files.ts) uses the same answer, so what is read as the client
+ * secrets is never read as content.
+ */
+export function clientSecretsCandidates(options: LoadClientSecretsOptions): {
+  named?: string;
+  candidates: string[];
+} {
+  const named = options.flag ?? options.env.VUPLOAD_CLIENT_SECRETS;
+  if (named) return { named: resolve(options.cwd, named), candidates: [] };
+  return {
+    candidates: [
+      join(resolve(options.cwd), CLIENT_SECRETS_FILE),
+      join(options.configDir, CLIENT_SECRETS_FILE),
+    ],
+  };
+}
+
+/** The name Google's sample and vupload look for. */
+export const CLIENT_SECRETS_FILE = 'client_secrets.json';
 
 /** The file's text, or undefined when it does not exist; any other failure names the file. */
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -150,3 +174,28 @@ export function parseClientSecrets(text: string, file: string): ClientSecrets {
   const revokeUri = optionalUrl(file, s, 'revoke_uri', revokeUriFor(tokenUri));
   return { clientId, clientSecret, authUri, tokenUri, revokeUri, redirectUris, shape, path: file };
 }
+
+/**
+ * YouTube's credential files for the never-content rule: the client secrets the flag and the variable name, and the
+ * two default places (the token files are in the config directory, refused as a whole), plus any file named like
+ * Google's download (`client_secret_<id>.apps.googleusercontent.com.json`) or the sample's `client_secrets.json`.
+ */
+export const youtubeCredentialFiles: CredentialFiles = {
+  files: ({ env, cwd, clientSecrets }) => {
+    const config = configDir(env);
+    const named = [
+      ['--client-secrets', clientSecrets],
+      ['VUPLOAD_CLIENT_SECRETS', env.VUPLOAD_CLIENT_SECRETS],
+    ].flatMap(([source, file]) =>
+      file ? [{ path: resolve(cwd, file), what: `the client secrets file (${source})` }] : [],
+    );
+    const defaults = clientSecretsCandidates({ env: {}, cwd, configDir: config }).candidates.map((path) => ({
+      path,
+      what: 'a client secrets file vupload reads',
+    }));
+    return [...named, ...defaults];
+  },
+  names: [
+    { pattern: /^client_secrets?(?:[_.-].*)?\.json$/i, what: 'a client secrets file (client_secret*.json)' },
+  ],
+};

@@ -169,7 +169,7 @@ async function logout(req: Request, flags: { revoke?: boolean }): Promise<void> 
   };
   const line = revokeText[result.revoke] ?? result.revoke;
   if (result.revoke === 'failed') {
-    out.error(line);
+    out.error(`vupload: ${line}`);
     process.exitCode = ExitCode.network;
   } else out.info(line);
 }
@@ -259,8 +259,4 @@ export const youtubeAuth: ProviderAuth = {
   import: importLogin,
   list,
   open: ({ ctx, globals, out }) => openAuth(ctx, globals, out),
-  credentialFiles: async (req) => {
-    const secrets = await secretsFor(req).catch(() => undefined);
-    return secrets ? [secrets.path] : [];
-  },
 };

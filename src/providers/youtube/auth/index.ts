@@ -18,8 +18,8 @@ export {
   loadClientSecrets,
   parseClientSecrets,
   revokeUriFor,
-  SECRETS_README_HINT,
   sameTokenIssuer,
+  secretsHint,
 } from './client-secrets.js';
 export {
   type ForeignCredentials,

@@ -3,13 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { CodeChallengeMethod, type Credentials } from 'google-auth-library';
 import { type Consent, type ConsentOptions, seekConsent, waitForRedirect } from '../../../auth/consent.js';
 import { failureReason, startLoopback } from '../../../auth/loopback.js';
-import {
-  loginHint,
-  readToken,
-  type StoredToken,
-  validateProfile,
-  writeToken,
-} from '../../../auth/token-store.js';
+import { readToken, type StoredToken, validateProfile, writeToken } from '../../../auth/token-store.js';
+import { readmeSection } from '../../../docs.js';
 import { authError, type VuploadError } from '../../../errors.js';
 import type { ClientSecrets } from './client-secrets.js';
 import { createOAuthClient } from './oauth-client.js';
@@ -58,7 +53,7 @@ function refusedError(error: string): VuploadError {
   return authError(
     'authorizationFailed',
     `the authorization server refused the login (${error})`,
-    'see README.md#logging-in',
+    `see ${readmeSection('Logging in')}`,
   );
 }
 
@@ -100,7 +95,7 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     const outcome = await waitForRedirect(
       [listener.result, consent.pasted],
       timeoutMs,
-      loginHint(profile),
+      `vupload auth login --profile ${profile}`,
       options.signal,
     );
     if (outcome.kind === 'error') throw refusedError(outcome.error);

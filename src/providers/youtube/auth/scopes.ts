@@ -20,10 +20,11 @@ export const UPLOAD_ONLY_SCOPES: readonly string[] = [SCOPES.upload];
 export type ScopeChoice = 'default' | 'upload';
 
 /** Maps the `--scope` option to the scopes to request; unknown values are a usage error. */
-export function scopesFor(choice: string | undefined): string[] {
+export function scopesFor(given: string | undefined): string[] {
+  const choice = given?.trim().toLowerCase();
   if (choice === undefined || choice === 'default' || choice === 'all') return [...DEFAULT_SCOPES];
   if (choice === 'upload') return [...UPLOAD_ONLY_SCOPES];
-  throw usageError(`unknown --scope "${choice}"`, 'use --scope upload, or leave it out for every command');
+  throw usageError(`unknown --scope "${given}"`, 'use --scope upload, or leave it out for every command');
 }
 
 /** Splits a token answer's space-separated `scope` into a sorted, de-duplicated list. */

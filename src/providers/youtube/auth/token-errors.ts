@@ -3,7 +3,7 @@
 import { loginHint } from '../../../auth/token-store.js';
 import { ExitCode, isVuploadError, VuploadError } from '../../../errors.js';
 import { asProxyError } from '../../../net/proxy-errors.js';
-import { SECRETS_README_HINT } from './client-secrets.js';
+import { secretsHint } from './client-secrets.js';
 
 export interface TokenErrorContext {
   phase: 'exchange' | 'refresh';
@@ -101,7 +101,7 @@ export function tokenEndpointError(error: unknown, ctx: TokenErrorContext): Vupl
       'invalidClient',
       ExitCode.auth,
       `the token endpoint does not accept this OAuth client (${reason}); check client_secrets.json`,
-      { hint: SECRETS_README_HINT, http },
+      { hint: secretsHint(), http },
     );
   }
   if (status >= 500 || status === 429 || status === 408) {

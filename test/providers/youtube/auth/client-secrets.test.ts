@@ -11,7 +11,7 @@ import {
   loadClientSecrets,
   parseClientSecrets,
 } from '../../../../src/providers/youtube/auth/client-secrets.js';
-import { tempDir, writeJson } from '../../../auth/helpers.js';
+import { assertSecretsHint, tempDir, writeJson } from '../../../auth/helpers.js';
 import { repoRoot } from '../../../helpers/paths.js';
 
 const installed = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -25,7 +25,7 @@ function assertSecretsError(error: unknown, file: string, what: RegExp): true {
   assert.equal(error.code, 'clientSecrets');
   assert.ok(error.message.includes(file), `message should name ${file}: ${error.message}`);
   assert.match(error.message, what);
-  assert.match(error.hint ?? '', /README\.md#getting-a-client_secretsjson/);
+  assertSecretsHint(error.hint);
   return true;
 }
 

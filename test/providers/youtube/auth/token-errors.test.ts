@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isInvalidGrant, tokenEndpointError } from '../../../../src/providers/youtube/auth/token-errors.js';
+import { assertSecretsHint } from '../../../auth/helpers.js';
 
 const ctx = { phase: 'refresh' as const, profile: 'work', tokenUri: 'https://oauth2.googleapis.com/token' };
 const httpError = (status: number, data: unknown) =>
@@ -27,7 +28,7 @@ describe('tokenEndpointError', () => {
     const client = tokenEndpointError(httpError(401, { error: 'invalid_client' }), ctx);
     assert.equal(client.code, 'invalidClient');
     assert.equal(client.exitCode, 3);
-    assert.match(client.hint ?? '', /getting-a-client_secretsjson/);
+    assertSecretsHint(client.hint);
     const refused = tokenEndpointError(httpError(400, { error: 'invalid_request' }), {
       ...ctx,
       phase: 'exchange',

@@ -8,6 +8,7 @@ import { ensurePrivateDir } from '../fsutil.js';
 import { createAdmin } from './admin.js';
 import { Core, type ResolvedOptions } from './core.js';
 import { listenLoopback } from './http.js';
+import { faultControls } from './listener.js';
 import { mintToken, pruneTokens } from './oauth.js';
 import { Quota } from './quota.js';
 import { createListener } from './server.js';
@@ -95,18 +96,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     }),
     mintToken: (o) => mintToken(core, o),
-    faults: {
-      add: (f) => core.faults.add(f),
-      clear: () => {
-        core.faults.clear();
-        core.cooldowns.clear();
-      },
-      pending: () => core.faults.pending(),
-    },
-    requests: core.requests,
-    clearRequests: () => {
-      core.requests.length = 0;
-    },
+    ...faultControls(core),
     video: (id) => {
       const v = state.videos[id];
       return v ? videoResource(core, v, 'all', v.owner) : undefined;

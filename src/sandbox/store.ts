@@ -1,8 +1,9 @@
 // This file holds the sandbox's whole state and writes it atomically to <dir>/state.json so a restart loses nothing.
 import { randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir, writePrivateJson } from '../fsutil.js';
+import { ensurePrivateDir } from '../fsutil.js';
+import { StateFile } from './state-file.js';
 import type { ProcessingOutcome } from './types.js';
 import type { VideoFields } from './validate.js';
 
@@ -152,28 +153,23 @@ export function newEtag(): string {
 export class Store {
   state: State = emptyState();
   readonly mediaDir: string;
-  private pending: Promise<void> | null = null;
-  private dirty = false;
+  private readonly file: StateFile<State>;
 
   /** `persist` false: nothing is written (a throw-away temp sandbox); media files still go to mediaDir. */
   private constructor(
     readonly dir: string,
-    private readonly persist: boolean,
+    persist: boolean,
   ) {
     this.mediaDir = join(dir, 'media');
+    this.file = new StateFile(join(dir, 'state.json'), persist, () => this.state);
   }
 
   static async open(dir: string, persist: boolean): Promise<Store> {
     const store = new Store(dir, persist);
     await ensurePrivateDir(store.mediaDir);
-    if (persist) {
-      const text = await readFile(join(dir, 'state.json'), 'utf8').catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return undefined;
-        throw err;
-      });
-      if (text !== undefined) store.state = { ...emptyState(), ...(JSON.parse(text) as State) };
-      await store.reconcileMedia();
-    }
+    const saved = await store.file.load();
+    if (saved) store.state = { ...emptyState(), ...saved };
+    if (persist) await store.reconcileMedia();
     return store;
   }
 
@@ -198,25 +194,11 @@ export class Store {
 
   /** Writes the state atomically; concurrent calls share writes, and each resolves after one that saw its change. */
   save(): Promise<void> {
-    if (!this.persist) return Promise.resolve();
-    this.dirty = true;
-    if (!this.pending) this.pending = this.flush();
-    return this.pending;
-  }
-
-  private async flush(): Promise<void> {
-    try {
-      while (this.dirty) {
-        this.dirty = false;
-        await writePrivateJson(join(this.dir, 'state.json'), this.state);
-      }
-    } finally {
-      this.pending = null;
-    }
+    return this.file.save();
   }
 
   /** Waits for writes in flight (close()). */
-  async idle(): Promise<void> {
-    while (this.pending) await this.pending.catch(() => {});
+  idle(): Promise<void> {
+    return this.file.idle();
   }
 }

@@ -99,12 +99,12 @@ function interrupted(signal: AbortSignal): VuploadError {
 
 /**
  * Waits for the first of: listener redirect, pasted address, timeout (a real timer: a login waits for a person),
- * abort. `login` is the command that logs in again, for the hint.
+ * abort. `loginArgs` are what `vupload auth login` needs to log the same profile in again, for the hint.
  */
 export function waitForRedirect(
   sources: Promise<FinalOutcome>[],
   timeoutMs: number,
-  login: string,
+  loginArgs: string,
   signal?: AbortSignal,
 ): Promise<FinalOutcome> {
   return new Promise<FinalOutcome>((resolve, reject) => {
@@ -120,8 +120,8 @@ export function waitForRedirect(
         'loginTimeout',
         `no answer from the browser within ${duration(timeoutMs)}; login cancelled`,
         // As commands: a login another command started (upload on a terminal) has no --timeout of its own.
-        `To wait longer: ${login} --timeout 600; to paste the address instead of a browser answering: ` +
-          `${login} --no-browser`,
+        `To wait longer: vupload auth login ${loginArgs} --timeout 600; to paste the address instead of a browser ` +
+          `answering: vupload auth login ${loginArgs} --no-browser`,
       );
       finish(() => reject(error));
     }, timeoutMs);

@@ -1,4 +1,4 @@
-// This file loads what is an ES module only (ora, open, leven, the sandbox) for the rest of the CLI, on first use.
+// This file loads what is an ES module only (ora, open, leven, the sandboxes) for the rest of the CLI, on first use.
 //
 // CommonJS on purpose: bin/vupload.cjs runs the bundled CLI from V8's code cache, and on Node 20 code read from a
 // code cache cannot call import() (the cache keeps the host options of the process that made it: V8 issue 10284,
@@ -12,3 +12,5 @@ export const importSandbox = (): Promise<typeof import('../sandbox/index.js')> =
   import('../sandbox/index.js');
 export const importVimeoSandbox = (): Promise<typeof import('../sandbox/vimeo/index.js')> =>
   import('../sandbox/vimeo/index.js');
+export const importPeerTubeSandbox = (): Promise<typeof import('../sandbox/peertube/index.js')> =>
+  import('../sandbox/peertube/index.js');

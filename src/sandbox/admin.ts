@@ -1,9 +1,17 @@
 // This file is the admin HTTP API under /__sandbox/ for out-of-process tests and `vupload sandbox` users.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { faultProblem } from './faults.js';
-import type { Fault, MintTokenOptions, ProcessingOutcome, Sandbox, UserSettings } from './types.js';
+import type {
+  Fault,
+  FaultKind,
+  MintTokenOptions,
+  ProcessingOutcome,
+  RequestLogEntry,
+  Sandbox,
+  UserSettings,
+} from './types.js';
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+export async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -15,6 +23,31 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return text === '' ? undefined : JSON.parse(text);
 }
 
+export interface AdminRequest {
+  method: string;
+  /** The path after /__sandbox/, and its first three segments. */
+  path: string;
+  head?: string;
+  id?: string;
+  tail?: string;
+  /** A POST's JSON body. */
+  body: unknown;
+}
+
+/** Splits an admin request; undefined when its JSON is invalid (answered 400 here). */
+export async function adminRequest(req: IncomingMessage, res: ServerResponse, url: URL) {
+  const method = req.method ?? 'GET';
+  const path = url.pathname.slice('/__sandbox/'.length).replace(/\/$/, '');
+  const [head, id, tail] = path.split('/').map((p) => decodeURIComponent(p));
+  try {
+    const body = method === 'POST' ? await readJson(req) : undefined;
+    return { method, path, head, id, tail, body } as AdminRequest;
+  } catch (err) {
+    reply(res, 400, { error: `invalid JSON: ${(err as Error).message}` });
+    return undefined;
+  }
+}
+
 export function reply(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value ?? {});
   res.writeHead(status, {
@@ -24,59 +57,6 @@ export function reply(res: ServerResponse, status: number, value: unknown): void
   res.end(body);
 }
 
-/** An admin request split up: `/__sandbox/HEAD/ID/TAIL` and its JSON body (POST); undefined once a 400 is sent. */
-export async function adminRequest(req: IncomingMessage, res: ServerResponse, url: URL) {
-  const method = req.method ?? 'GET';
-  const path = url.pathname.slice('/__sandbox/'.length).replace(/\/$/, '');
-  const [head, id, tail] = path.split('/').map((p) => decodeURIComponent(p));
-  try {
-    const body = method === 'POST' ? await readJson(req) : undefined;
-    return { method, path, head, id, tail, body };
-  } catch (err) {
-    reply(res, 400, { error: `invalid JSON: ${(err as Error).message}` });
-    return undefined;
-  }
-}
-
-/** What every emulator's admin API shares: GET|POST|DELETE faults and GET|DELETE requests. True when answered. */
-export function answerFaultsAndRequests(
-  sb: {
-    faults: { add(f: Fault): void; clear(): void; pending(): Fault[] };
-    requests: unknown[];
-    clearRequests(): void;
-  },
-  head: string | undefined,
-  method: string,
-  body: unknown,
-  res: ServerResponse,
-): boolean {
-  if (head === 'faults') {
-    if (method === 'GET') reply(res, 200, sb.faults.pending());
-    else if (method === 'DELETE') {
-      sb.faults.clear();
-      reply(res, 200, {});
-    } else if (method === 'POST') {
-      const faults = Array.isArray(body) ? body : [body];
-      const problem = faults.map(faultProblem).find(Boolean);
-      if (problem) reply(res, 400, { error: problem });
-      else {
-        for (const f of faults) sb.faults.add(f as Fault);
-        reply(res, 200, sb.faults.pending());
-      }
-    } else return false;
-    return true;
-  }
-  if (head === 'requests') {
-    if (method === 'GET') reply(res, 200, sb.requests);
-    else if (method === 'DELETE') {
-      sb.clearRequests();
-      reply(res, 200, {});
-    } else return false;
-    return true;
-  }
-  return false;
-}
-
 /**
  * Routes: POST|GET|DELETE faults, GET|DELETE requests, POST token, GET videos/ID, POST videos/ID/outcome,
  * GET|POST quota, POST users/NAME, GET sessions/ID, GET info. Not bearer-protected: the server is loopback only.
@@ -84,10 +64,10 @@ export function answerFaultsAndRequests(
 export function createAdmin(sandbox: () => Sandbox) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const sb = sandbox();
-    const parsed = await adminRequest(req, res, url);
-    if (!parsed) return;
-    const { method, path, head, id, tail, body } = parsed;
-    if (!id && answerFaultsAndRequests(sb, head, method, body, res)) return;
+    const a = await adminRequest(req, res, url);
+    if (!a) return;
+    const { method, path, head, id, tail, body } = a;
+    if (!id && faultsAndRequests(res, method, head, body, sb)) return;
     if (head === 'token' && method === 'POST')
       return reply(res, 200, sb.mintToken((body ?? {}) as MintTokenOptions));
     if (head === 'videos' && id && !tail && method === 'GET') {
@@ -120,4 +100,50 @@ export function createAdmin(sandbox: () => Sandbox) {
     }
     return reply(res, 404, { error: `unknown admin route: ${method} /__sandbox/${path}` });
   };
+}
+
+/** What both emulators' admin APIs share: the fault queue and the request log. */
+export interface AdminFaultsAndRequests {
+  faults: { add(fault: Fault): void; clear(): void; pending(): Fault[] };
+  requests: RequestLogEntry[];
+  clearRequests(): void;
+}
+
+/**
+ * GET|POST|DELETE faults and GET|DELETE requests; returns false when the route is neither. `kinds`: the fault kinds
+ * this emulator has.
+ */
+export function faultsAndRequests(
+  res: ServerResponse,
+  method: string,
+  head: string | undefined,
+  body: unknown,
+  sb: AdminFaultsAndRequests,
+  kinds?: readonly FaultKind[],
+): boolean {
+  if (head === 'faults') {
+    if (method === 'GET') reply(res, 200, sb.faults.pending());
+    else if (method === 'DELETE') {
+      sb.faults.clear();
+      reply(res, 200, {});
+    } else if (method === 'POST') {
+      const faults = Array.isArray(body) ? body : [body];
+      const problem = faults.map((f) => faultProblem(f, kinds)).find(Boolean);
+      if (problem) reply(res, 400, { error: problem });
+      else {
+        for (const f of faults) sb.faults.add(f as Fault);
+        reply(res, 200, sb.faults.pending());
+      }
+    } else return false;
+    return true;
+  }
+  if (head === 'requests') {
+    if (method === 'GET') reply(res, 200, sb.requests);
+    else if (method === 'DELETE') {
+      sb.clearRequests();
+      reply(res, 200, {});
+    } else return false;
+    return true;
+  }
+  return false;
 }

@@ -39,14 +39,16 @@ const ACTIONS = [
   'shortResponse',
 ] as const;
 
-/** Returns why `value` is not a Fault, or undefined when it is one (used for the admin endpoint's JSON). */
-export function faultProblem(value: unknown): string | undefined {
+/**
+ * Returns why `value` is not a Fault, or undefined when it is one (used for the admin endpoint's JSON). `kinds`
+ * are the kinds the emulator has (the PeerTube one has no consent page, so no 'auth').
+ */
+export function faultProblem(value: unknown, kinds: readonly FaultKind[] = FAULT_KINDS): string | undefined {
   if (typeof value !== 'object' || value === null) return 'a fault must be a JSON object';
   const f = value as Record<string, unknown>;
   const on = f.on;
   if (typeof on === 'string') {
-    if (!FAULT_KINDS.includes(on as FaultKind))
-      return `unknown kind "${on}" (one of ${FAULT_KINDS.join(', ')})`;
+    if (!kinds.includes(on as FaultKind)) return `unknown kind "${on}" (one of ${kinds.join(', ')})`;
   } else if (typeof on !== 'object' || on === null) {
     return '"on" must be a kind or {method, path}';
   }
@@ -118,8 +120,10 @@ interface Pending {
 export class FaultQueue {
   private items: Pending[] = [];
 
+  constructor(readonly kinds: readonly FaultKind[] = FAULT_KINDS) {}
+
   add(fault: Fault): void {
-    const problem = faultProblem(fault);
+    const problem = faultProblem(fault, this.kinds);
     if (problem) throw new TypeError(`sandbox fault: ${problem}`);
     this.items.push({ fault, left: fault.times ?? 1, seen: 0 });
   }

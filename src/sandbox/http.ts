@@ -255,6 +255,7 @@ export class Ctx {
 }
 
 const SECRET_KEYS = new Set([
+  'password',
   'token',
   'code',
   'refresh_token',
@@ -279,12 +280,16 @@ export function queryOf(url: URL): Query {
   return out;
 }
 
+/** Headers that carry a secret whole: PeerTube's two-factor code and video password. */
+const SECRET_HEADERS = new Set(['x-peertube-otp', 'x-peertube-video-password']);
+
 export function loggedHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v === undefined) continue;
     const value = Array.isArray(v) ? v.join(', ') : v;
-    out[k] = k === 'authorization' ? value.replace(/^(\S+)\s.*$/s, '$1 ***') : value;
+    out[k] =
+      k === 'authorization' ? value.replace(/^(\S+)\s.*$/s, '$1 ***') : SECRET_HEADERS.has(k) ? '***' : value;
   }
   return out;
 }

@@ -5,14 +5,15 @@ import type { Core } from './core.js';
 import { listCategories, listChannels, listVideos, updateVideo } from './data-api.js';
 import { ApiError, OAuthError } from './errors.js';
 import { statusOf } from './faults.js';
-import { Ctx, loggedHeaders, queryOf, redact } from './http.js';
+import type { Ctx } from './http.js';
 import { insertDirect, mediaBodyRequired } from './insert.js';
+import { type AdminHandler, createEmulatorListener, startRequest } from './listener.js';
 import { insertCaption, setThumbnail } from './media-api.js';
 import { ALLOW, authenticate, authorize, revoke, token } from './oauth.js';
 import { insertPlaylist, insertPlaylistItem, listPlaylistItems, listPlaylists } from './playlists.js';
-import { answerStatusFault, Cooldowns, sendStatusError } from './retry-after.js';
+import { answerStatusFault, sendStatusError } from './retry-after.js';
 import { sessionRequest } from './session.js';
-import type { Fault, FaultKind, RequestLogEntry } from './types.js';
+import type { FaultKind } from './types.js';
 import { initiate } from './upload.js';
 
 type Handler = (ctx: Ctx, core: Core) => Promise<void>;
@@ -71,87 +72,34 @@ export function route(method: string, path: string, url: URL, req: IncomingMessa
   return { kind: 'api', handler: DATA_API[path]?.[method] ?? notFound };
 }
 
-/** Where a data request starts and whether it carries the last byte, for faults aimed with atOffset. */
-function dataRequestInfo(req: IncomingMessage): { firstByte?: number; claimsLast?: boolean } {
-  const cr = req.headers['content-range'];
-  if (cr === undefined) return { firstByte: 0, claimsLast: true };
-  const m = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(cr.trim());
-  if (!m) return {};
-  return { firstByte: Number(m[1]), claimsLast: m[3] !== '*' && Number(m[2]) + 1 === Number(m[3]) };
-}
-
-function describe(fault: Fault): string {
-  const { on: _on, times: _times, ...effect } = fault;
-  return JSON.stringify(effect);
-}
-
 /** The request listener for everything but /__sandbox/ (which `admin` gets). */
 export function createListener(
   core: Core,
-  admin: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>,
+  admin: AdminHandler,
   log?: (line: string) => void,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    const url = new URL(req.url ?? '/', core.url || 'http://127.0.0.1');
-    const method = (req.method ?? 'GET').toUpperCase();
-    if (url.pathname.startsWith('/__sandbox/')) {
-      admin(req, res, url).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: String(err) }));
-      });
-      return;
-    }
+  return createEmulatorListener(core, admin, (req, res, url, method) => {
     const r = route(method, url.pathname, url, req);
-    const query = queryOf(url);
-    const entry: RequestLogEntry = {
-      time: core.now(),
-      method,
-      path: url.pathname,
-      query: redact(query),
-      headers: loggedHeaders(req),
-      bodyBytes: 0,
-      status: 0,
-      kind: r.kind,
-    };
-    if (r.uploadId) entry.uploadId = r.uploadId;
-    core.requests.push(entry);
-    const hasSession = r.uploadId !== undefined && core.store.state.sessions[r.uploadId] !== undefined;
-    const noteStored = () => {
-      const stored = r.uploadId ? core.store.state.sessions[r.uploadId]?.stored : undefined;
-      if (stored !== undefined) entry.storedAfter = stored;
-    };
-    // Back before an earlier error's Retry-After has passed: that error again, and no fault is used up.
-    const early = core.cooldowns.early(Cooldowns.key(r.kind, r.uploadId), core.now());
-    const data = r.kind === 'upload-chunk' ? dataRequestInfo(req) : {};
-    if (req.headers['content-range'] !== undefined && data.firstByte !== undefined)
-      entry.firstByte = data.firstByte;
-    const fault = early
-      ? undefined
-      : core.faults.take({ kind: r.kind, method, path: url.pathname, hasSession, ...data });
-    if (fault) entry.fault = fault;
-    if (early) entry.tooEarly = true;
-    const ctx = new Ctx(req, res, url, query, entry, fault);
+    const exists = r.uploadId !== undefined && core.store.state.sessions[r.uploadId] !== undefined;
+    const { ctx, entry, fault, early } = startRequest(
+      core,
+      req,
+      res,
+      url,
+      r.kind,
+      { uploadId: r.uploadId, exists },
+      log,
+    );
     // Google's upload servers name the upload on every answer from its session URL, errors included.
     if (r.uploadId) ctx.always['x-guploader-uploadid'] = r.uploadId;
     // An error decided from the headers alone answers a data request before its body is read (issue 28).
     const answerBeforeBody = () => {
       if (r.kind === 'upload-chunk') ctx.answerBeforeBody();
     };
-    const started = Date.now();
-    res.on('close', () => {
-      if (!res.writableFinished) ctx.markGone();
-      if (!log) return;
-      const qs = new URLSearchParams(
-        Object.entries(entry.query).flatMap(([k, v]) =>
-          Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v] as [string, string]],
-        ),
-      );
-      const shown = qs.size > 0 ? `${entry.path}?${qs}` : entry.path;
-      const stored = entry.storedAfter !== undefined ? ` stored=${entry.storedAfter}` : '';
-      log(
-        `${method} ${shown} -> ${entry.status || 'cut'} (${entry.kind}) ${entry.bodyBytes}B${stored} ${Date.now() - started}ms${fault ? ` fault=${describe(fault)}` : ''}`,
-      );
-    });
+    const noteStored = () => {
+      const stored = r.uploadId ? core.store.state.sessions[r.uploadId]?.stored : undefined;
+      if (stored !== undefined) entry.storedAfter = stored;
+    };
     const run = async () => {
       try {
         if (early) {
@@ -182,5 +130,5 @@ export function createListener(
       // The socket is gone; there is nobody left to answer.
       res.destroy();
     });
-  };
+  });
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir } from '../fsutil.js';
-import { readStateFile, StateWriter } from './state-writer.js';
+import { StateFile } from './state-file.js';
 import type { ProcessingOutcome } from './types.js';
 import type { VideoFields } from './validate.js';
 
@@ -153,7 +153,7 @@ export function newEtag(): string {
 export class Store {
   state: State = emptyState();
   readonly mediaDir: string;
-  private readonly writer: StateWriter;
+  private readonly file: StateFile<State>;
 
   /** `persist` false: nothing is written (a throw-away temp sandbox); media files still go to mediaDir. */
   private constructor(
@@ -161,17 +161,15 @@ export class Store {
     persist: boolean,
   ) {
     this.mediaDir = join(dir, 'media');
-    this.writer = new StateWriter(join(dir, 'state.json'), persist, () => this.state);
+    this.file = new StateFile(join(dir, 'state.json'), persist, () => this.state);
   }
 
   static async open(dir: string, persist: boolean): Promise<Store> {
     const store = new Store(dir, persist);
     await ensurePrivateDir(store.mediaDir);
-    if (persist) {
-      const saved = await readStateFile<State>(join(dir, 'state.json'));
-      if (saved !== undefined) store.state = { ...emptyState(), ...saved };
-      await store.reconcileMedia();
-    }
+    const saved = await store.file.load();
+    if (saved) store.state = { ...emptyState(), ...saved };
+    if (persist) await store.reconcileMedia();
     return store;
   }
 
@@ -196,11 +194,11 @@ export class Store {
 
   /** Writes the state atomically; concurrent calls share writes, and each resolves after one that saw its change. */
   save(): Promise<void> {
-    return this.writer.save();
+    return this.file.save();
   }
 
   /** Waits for writes in flight (close()). */
   idle(): Promise<void> {
-    return this.writer.idle();
+    return this.file.idle();
   }
 }

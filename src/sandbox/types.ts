@@ -113,9 +113,9 @@ export interface RequestLogEntry {
   method: string;
   /** Pathname only; the query is in `query`. */
   path: string;
-  /** Secret values (token, code, refresh_token, client_secret, code_verifier) are replaced by '***'. */
+  /** Secret values (token, code, refresh_token, client_secret, code_verifier, password) are replaced by '***'. */
   query: Record<string, string | string[]>;
-  /** Lower-case names; Authorization is logged as 'Bearer ***' / 'Basic ***'. */
+  /** Lower-case names; Authorization is logged as 'Bearer ***' / 'Basic ***', x-peertube-otp as '***'. */
   headers: Record<string, string>;
   /** Body bytes actually received. */
   bodyBytes: number;

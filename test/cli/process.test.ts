@@ -224,7 +224,7 @@ async function sandboxCommand(args: string[]) {
   running.child.stdout?.on('data', (d: Buffer) => {
     stdout += d.toString();
   });
-  await waitFor('the env lines', () => stdout.includes('VUPLOAD_STATE_DIR'));
+  await waitFor('the env lines', () => stdout.includes('VUPLOAD_PEERTUBE_URL'));
   const env: Record<string, string | undefined> = Object.fromEntries(
     stdout
       .trim()
@@ -244,10 +244,35 @@ describe('vupload sandbox', () => {
     assert.ok(secrets.installed.token_uri.startsWith(env.VUPLOAD_API_URL ?? ''));
     const unauthorised = await fetch(`${env.VUPLOAD_API_URL}/youtube/v3/channels?part=snippet&mine=true`);
     assert.equal(unauthorised.status, 401);
+    // The PeerTube emulator on its own port, with the test account printed on stderr.
+    assert.match(env.VUPLOAD_PEERTUBE_URL ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.notEqual(env.VUPLOAD_PEERTUBE_URL, env.VUPLOAD_API_URL);
+    const client = (await (await fetch(`${env.VUPLOAD_PEERTUBE_URL}/api/v1/oauth-clients/local`)).json()) as {
+      client_id: string;
+      client_secret: string;
+    };
+    const login = await fetch(`${env.VUPLOAD_PEERTUBE_URL}/api/v1/users/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        ...client,
+        grant_type: 'password',
+        username: 'sandbox',
+        password: 'sandbox-password',
+      }),
+    });
+    assert.equal(login.status, 200);
     running.child.kill('SIGTERM');
     const result = await running;
     assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /PeerTube emulator on http:\/\/127\.0\.0\.1:\d+ .*user sandbox, password sandbox-password/,
+    );
     assert.match(result.stderr, /sandbox stopped/);
+    assert.equal(
+      Number(await readFile(join(dir, 'peertube', 'port'), 'utf8')),
+      Number(new URL(env.VUPLOAD_PEERTUBE_URL!).port),
+    );
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -255,6 +280,10 @@ describe('vupload sandbox', () => {
     const refused = await runCli(['sandbox', '--created-share', '1.5']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--created-share: "1\.5" is not a share from 0 to 1/);
+    const badPort = await runCli(['sandbox', '--peertube-port', 'abc']);
+    assert.equal(badPort.code, 2);
+    assert.match(badPort.stderr, /--peertube-port/);
+    assert.equal(badPort.stdout, '');
     const { dir, running, env } = await sandboxCommand(['--created-share', '1']);
     const url = env.VUPLOAD_API_URL;
     const token = (

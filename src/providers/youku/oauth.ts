@@ -139,7 +139,7 @@ export async function youkuLogin(
     const outcome = await waitForRedirect(
       [listener.result, consent.pasted],
       o.timeoutMs ?? 5 * 60_000,
-      `vupload auth login --provider youku --profile ${o.profile}`,
+      `--provider youku --profile ${o.profile}`,
       o.signal,
     );
     if (outcome.kind === 'error')

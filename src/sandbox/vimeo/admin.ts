@@ -1,6 +1,6 @@
 // This file is the Vimeo emulator's admin HTTP API under /__sandbox/ on the API port (loopback only, no bearer).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { adminRequest, answerFaultsAndRequests, reply } from '../admin.js';
+import { adminRequest, faultsAndRequests, reply } from '../admin.js';
 import type { MintVimeoTokenOptions, TranscodeOutcome, VimeoSandbox, VimeoUserSettings } from './types.js';
 
 /**
@@ -13,7 +13,7 @@ export function createVimeoAdmin(sandbox: () => VimeoSandbox) {
     const parsed = await adminRequest(req, res, url);
     if (!parsed) return;
     const { method, path, head, id, tail, body } = parsed;
-    if (!id && answerFaultsAndRequests(sb, head, method, body, res)) return;
+    if (!id && faultsAndRequests(res, method, head, body, sb)) return;
     if (head === 'token' && method === 'POST') {
       const opts = (body ?? {}) as MintVimeoTokenOptions;
       return reply(res, 200, {

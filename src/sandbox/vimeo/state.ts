@@ -1,7 +1,7 @@
 // This file holds the Vimeo emulator's whole state and writes it atomically to <dir>/state.json (temp + rename).
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { readStateFile, StateWriter } from '../state-writer.js';
+import { StateFile } from '../state-file.js';
 import type { TranscodeOutcome } from './types.js';
 
 export interface UserRec {
@@ -162,15 +162,15 @@ export function numericId(taken: Record<string, unknown>, digits = 9): string {
 
 export class VimeoStore {
   state: VimeoState = emptyState();
-  private readonly writer: StateWriter;
+  private readonly writer: StateFile<VimeoState>;
 
   private constructor(dir: string, persist: boolean) {
-    this.writer = new StateWriter(join(dir, 'state.json'), persist, () => this.state);
+    this.writer = new StateFile(join(dir, 'state.json'), persist, () => this.state);
   }
 
   static async open(dir: string, persist: boolean): Promise<VimeoStore> {
     const store = new VimeoStore(dir, persist);
-    const saved = persist ? await readStateFile<VimeoState>(join(dir, 'state.json')) : undefined;
+    const saved = await store.writer.load();
     if (saved !== undefined) store.state = { ...emptyState(), ...saved };
     return store;
   }

@@ -1,6 +1,7 @@
 // This file routes Youku requests, applies the scripted faults, logs each request and renders Youku's errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Ctx, loggedHeaders, queryOf, redact } from '../http.js';
+import { Ctx, queryOf } from '../http.js';
+import { logEntry } from '../listener.js';
 import type { Fault, RequestLogEntry } from '../types.js';
 import { cancel, commit, show } from './api.js';
 import type { YoukuCore } from './core.js';
@@ -59,16 +60,7 @@ export function createYoukuListener(
     const kind: YoukuKind = route?.kind ?? 'other';
     const handler = route?.methods.includes(method) ? route.handler : notFound;
     const query = queryOf(url);
-    const entry: YoukuRequestLogEntry = {
-      time: core.now(),
-      method,
-      path: url.pathname,
-      query: redact(query),
-      headers: loggedHeaders(req),
-      bodyBytes: 0,
-      status: 0,
-      kind,
-    };
+    const entry: YoukuRequestLogEntry = logEntry(req, url, kind, core.now());
     core.requests.push(entry);
     const hasToken = url.searchParams.has('upload_token') || method === 'POST';
     const fault = core.faults.take(kind, method, url.pathname, hasToken);

@@ -95,7 +95,7 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     const outcome = await waitForRedirect(
       [listener.result, consent.pasted],
       timeoutMs,
-      `vupload auth login --profile ${profile}`,
+      `--profile ${profile}`,
       options.signal,
     );
     if (outcome.kind === 'error') throw refusedError(outcome.error);

@@ -46,7 +46,7 @@ function curlPath() {
 const curl = curlPath();
 
 const work = mkdtempSync(join(tmpdir(), 'vupload-bench-'));
-const { startSandbox } = await import(join(root, 'dist/src/sandbox/index.js'));
+const { startSandbox } = await import(join(root, 'dist/src/sandbox/youtube/index.js'));
 // The sandbox (in memory, hashing only) issues the login and serves the connection-cut run; the figures of speed
 // come from the minimal sink (bench-sink.mjs says why).
 const sandbox = await startSandbox({ storage: 'hash', dailyQuota: 1e12, processingMs: 10 });

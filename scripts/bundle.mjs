@@ -117,7 +117,7 @@ const bundle = { exports: {} };
 script.runInThisContext()(bundle.exports, Module.createRequire(outfile), bundle, outfile, dirname(outfile));
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 const home = mkdtempSync(join(tmpdir(), 'vupload-bundle-'));
-const { startSandbox } = await import(join(root, 'dist/src/sandbox/index.js'));
+const { startSandbox } = await import(join(root, 'dist/src/sandbox/youtube/index.js'));
 const sandbox = await startSandbox({ dir: join(home, 'sandbox'), processingMs: 0 });
 /** A context for the bundle's run(): its home, config and state directories in the temporary one. */
 const context = (env, stdout, stderr) => ({

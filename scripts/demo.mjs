@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const { startSandbox } = await import(join(root, 'dist/src/sandbox/index.js'));
+const { startSandbox } = await import(join(root, 'dist/src/sandbox/youtube/index.js'));
 const work = mkdtempSync(join(tmpdir(), 'vupload-demo-'));
 const sandbox = await startSandbox({ dir: join(work, 'sandbox'), processingMs: 1500 });
 const secrets = join(work, 'client_secrets.json');

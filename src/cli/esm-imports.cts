@@ -8,8 +8,8 @@
 export const importOra = (): Promise<typeof import('ora')> => import('ora');
 export const importOpen = (): Promise<typeof import('open')> => import('open');
 export const importLeven = (): Promise<typeof import('leven')> => import('leven');
-export const importSandbox = (): Promise<typeof import('../sandbox/index.js')> =>
-  import('../sandbox/index.js');
+export const importSandbox = (): Promise<typeof import('../sandbox/youtube/index.js')> =>
+  import('../sandbox/youtube/index.js');
 export const importVimeoSandbox = (): Promise<typeof import('../sandbox/vimeo/index.js')> =>
   import('../sandbox/vimeo/index.js');
 export const importPeerTubeSandbox = (): Promise<typeof import('../sandbox/peertube/index.js')> =>

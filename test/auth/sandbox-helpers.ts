@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { type ClientSecrets, parseClientSecrets } from '../../src/providers/youtube/auth/client-secrets.js';
-import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/youtube/index.js';
 
 export async function sandbox(
   options: SandboxOptions = {},

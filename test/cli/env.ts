@@ -2,8 +2,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
 import { startYoukuSandbox, YOUKU_SANDBOX_CLIENT } from '../../src/sandbox/youku/index.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/youtube/index.js';
 import { type CliResult, type RunOptions, runCli } from '../helpers/cli.js';
 
 export interface CliEnv {

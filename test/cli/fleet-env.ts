@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/youtube/index.js';
 import { type CliResult, runCli, spawnCli } from '../helpers/cli.js';
 import { adminQuery } from '../state/postgres/helpers.js';
 import { APP_USER, type PostgresServer } from '../state/postgres/server.js';

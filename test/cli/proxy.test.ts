@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { RequestLogEntry } from '../../src/sandbox/index.js';
+import type { RequestLogEntry } from '../../src/sandbox/youtube/index.js';
 import { spawnCli } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 import { startHttpProxy, startSocksProxy, type TestProxy } from '../helpers/proxies.js';

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { RequestLogEntry } from '../../src/sandbox/index.js';
+import type { RequestLogEntry } from '../../src/sandbox/youtube/index.js';
 import { waitFor } from '../helpers/wait.js';
 import type { CliEnv } from './env.js';
 import { makeVideo } from './video-file.js';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { EARLY_DISCARD_BYTES } from '../../src/sandbox/http.js';
-import { type Fault, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { type Fault, type Sandbox, startSandbox } from '../../src/sandbox/youtube/index.js';
 import {
   createHttpTransport,
   type HttpTransport,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/youtube/index.js';
 import type { UploadOptions } from '../../src/upload/index.js';
 
 /** The 24-byte 'ftyp' box an MP4 starts with (isom brand), so sniffing servers take the file for a video. */

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../src/sandbox/youtube/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { tempDir, writeVideo } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { EARLY_DISCARD_BYTES } from '../../src/sandbox/http.js';
-import { type Fault, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { type Fault, type Sandbox, startSandbox } from '../../src/sandbox/youtube/index.js';
 import {
   createFileSessionStore,
   createHttpTransport,

@@ -2,9 +2,9 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KeyedLock } from '../core.js';
 import { FaultQueue } from '../faults.js';
 import type { Ctx } from '../http.js';
+import { KeyedLock } from '../keyed-lock.js';
 import { Cooldowns } from '../retry-after.js';
 import { StateFile } from '../state-file.js';
 import type { RequestLogEntry } from '../types.js';

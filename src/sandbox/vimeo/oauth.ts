@@ -2,7 +2,7 @@
 // bearer check of every API call (developer.vimeo.com/api/authentication; api.yaml /oauth/*; vimeo.js, vimeo.php).
 // Vimeo's tokens do not expire: the token answer has no expires_in and no refresh_token (api.yaml `auth` schema).
 import { statusOf } from '../faults.js';
-import { isLoopbackRedirect } from '../oauth.js';
+import { isLoopbackRedirect } from '../redirect.js';
 import { DEFAULT_USER } from './core.js';
 import { invalidToken, missingScope, noCredentials, noUser, VimeoError } from './errors.js';
 import { type Json, MEDIA, readBody, type VReq } from './request.js';

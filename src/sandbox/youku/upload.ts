@@ -3,7 +3,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KeyedLock } from '../core.js';
+import { KeyedLock } from '../keyed-lock.js';
 import { randomId, type SliceTask, type UploadRec, videoIdFor } from './core.js';
 import { invalidParameter, uploadTokenExpired, YoukuError } from './errors.js';
 import { authenticate } from './oauth.js';

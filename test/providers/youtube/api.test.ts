@@ -6,7 +6,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { ExitCode, isVuploadError } from '../../../src/errors.js';
 import { YouTubeClient, type YouTubeClientOptions } from '../../../src/providers/youtube/api.js';
 import { processingError } from '../../../src/providers/youtube/status.js';
-import { type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../../src/sandbox/youtube/index.js';
 import { fixture } from '../../helpers/paths.js';
 
 let sb: Sandbox;

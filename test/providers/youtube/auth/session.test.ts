@@ -9,7 +9,7 @@ import { importCredentials } from '../../../../src/providers/youtube/auth/import
 import { login } from '../../../../src/providers/youtube/auth/login.js';
 import { logout } from '../../../../src/providers/youtube/auth/logout.js';
 import { getAuth } from '../../../../src/providers/youtube/auth/session.js';
-import type { Sandbox } from '../../../../src/sandbox/index.js';
+import type { Sandbox } from '../../../../src/sandbox/youtube/index.js';
 import { tempDir, writeJson } from '../../../auth/helpers.js';
 import { browser, sandbox } from '../../../auth/sandbox-helpers.js';
 

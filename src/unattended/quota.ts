@@ -3,39 +3,18 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode, interruptedError, usageError, VuploadError } from '../errors.js';
 import { writePrivateJson } from '../fsutil.js';
-import { nextQuotaReset, quotaResetText } from '../providers/youtube/errors.js';
 import { type Clock, systemClock } from '../upload/clock.js';
 import { type LedgerData, parseLedger, type QuotaDay } from './ledger-file.js';
 import { withLock } from './lock.js';
+import { nextQuotaReset, pacificDay, quotaResetText } from './quota-day.js';
 
-export { parseLedger, type QuotaDay };
+export { pacificDay, parseLedger, type QuotaDay };
 
 /** YouTube's default daily quota per project (API-NOTES §2); `--quota` overrides it. */
 export const DEFAULT_DAILY_BUDGET = 10_000;
 export const LEDGER_FILE = 'quota.json';
 /** Days kept in the ledger; older ones are dropped on the next write. */
 const KEEP_DAYS = 8;
-
-/**
- * America/Los_Angeles's offset from UTC at `ms`, in hours: −7 from the second Sunday of March, 2:00 PST, to the first
- * Sunday of November, 2:00 PDT, else −8 (the US rule since 2007). Computed, not asked of Intl: an Intl.DateTimeFormat
- * costs more to build than the rest of an upload's ledger work; a test holds this to Intl hour by hour over years.
- */
-function pacificOffsetHours(ms: number): number {
-  const year = new Date(ms).getUTCFullYear();
-  /** The day of the month of the `nth` Sunday of `month` (0-based). */
-  const sunday = (month: number, nth: number) =>
-    1 + ((7 - new Date(Date.UTC(year, month, 1)).getUTCDay()) % 7) + 7 * (nth - 1);
-  const start = Date.UTC(year, 2, sunday(2, 2), 10);
-  const end = Date.UTC(year, 10, sunday(10, 1), 9);
-  return ms >= start && ms < end ? -7 : -8;
-}
-
-/** The quota day of `date`: its calendar date in America/Los_Angeles (the quota resets at midnight there, §2). */
-export function pacificDay(date: Date): string {
-  const ms = date.getTime();
-  return new Date(ms + pacificOffsetHours(ms) * 3_600_000).toISOString().slice(0, 10);
-}
 
 export type QuotaCheck =
   | {

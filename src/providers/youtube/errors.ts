@@ -2,6 +2,7 @@
 import { ExitCode, type HttpDetails, VuploadError } from '../../errors.js';
 import { fileSystemFailure, localFileError } from '../../fs-errors.js';
 import { asProxyError } from '../../net/proxy-errors.js';
+import { quotaResetText } from '../../unattended/quota-day.js';
 import { type ApiOperation, REQUIRED_SCOPE } from './quota.js';
 import { OPERATION_REASONS, REASONS, type ReasonInfo, STATUS_REASONS, statusInfo } from './reasons.js';
 
@@ -118,48 +119,6 @@ export function httpFailure(err: unknown, now = Date.now()): HttpFailure {
   return failure;
 }
 
-const LA = 'America/Los_Angeles';
-
-function wallClock(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(ms);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-}
-
-/** The next midnight in America/Los_Angeles after `now`, when YouTube's daily quota resets (API-NOTES §2). */
-export function nextQuotaReset(now: Date): Date {
-  const wall = wallClock(now.getTime(), LA);
-  const day = new Date(wall);
-  const target = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + 1);
-  // offset = wall clock − UTC; DST changes at 2 am, never at midnight, so two passes settle on the right offset.
-  const offset = (ms: number) => wallClock(ms, LA) - Math.floor(ms / 1000) * 1000;
-  let guess = target - offset(target);
-  guess = target - offset(guess);
-  return new Date(guess);
-}
-
-/** "The quota resets at midnight Pacific time (09:00 your local time, in 7 h 12 min)." */
-export function quotaResetText(now: Date, timeZone?: string): string {
-  const reset = nextQuotaReset(now);
-  const local = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(reset);
-  const minutes = Math.ceil((reset.getTime() - now.getTime()) / 60_000);
-  return `The quota resets at midnight Pacific time (${local} your local time, in ${Math.floor(minutes / 60)} h ${minutes % 60} min); run the command again then.`;
-}
-
 function sanitizedCause(err: unknown): Error | undefined {
   if (!(err instanceof Error)) return undefined;
   const original = err;
@@ -237,3 +196,4 @@ export function mapApiError(err: unknown, context: MapContext = {}): VuploadErro
 }
 
 export { interruptedError } from '../../errors.js';
+export { nextQuotaReset, quotaResetText } from '../../unattended/quota-day.js';

@@ -2,9 +2,8 @@
 // and YouTube's quota model for the upload job: daily units, counted ahead in vupload's ledger (src/unattended).
 
 import { Step } from '../../unattended/journal.js';
-import { pacificDay } from '../../unattended/quota.js';
+import { nextQuotaReset, pacificDay } from '../../unattended/quota-day.js';
 import type { QuotaModel } from '../contract.js';
-import { nextQuotaReset } from './errors.js';
 
 /**
  * Quota units per call (10,000 a day by default). Sources: each method's reference page (API-NOTES §2, §4, §6, §7).

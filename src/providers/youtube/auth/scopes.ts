@@ -24,7 +24,10 @@ export function scopesFor(given: string | undefined): string[] {
   const choice = given?.trim().toLowerCase();
   if (choice === undefined || choice === 'default' || choice === 'all') return [...DEFAULT_SCOPES];
   if (choice === 'upload') return [...UPLOAD_ONLY_SCOPES];
-  throw usageError(`unknown --scope "${given}"`, 'use --scope upload, or leave it out for every command');
+  throw usageError(
+    `unknown scope "${given}": vupload auth login --scope takes upload or all.`,
+    'Use vupload auth login --scope upload (uploading only), or vupload auth login (everything).',
+  );
 }
 
 /** Splits a token answer's space-separated `scope` into a sorted, de-duplicated list. */

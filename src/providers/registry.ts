@@ -8,6 +8,8 @@ import type { CredentialFiles } from '../credential-files.js';
 import { usageError } from '../errors.js';
 import { configDir } from '../paths.js';
 import type { Provider } from './contract.js';
+import { peertubeCredentialFiles } from './peertube/credentials.js';
+import { peertubeOptions } from './peertube/options.js';
 import { youkuCredentialFiles } from './youku/credentials.js';
 import { youtubeCredentialFiles } from './youtube/auth/client-secrets.js';
 
@@ -47,6 +49,12 @@ export const PROVIDERS = {
     options: {},
     credentials: youkuCredentialFiles,
     load: async () => (await import('./youku/provider.js')).provider,
+  },
+  peertube: {
+    title: 'PeerTube',
+    options: peertubeOptions,
+    credentials: peertubeCredentialFiles,
+    load: async () => (await import('./peertube/provider.js')).provider,
   },
 } as const satisfies Record<string, Entry>;
 

@@ -20,6 +20,8 @@ export interface ProviderOption {
   description: string;
   /** Given several times, it collects a list. */
   repeatable?: boolean;
+  /** The heading `--help` lists it under (src/cli/help.ts UPLOAD_OPTION_GROUPS: 'Metadata:', 'Publishing:' …). */
+  group?: string;
 }
 
 /** The options a provider adds to `upload`/`batch`/`watch` (and `update`) and to `auth login`. */

@@ -21,7 +21,7 @@ export function checkInstanceUrl(raw: string, source: string): string {
     // The address is not echoed: what stands before the @ may be a password.
     throw usageError(
       `${source}: the instance address holds a user name or password (user:password@host); nothing was sent.`,
-      'Give the address without them: the user name goes to --username, the password is asked for.',
+      'Give the address without them; the account and its password are asked for at login.',
     );
   }
   if (url.search !== '' || url.hash !== '')

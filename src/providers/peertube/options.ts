@@ -12,11 +12,19 @@ export interface PeerTubeFlags {
 
 export const peertubeOptions: ProviderOptions = {
   upload: [
-    { flags: '--channel <name>', description: "the channel's name (default: the account's first)" },
-    { flags: '--licence <n>', description: 'numeric licence id (GET /api/v1/videos/licences)' },
-    { flags: '--language <code>', description: "the video's language (e.g. en, fr)" },
-    { flags: '--nsfw', description: 'mark the video as sensitive content' },
-    { flags: '--comments <policy>', description: 'enabled or disabled' },
+    {
+      flags: '--channel <name>',
+      description: "the channel's name (default: the account's first)",
+      group: 'Publishing:',
+    },
+    {
+      flags: '--licence <n>',
+      description: 'numeric licence id (GET /api/v1/videos/licences)',
+      group: 'Metadata:',
+    },
+    { flags: '--language <code>', description: "the video's language (e.g. en, fr)", group: 'Metadata:' },
+    { flags: '--nsfw', description: 'mark the video as sensitive content', group: 'Audience:' },
+    { flags: '--comments <policy>', description: 'enabled or disabled', group: 'Publishing:' },
   ],
   login: [
     { flags: '--instance <url>', description: 'the instance (https://…; default $VUPLOAD_PEERTUBE_URL)' },

@@ -164,7 +164,9 @@ export async function preparePeerTube(
   let name = fields.name ?? defaultTitle(filename);
   // A file name shorter than PeerTube's 3 characters is padded rather than refused: the title was not given.
   if (fields.name === undefined && length(name) < LIMITS.name[0]) name = `${name} video`.trim();
-  const resource: PeerTubeResource = { ...fields, name, filename };
+  // Private unless --privacy says otherwise, as vupload's YouTube uploads: a script never publishes by surprise
+  // (an instance's own default is usually public).
+  const resource: PeerTubeResource = { privacy: PRIVACY.private, ...fields, name, filename };
   const plan: PeerTubePlan = {
     ...base,
     resource,

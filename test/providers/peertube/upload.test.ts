@@ -130,6 +130,22 @@ describe('vupload upload --provider peertube', () => {
     }
   });
 
+  test('a kept session given up for good (--restart) is ended with DELETE: uploadx frees what it held', async () => {
+    const file = await makeVideo(join(t.dir, 'restart.mp4'), 600_000);
+    t.sb.faults.add({ on: 'upload-chunk', cutAfterBytes: 100_000 });
+    const cut = await t.run(['upload', file, ...PT, '--retries', '0']);
+    t.sb.faults.clear();
+    assert.equal(cut.code, 5, cut.stderr);
+    const location = t.sb.requests.filter((q) => q.kind === 'upload-chunk').at(-1)!;
+    const kept = location.uploadId!;
+    assert.ok(await t.sb.upload(kept), 'uploadx holds the first bytes');
+    const mark = t.sb.requests.length;
+    const again = await t.run(['upload', file, ...PT, '--restart']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(t.since(mark).some((q) => q.method === 'DELETE' && q.uploadId === kept));
+    assert.equal(await t.sb.upload(kept), undefined, 'the given-up session is gone');
+  });
+
   test('a pipe is refused with exit 2 and why: PeerTube needs the size first', async () => {
     const mark = t.sb.requests.length;
     const r = await t.run(['upload', '-', ...PT, '--title', 'Live'], { stdin: 'bytes' });

@@ -3,12 +3,14 @@
 // are noisy). Options: BENCH_QUICK=1 (256 MiB, one run each: for development), BENCH_SIZES=1024,8192 (MiB),
 // BENCH_RUNS=3 (runs of each case, interleaved), BENCH_BASELINE=node (node:http PUT instead of curl),
 // BENCH_CLI_MIB=2048 (the pipe and proxy runs: a file, the same bytes piped in, the file through a local proxy),
-// BENCH_FLOOR=1 (adds a plain node:http client in 8 MiB chunks: what a request per chunk costs any Node client here).
+// BENCH_FLOOR=1 (adds a plain node:http client in 8 MiB chunks: what a request per chunk costs any Node client here),
+// BENCH_PEERTUBE_MIB=1024 (the PeerTube emulator's upload endpoint against curl), BENCH_ONLY=peertube (that part only).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchCli } from './bench-cli.mjs';
+import { benchPeerTube } from './bench-peertube.mjs';
 import {
   assertGnuTime,
   loggedInEnv,
@@ -44,6 +46,43 @@ function curlPath() {
   }
 }
 const curl = curlPath();
+
+/**
+ * The PeerTube emulator's upload-resumable endpoint (uploadx) against curl's same PUTs; `youtube` (this run's
+ * YouTube figures at the same size, when there are) for CPU and peak RSS.
+ */
+async function peertubePart(work, youtube) {
+  const mib = Number(process.env.BENCH_PEERTUBE_MIB ?? (quick ? '256' : '1024'));
+  if (!curl) {
+    console.log('\nPeerTube: curl is missing, no baseline; skipped.');
+    return;
+  }
+  const pt = await benchPeerTube({ work, mib, runs, curl });
+  console.log(`\nPeerTube emulator (uploadx, to disk), ${mib} MiB (medians of ${runs}):`);
+  for (const line of pt.lines) console.log(line);
+  console.log("Target: wall ≤ 1.10× curl; CPU and peak RSS as YouTube's.");
+  for (const [kind, name] of [
+    ['one', 'one request'],
+    ['chunks', '8 MiB chunks'],
+  ]) {
+    const y = youtube?.[`${kind}-${mib}`];
+    if (y)
+      console.log(
+        `${name}: CPU/GiB ${pt.summary[kind].cpuPerGiB.toFixed(2)} s (YouTube ${y.cpuPerGiB.toFixed(2)} s), ` +
+          `peak RSS ${pt.summary[kind].rss.toFixed(1)} MiB (YouTube ${y.rss.toFixed(1)} MiB)`,
+      );
+  }
+}
+
+if (process.env.BENCH_ONLY === 'peertube') {
+  const only = mkdtempSync(join(tmpdir(), 'vupload-bench-'));
+  try {
+    await peertubePart(only);
+  } finally {
+    rmSync(only, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 
 const work = mkdtempSync(join(tmpdir(), 'vupload-bench-'));
 const { startSandbox } = await import(join(root, 'dist/src/sandbox/youtube/index.js'));
@@ -127,6 +166,7 @@ try {
   console.log(
     'Targets: wall ≤ 1.10× (one request), ≤ 1.15× (8 MiB chunks); CPU ≤ 1.2 s/GiB; peak RSS ≤ 70 MiB, spread ≤ 5 MiB.',
   );
+  await peertubePart(work, summary);
 
   // Three connection cuts, 64 MiB into each request: the engine asks the server and resends only what was lost (each
   // retry waits its backoff, hence only three).

@@ -64,7 +64,10 @@ export async function buildProgram(
       '--client-secrets <file>',
       'OAuth client file (default: $VUPLOAD_CLIENT_SECRETS, ./client_secrets.json)',
     )
-    .option('--provider <name>', 'youtube (default) or youku; a profile may set it in profiles.json')
+    .option(
+      '--provider <name>',
+      'youtube (default), youku or peertube; a profile may set it in profiles.json',
+    )
     .option('--api-url <url>', 'API root instead of https://www.googleapis.com (also $VUPLOAD_API_URL)')
     .option(
       '--state-url <url>',

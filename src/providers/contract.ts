@@ -288,6 +288,12 @@ export interface Provider<P extends UploadPlan = UploadPlan> {
   readonly quota: QuotaModel;
   readonly steps: ProviderSteps<P>;
   readonly update?: MetadataUpdater;
+  /**
+   * Who owns the uploads, for "never twice" (the journal's `account`): default the profile. PeerTube's is the
+   * account's handle on its instance (`user@host`), so the same file goes once to each instance and account,
+   * whichever profile logged in there. Throws (exit 3) when that cannot be known without a login.
+   */
+  account?(req: Pick<Request, 'ctx' | 'globals'>): Promise<string>;
   prepare(fileArg: string, flags: UploadFlags, options: PrepareOptions): Promise<P>;
   /** The requests a real run would send, secrets redacted. */
   dryRun(plan: P, req: Request): Promise<unknown[]>;

@@ -8,6 +8,8 @@ import type { CredentialFiles } from '../credential-files.js';
 import { usageError } from '../errors.js';
 import { configDir } from '../paths.js';
 import type { Provider } from './contract.js';
+import { peertubeCredentialFiles } from './peertube/credentials.js';
+import { peertubeOptions } from './peertube/options.js';
 import { youkuCredentialFiles } from './youku/credentials.js';
 import { youtubeCredentialFiles } from './youtube/auth/client-secrets.js';
 
@@ -18,6 +20,8 @@ export interface ProviderOption {
   description: string;
   /** Given several times, it collects a list. */
   repeatable?: boolean;
+  /** The heading `--help` lists it under (src/cli/help.ts UPLOAD_OPTION_GROUPS: 'Metadata:', 'Publishing:' …). */
+  group?: string;
 }
 
 /** The options a provider adds to `upload`/`batch`/`watch` (and `update`) and to `auth login`. */
@@ -47,6 +51,12 @@ export const PROVIDERS = {
     options: {},
     credentials: youkuCredentialFiles,
     load: async () => (await import('./youku/provider.js')).provider,
+  },
+  peertube: {
+    title: 'PeerTube',
+    options: peertubeOptions,
+    credentials: peertubeCredentialFiles,
+    load: async () => (await import('./peertube/provider.js')).provider,
   },
 } as const satisfies Record<string, Entry>;
 

@@ -43,6 +43,10 @@ function sampleValue(dir: string, long: string): string[] {
     '--move-to': join(dir, 'done'),
     '--log-file': join(dir, 'upload.log'),
     '--concurrency': '2',
+    '--channel': 'sandbox_channel',
+    '--licence': '1',
+    '--language': 'en',
+    '--comments': 'disabled',
   };
   const value = values[long];
   if (value === undefined) return [long];
@@ -107,12 +111,17 @@ describe('every upload flag, for every provider', () => {
     for (const long of longs) assert.ok(sampleValue(t.dir, long).length > 0);
   });
 
-  test('youtube honours every flag in a dry run, and sends nothing', async () => {
+  test("youtube honours every flag in a dry run (and refuses the other providers' own), and sends nothing", async () => {
+    const { providerOptions } = await import('../../src/providers/registry.js');
+    const others = new Set(providerOptions('upload').map((o) => /--[a-z-]+/.exec(o.flags)![0]));
     for (const option of await uploadOptions()) {
       const args = sampleValue(t.dir, option.long!);
       const mark = t.sb.requests.length;
       const result = await t.run(['upload', video, '--dry-run', ...args]);
-      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      if (others.has(option.long!)) {
+        assert.equal(result.code, 2, `${args.join(' ')} was not refused: ${result.stderr}`);
+        assert.match(result.stderr, /not available with the youtube provider/);
+      } else assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
       assert.equal(t.since(mark).length, 0, `${args.join(' ')} sent a request`);
     }
   });

@@ -156,7 +156,7 @@ export function findFlagMentions(
   const commandOf = (start: ts.Expression, depth = 0): string | undefined => {
     let expr = start;
     while (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr)) expr = expr.expression;
-    if (depth > 10) return undefined;
+    if (depth > 20) return undefined;
     if (ts.isNewExpression(expr) && ts.isIdentifier(expr.expression) && expr.expression.text === 'Command') {
       const name = expr.arguments?.[0];
       if (!name || !ts.isStringLiteral(name)) return undefined;

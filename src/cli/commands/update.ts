@@ -4,6 +4,7 @@ import { usageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { addMetadataOptions, type MetadataFlags } from '../metadata-flags.js';
 import { Output } from '../output.js';
+import { addProviderOptions } from '../provider-options.js';
 import { videoIdFrom } from '../video-id.js';
 import { COMMANDS } from './index.js';
 
@@ -12,7 +13,7 @@ export function registerUpdate(program: Command, ctx: CliContext): void {
     .description(COMMANDS.update.summary)
     .argument('[video-id]', 'the video to change')
     .option('--video-id <id>', 'the video (for ids that start with "-")');
-  addMetadataOptions(command, 'update')
+  addProviderOptions(addMetadataOptions(command, 'update'), 'upload')
     .option('--dry-run', 'print a field-by-field diff and send nothing')
     .addHelpText(
       'after',
@@ -30,6 +31,15 @@ export function registerUpdate(program: Command, ctx: CliContext): void {
         const { commandProvider } = await import('../../providers/registry.js');
         const provider = await commandProvider(globals, ctx);
         const req = { ctx, globals, out };
+        // A provider's own option (PeerTube's --licence …) is refused where that provider is not the one talking.
+        const { providerOptions } = await import('../../providers/registry.js');
+        const { refuseUnsupported } = await import('../../providers/flags.js');
+        const own = new Set(providerOptions('upload').map((o) => camelKey(o.flags)));
+        refuseUnsupported(
+          Object.fromEntries(Object.entries(flags).filter(([key]) => own.has(key))),
+          provider.uploadFlags,
+          provider.name,
+        );
         if (!provider.update) {
           throw usageError(
             `vupload update: vupload cannot change the metadata of ${provider.title} videos.`,
@@ -40,4 +50,10 @@ export function registerUpdate(program: Command, ctx: CliContext): void {
       },
     );
   program.addCommand(command);
+}
+
+/** `--password-file <file>` → passwordFile: commander's key of an option. */
+function camelKey(flags: string): string {
+  const long = /--([a-z0-9-]+)/i.exec(flags)?.[1] ?? '';
+  return long.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }

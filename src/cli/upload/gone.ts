@@ -65,8 +65,12 @@ export async function housekeptEarlier(
   const history = await stateStore(ctx, globals)
     .then((store) => store.journal.listHistory())
     .catch(() => undefined);
+  // The journal's account (Provider.account); a provider that cannot say without a login matches nothing.
+  const account = provider.account
+    ? await provider.account({ ctx, globals }).catch(() => undefined)
+    : globals.profile;
   const item = history
-    ?.filter((h) => h.file === file && h.profile === globals.profile && h.provider === provider.name)
+    ?.filter((h) => h.file === file && h.profile === account && h.provider === provider.name)
     .at(-1);
   // The steps are the video's: a copy with the same content, found uploaded, records its own move on them too.
   const done = item?.steps.find(

@@ -100,7 +100,9 @@ async function runJob(
   const { waitingText } = await import('../../unattended/lock.js');
   const { JobLock } = await import('../../state/job-lock.js');
   const store = await stateStore(ctx, globals, out);
-  const pipes = await pipeSessionsOf(provider, ctx, globals, out, store);
+  // Whose uploads the journal is asked about and appended to (the profile, unless the provider says otherwise).
+  const account = (await provider.account?.({ ctx, globals })) ?? globals.profile;
+  const pipes = await pipeSessionsOf(provider, ctx, globals, out, store, account);
   // A pipe is this process's alone: no content to lock, nothing to sample before its bytes pass; only its saved
   // session is locked, as this run's (pipe-sessions.ts).
   if (plan.stdin) {
@@ -116,6 +118,7 @@ async function runJob(
         job,
         STREAM_FINGERPRINT,
         store,
+        account,
         undefined,
         pipes,
       ).run();
@@ -137,7 +140,19 @@ async function runJob(
   });
   await lock.take();
   try {
-    return await new Job(plan, provider, ctx, globals, out, job, fingerprint, store, lock, pipes).run();
+    return await new Job(
+      plan,
+      provider,
+      ctx,
+      globals,
+      out,
+      job,
+      fingerprint,
+      store,
+      account,
+      lock,
+      pipes,
+    ).run();
   } finally {
     await lock.release();
   }
@@ -150,11 +165,11 @@ async function pipeSessionsOf(
   globals: GlobalOptions,
   out: Output,
   store: StateStore,
+  account: string,
 ): Promise<PipeSessions | undefined> {
   const capability = provider.pipeSessions;
   if (!capability) return undefined;
   const { PipeSessions, pipeScope } = await import('./pipe-sessions.js');
-  const account = globals.profile;
   // Opened once, when a dead run's session is first asked (most runs find none).
   let auth: Promise<ProviderSession> | undefined;
   const session = () => {
@@ -202,12 +217,14 @@ class Job {
     private readonly job: JobOptions,
     private readonly fingerprint: string,
     private readonly store: StateStore,
+    /** Whose uploads these are for the journal (Provider.account; the profile by default). */
+    account: string,
     /** None for a pipe. */
     private readonly lock?: JobLock,
     /** Saved sessions of uploads from a pipe: this run's own (a pipe), and dead runs' to ask before a new video. */
     private readonly pipes?: PipeSessions,
   ) {
-    this.account = globals.profile;
+    this.account = account;
     this.label = plan.stdin ? STDIN_LABEL : basename(plan.file);
   }
 

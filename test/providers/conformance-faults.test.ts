@@ -29,6 +29,7 @@ forEachProvider((subject, h) => {
         const restore = s.fault.stallAfterBytes !== undefined ? shortenIdleTimeout(STALL_IDLE_MS) : undefined;
         let result: Awaited<ReturnType<typeof run>>;
         let pending: number;
+        const started = performance.now();
         try {
           result = await run([
             'upload',
@@ -43,6 +44,9 @@ forEachProvider((subject, h) => {
           p.clearFaults();
         }
         assert.equal(pending, 0, 'the fault fired');
+        const stallMs = s.fault.stallMs;
+        if (typeof stallMs === 'number')
+          assert.ok(performance.now() - started < stallMs / 2, 'the stalled request was cut, not waited out');
         assert.equal(result.code, 0, result.stderr);
         await assertOneVideo(p, await fileSha(file), result.stdout.trim(), s.title, before);
         const twice = p.bytesReceived() - received - size;

@@ -4,7 +4,7 @@
 // the command puts it. By default one kill point per kind of change (its operation and file, named without the
 // upload's own names); VUPLOAD_CONFORMANCE_KILLS=all kills before every change in turn.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { makeVideo } from '../cli/video-file.js';
 import { crashAt, jsonLines, spawnCli } from '../helpers/cli.js';
@@ -89,7 +89,16 @@ forEachProvider((subject, h) => {
         );
         const kept = target ? join(target, basename(file)) : file;
         assert.equal(await fileSha(kept).catch(() => 'missing'), sha, `${what}: the file is at ${kept}`);
-        if (target) assert.equal(await exists(file), false, `${what}: moved, not copied`);
+        if (target) {
+          assert.equal(await exists(file), false, `${what}: moved, not copied`);
+          const stem = basename(file, '.mp4');
+          const copies = (await readdir(target)).filter(
+            (n) => n.startsWith(`${stem}.`) || n.startsWith(`${stem}-`),
+          );
+          assert.deepEqual(copies, [basename(file)], `${what}: one copy in ${target}`);
+        }
+        const held = (await readdir(work)).filter((n) => n.startsWith('.vupload-'));
+        assert.deepEqual(held, [], `${what}: nothing left held or probed`);
       }
     });
   }

@@ -33,8 +33,11 @@ export interface Transport {
   request(request: TransportRequest): Promise<TransportResponse>;
 }
 
+/** A request with no traffic for this long fails with ETIMEDOUT (and is retried), unless the caller sets another. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
 export interface HttpTransportOptions {
-  /** A socket with no traffic for this long fails with ETIMEDOUT (default 60 s). */
+  /** A socket with no traffic for this long fails with ETIMEDOUT (default DEFAULT_IDLE_TIMEOUT_MS). */
   idleTimeoutMs?: number;
 }
 
@@ -47,7 +50,7 @@ export interface HttpTransport extends Transport {
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
-  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const agents = {
     'http:': new http.Agent({ keepAlive: true }),
     'https:': new https.Agent({ keepAlive: true }),

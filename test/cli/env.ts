@@ -30,12 +30,14 @@ export async function playBrowser(url: string): Promise<void> {
   await (await fetch(location)).text();
 }
 
-export async function cliEnv(options: SandboxOptions = {}): Promise<CliEnv> {
-  const dir = await mkdtemp(join(tmpdir(), 'vupload-cli-'));
-  const sb = await startSandbox({ processingMs: 50, dailyQuota: 1_000_000_000, ...options });
+/**
+ * The env that points vupload at the YouTube sandbox `sb`, with HOME, config and state directories in `dir` and the
+ * sandbox's client secrets written there.
+ */
+export async function sandboxEnv(dir: string, sb: Sandbox): Promise<Record<string, string>> {
   const secrets = join(dir, 'client_secrets.json');
   await writeFile(secrets, JSON.stringify(sb.clientSecrets()));
-  const env = {
+  return {
     VUPLOAD_API_URL: sb.url,
     VUPLOAD_CLIENT_SECRETS: secrets,
     VUPLOAD_CONFIG_DIR: join(dir, 'config'),
@@ -44,6 +46,12 @@ export async function cliEnv(options: SandboxOptions = {}): Promise<CliEnv> {
     // The local quota ledger would otherwise stop a test run after six uploads.
     VUPLOAD_QUOTA: '1000000000',
   };
+}
+
+export async function cliEnv(options: SandboxOptions = {}): Promise<CliEnv> {
+  const dir = await mkdtemp(join(tmpdir(), 'vupload-cli-'));
+  const sb = await startSandbox({ processingMs: 50, dailyQuota: 1_000_000_000, ...options });
+  const env = await sandboxEnv(dir, sb);
   const run: CliEnv['run'] = (argv, runOptions = {}) =>
     runCli(argv, { cwd: dir, ...runOptions, env: { ...env, ...runOptions.env } });
   return {
@@ -75,18 +83,23 @@ export interface YoukuCliEnv {
   close(): Promise<void>;
 }
 
+/** The env that points vupload at the Youku emulator at `url`, with HOME, config and state directories in `dir`. */
+export function youkuEnv(dir: string, url: string): Record<string, string> {
+  return {
+    HOME: dir,
+    VUPLOAD_CONFIG_DIR: join(dir, 'config'),
+    VUPLOAD_STATE_DIR: join(dir, 'state'),
+    VUPLOAD_YOUKU_API_URL: url,
+    VUPLOAD_YOUKU_CLIENT_ID: YOUKU_SANDBOX_CLIENT.clientId,
+    VUPLOAD_YOUKU_CLIENT_SECRET: YOUKU_SANDBOX_CLIENT.clientSecret,
+  };
+}
+
 /** The Youku emulator, private config/state directories and the env that points vupload at them (no login). */
 export async function youkuCliEnv(confirmDelayChecks = 1): Promise<YoukuCliEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'vupload-youku-cli-'));
   const sb = await startYoukuSandbox({ confirmDelayChecks });
-  const env = {
-    HOME: dir,
-    VUPLOAD_CONFIG_DIR: join(dir, 'config'),
-    VUPLOAD_STATE_DIR: join(dir, 'state'),
-    VUPLOAD_YOUKU_API_URL: sb.url,
-    VUPLOAD_YOUKU_CLIENT_ID: YOUKU_SANDBOX_CLIENT.clientId,
-    VUPLOAD_YOUKU_CLIENT_SECRET: YOUKU_SANDBOX_CLIENT.clientSecret,
-  };
+  const env = youkuEnv(dir, sb.url);
   return {
     sb,
     dir,

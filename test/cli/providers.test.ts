@@ -1,58 +1,15 @@
 // This file walks every upload flag for every provider: each is honoured or refused with exit 2 before anything is
 // sent, never silently ignored; and Youku uploads take the same dry run, lock, journal and housekeeping path.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Option } from 'commander';
-import { buildProgram } from '../../src/cli/program.js';
 import { startYoukuSandbox, YOUKU_SANDBOX_CLIENT } from '../../src/sandbox/youku/index.js';
 import { crashAt, jsonLines, runCli, spawnCli } from '../helpers/cli.js';
-import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv, playBrowser } from './env.js';
+import { sampleValue, uploadOptions, writeSampleFiles } from './upload-flags.js';
 import { makeVideo } from './video-file.js';
-
-/** A value each option can take in a dry run; options without a value are given as they are. */
-function sampleValue(dir: string, long: string): string[] {
-  const values: Record<string, string> = {
-    '--title': 'A title',
-    '--description': 'A description',
-    '--description-file': join(dir, 'description.txt'),
-    '--category': '22',
-    '--keywords': 'a,b',
-    '--tags': 'a,b',
-    '--privacyStatus': 'unlisted',
-    '--privacy': 'unlisted',
-    '--publish-at': '2099-01-01T00:00:00Z',
-    '--license': 'creativeCommon',
-    '--default-language': 'en',
-    '--default-audio-language': 'en',
-    '--recording-date': '2024-01-01',
-    '--localization': 'fr:Titre',
-    '--metadata': join(dir, 'metadata.json'),
-    '--thumbnail': fixture('thumbnail.jpg'),
-    '--playlist': 'Talks',
-    '--caption': `${join(dir, 'captions.srt')}:en`,
-    '--chunk-size': '1M',
-    '--limit-rate': '2M',
-    '--retries': '3',
-    '--time-budget': '600',
-    '--quota': '5000',
-    '--on-quota': 'wait',
-    '--move-to': join(dir, 'done'),
-    '--log-file': join(dir, 'upload.log'),
-    '--concurrency': '2',
-    '--channel': 'sandbox_channel',
-    '--licence': '1',
-    '--language': 'en',
-    '--comments': 'disabled',
-  };
-  const value = values[long];
-  if (value === undefined) return [long];
-  // --localization needs the language of the title it translates.
-  return long === '--localization' ? [long, value, '--default-language', 'en'] : [long, value];
-}
 
 /** Flags Youku can honour (its create takes title, tags, description, category; the rest is job control). */
 const YOUKU_HONOURS = new Set([
@@ -75,12 +32,6 @@ const YOUKU_HONOURS = new Set([
   '--concurrency',
 ]);
 
-async function uploadOptions(): Promise<Option[]> {
-  const program = await buildProgram({} as never);
-  const upload = program.commands.find((c) => c.name() === 'upload')!;
-  return upload.options.filter((o) => o.long && !['--file', '--dry-run', '--help'].includes(o.long));
-}
-
 describe('every upload flag, for every provider', () => {
   let t: CliEnv;
   let youku: Awaited<ReturnType<typeof startYoukuSandbox>>;
@@ -96,9 +47,7 @@ describe('every upload flag, for every provider', () => {
       VUPLOAD_YOUKU_CLIENT_SECRET: YOUKU_SANDBOX_CLIENT.clientSecret,
     };
     video = await makeVideo(join(t.dir, 'clip.mp4'), 100_000);
-    await writeFile(join(t.dir, 'description.txt'), 'From a file');
-    await writeFile(join(t.dir, 'metadata.json'), JSON.stringify({ snippet: { description: 'meta' } }));
-    await writeFile(join(t.dir, 'captions.srt'), '1\n00:00:00,000 --> 00:00:01,000\nHi\n');
+    await writeSampleFiles(t.dir);
   });
   after(async () => {
     await youku.close();

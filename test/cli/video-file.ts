@@ -4,6 +4,8 @@ import { writeFile } from 'node:fs/promises';
 
 export async function makeVideo(path: string, size: number): Promise<string> {
   const head = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
-  await writeFile(path, Buffer.concat([head, randomBytes(size - head.length)]));
+  // Shorter than the box (a 1-byte file): its first bytes only.
+  const bytes = Buffer.concat([head, randomBytes(Math.max(0, size - head.length))]).subarray(0, size);
+  await writeFile(path, bytes);
   return path;
 }

@@ -52,6 +52,8 @@ export interface RunOptions {
   onStderr?: (text: string) => void;
   openUrl?: (url: string) => Promise<void>;
   signal?: AbortSignal;
+  /** The run's clock (a sandbox's, so that waits are on it); by default real time with sleeps cut to 5 ms. */
+  clock?: Pick<CliContext, 'now' | 'sleep'>;
 }
 
 /** Runs the CLI in this process; the environment is exactly `env` (nothing inherited). */
@@ -70,8 +72,8 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     stdout,
     stderr,
     signal: options.signal ?? new AbortController().signal,
-    now: () => Date.now(),
-    sleep: (ms, signal) => delay(Math.min(ms, 5), undefined, { signal }),
+    now: options.clock?.now ?? (() => Date.now()),
+    sleep: options.clock?.sleep ?? ((ms, signal) => delay(Math.min(ms, 5), undefined, { signal })),
     random: () => 0.5,
     openUrl: options.openUrl ?? (async () => {}),
   };

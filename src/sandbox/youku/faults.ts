@@ -15,7 +15,14 @@ export const YOUKU_KINDS: readonly YoukuKind[] = [
   'other',
 ];
 
-const EFFECTS = ['error', 'cutAfterBytes', 'corruptSlice', 'expireUploadToken', 'commitVideoId'] as const;
+const EFFECTS = [
+  'error',
+  'cutAfterBytes',
+  'stallAfterBytes',
+  'corruptSlice',
+  'expireUploadToken',
+  'commitVideoId',
+] as const;
 
 /** Returns why `value` is not a YoukuFault, or undefined when it is one. */
 export function youkuFaultProblem(value: unknown): string | undefined {
@@ -28,6 +35,8 @@ export function youkuFaultProblem(value: unknown): string | undefined {
     return '"on" must be a kind or {method, path}';
   }
   if (f.times !== undefined && !(typeof f.times === 'number' && f.times >= 1)) return '"times" must be >= 1';
+  if (f.atOffset !== undefined && !(Number.isSafeInteger(f.atOffset) && (f.atOffset as number) >= 0))
+    return '"atOffset" must be a whole number >= 0';
   const slow = f.delayMs !== undefined || f.bytesPerSec !== undefined;
   const effects = EFFECTS.filter((k) => f[k] !== undefined).length + (slow ? 1 : 0);
   if (effects !== 1) return `give exactly one of ${EFFECTS.join(', ')}, or delayMs/bytesPerSec`;
@@ -35,7 +44,9 @@ export function youkuFaultProblem(value: unknown): string | undefined {
   if (f.httpStatus !== undefined && !(Number.isInteger(f.httpStatus) && (f.httpStatus as number) >= 200)) {
     return '"httpStatus" must be an HTTP status';
   }
-  for (const k of ['cutAfterBytes', 'delayMs'] as const) {
+  if ((f.stallAfterBytes === undefined) !== (f.stallMs === undefined))
+    return '"stallAfterBytes" and "stallMs" go together';
+  for (const k of ['cutAfterBytes', 'delayMs', 'stallAfterBytes', 'stallMs'] as const) {
     if (f[k] !== undefined && !(typeof f[k] === 'number' && f[k] >= 0)) return `"${k}" must be a number >= 0`;
   }
   if (f.bytesPerSec !== undefined && !(typeof f.bytesPerSec === 'number' && f.bytesPerSec > 0)) {
@@ -49,13 +60,16 @@ export function youkuFaultProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-function matches(
-  fault: YoukuFault,
-  kind: YoukuKind,
-  method: string,
-  path: string,
-  hasToken: boolean,
-): boolean {
+/** What the queue needs to know of a request; `offset` is upload_slice's. */
+export interface YoukuRequestInfo {
+  kind: YoukuKind;
+  method: string;
+  path: string;
+  hasToken: boolean;
+  offset?: number;
+}
+
+function matches(fault: YoukuFault, { kind, method, path, hasToken, offset }: YoukuRequestInfo): boolean {
   const on = fault.on;
   if (typeof on === 'string') {
     if (on !== kind) return false;
@@ -66,6 +80,7 @@ function matches(
       if (!hit) return false;
     }
   }
+  if (fault.atOffset !== undefined && (kind !== 'upload_slice' || offset !== fault.atOffset)) return false;
   // Effects that only make sense on some requests wait for one (like expireSession in ../faults.ts).
   if ('expireUploadToken' in fault) return hasToken;
   if ('corruptSlice' in fault) return kind === 'upload_slice';
@@ -91,8 +106,8 @@ export class YoukuFaultQueue {
   }
 
   /** The first pending fault that matches, consumed once; faults fire in the order they were added. */
-  take(kind: YoukuKind, method: string, path: string, hasToken: boolean): YoukuFault | undefined {
-    const index = this.items.findIndex(({ fault }) => matches(fault, kind, method, path, hasToken));
+  take(req: YoukuRequestInfo): YoukuFault | undefined {
+    const index = this.items.findIndex(({ fault }) => matches(fault, req));
     if (index < 0) return undefined;
     const item = this.items[index]!;
     item.left -= 1;

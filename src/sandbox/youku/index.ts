@@ -62,6 +62,15 @@ export async function startYoukuSandbox(options: YoukuSandboxOptions = {}): Prom
     },
     mintToken: (o = {}) => core.issue(clients[0]!.clientId, o.ttlSec),
     video: (id) => showVideo(core, id),
+    videos: () =>
+      [...new Set(core.videos.values())]
+        .sort((a, b) => a.created - b.created)
+        .map((v) => ({
+          id: v.id,
+          size: v.upload.receivedBytes,
+          md5: v.upload.md5 ?? '',
+          path: v.upload.file,
+        })),
     media: (tokenOrId) => {
       const u = uploadOf(tokenOrId);
       return u ? { size: u.receivedBytes, md5: u.md5 ?? '' } : undefined;

@@ -36,6 +36,8 @@ const notFound: YHandler = async () => {
 function plumbingFault(fault: YoukuFault | undefined): Fault | undefined {
   if (!fault) return undefined;
   if ('cutAfterBytes' in fault) return { on: 'api', cutAfterBytes: fault.cutAfterBytes };
+  if ('stallAfterBytes' in fault)
+    return { on: 'api', stallAfterBytes: fault.stallAfterBytes, stallMs: fault.stallMs };
   if ('delayMs' in fault || 'bytesPerSec' in fault) {
     const { delayMs, bytesPerSec } = fault as { delayMs?: number; bytesPerSec?: number };
     return { on: 'api', delayMs, bytesPerSec };
@@ -63,14 +65,22 @@ export function createYoukuListener(
     const entry: YoukuRequestLogEntry = logEntry(req, url, kind, core.now());
     core.requests.push(entry);
     const hasToken = url.searchParams.has('upload_token') || method === 'POST';
-    const fault = core.faults.take(kind, method, url.pathname, hasToken);
+    const offset = url.searchParams.get('offset');
+    const fault = core.faults.take({
+      kind,
+      method,
+      path: url.pathname,
+      hasToken,
+      ...(offset !== null && /^\d+$/.test(offset) ? { offset: Number(offset) } : {}),
+    });
     if (fault) entry.fault = fault;
     // The shared Ctx only mutates bodyBytes/status of the entry, which both log shapes have; the kinds differ.
     const ctx = new Ctx(req, res, url, query, entry as unknown as RequestLogEntry, plumbingFault(fault));
     const r: YReq = { ctx, core, entry, fault };
     const started = Date.now();
     res.on('close', () => {
-      if (!res.writableFinished) ctx.gone = true;
+      // markGone, not just `gone`: a stalled body read ends as soon as the client gives up (and frees the upload).
+      if (!res.writableFinished) ctx.markGone();
       log?.(
         `${method} ${entry.path} -> ${entry.status || 'cut'} (${kind}) ${entry.bodyBytes}B` +
           `${entry.errorCode ? ` error=${entry.errorCode}` : ''} ${Date.now() - started}ms` +

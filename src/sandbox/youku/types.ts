@@ -49,12 +49,19 @@ export type YoukuKind =
 
 /**
  * A scripted misbehaviour for the next `times` (default 1) matching requests — the same shape as the YouTube
- * sandbox's faults (`on` is a kind or {method, path}); the effects are Youku's.
+ * sandbox's faults (`on` is a kind or {method, path}); the effects are Youku's. `atOffset` matches only the
+ * upload_slice whose `offset` is that byte (as the YouTube sandbox's matches a Content-Range).
  */
-export type YoukuFault = { on: YoukuKind | { method?: string; path?: string }; times?: number } & (
+export type YoukuFault = {
+  on: YoukuKind | { method?: string; path?: string };
+  times?: number;
+  atOffset?: number;
+} & (
   | YoukuErrorFault
   | { cutAfterBytes: number }
   | { delayMs?: number; bytesPerSec?: number }
+  /** The body stops being read after K bytes for `stallMs` (the client's idle timeout); ends if the client leaves. */
+  | { stallAfterBytes: number; stallMs: number }
   /** upload_slice: one byte of the slice is damaged on arrival, so the real hash check answers 120010225. */
   | { corruptSlice: true }
   /** Any request carrying an upload_token: the token expires just before it is handled. */
@@ -114,6 +121,8 @@ export interface YoukuSandbox {
   mintToken(opts?: { ttlSec?: number }): YoukuTokenResponse;
   /** The video as videos/show.json returns it, by create's or commit's id. */
   video(id: string): Record<string, unknown> | undefined;
+  /** Every committed video, oldest first, by the id commit answered, with the file its bytes are stored in. */
+  videos(): Array<{ id: string; size: number; md5: string; path: string }>;
   /** What was stored for an upload token or video id; md5 is '' until every slice arrived. */
   media(tokenOrId: string): { size: number; md5: string } | undefined;
   expireUploadToken(token: string): void;

@@ -101,6 +101,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const v = state.videos[id];
       return v ? videoResource(core, v, 'all', v.owner) : undefined;
     },
+    videos: () =>
+      Object.values(state.videos)
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((v) => v.id),
     media: (id) => {
       const m = state.videos[id]?.media;
       return m ? { size: m.size, sha256: m.sha256 } : undefined;

@@ -121,6 +121,8 @@ export interface Sandbox {
   requests: RequestLogEntry[];
   clearRequests(): void;
   video(id: string): Record<string, unknown> | undefined;
+  /** Every video's id (all users), oldest first: what the server holds, however it was made. */
+  videos(): string[];
   media(id: string): { size: number; sha256: string } | undefined;
   thumbnail(videoId: string): { size: number; sha256: string; mimeType: string } | undefined;
   /** Every playlist (all users), oldest first, with the video ids it holds in order. */

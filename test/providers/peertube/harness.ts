@@ -15,10 +15,14 @@ export const harness: ConformanceHarness = {
   },
   // --chunk-size is rounded to 256 KiB by the CLI; uploadx itself takes any split.
   chunk: 256 * 1024,
-  async start(dir) {
+  async start(dir, options = {}) {
     // `probe: false`: the size scenarios upload files of 1 byte, which PeerTube's ffprobe would refuse (422) as no
     // video; the protocol is what the suite proves, not ffprobe.
-    const sb = await startPeerTubeSandbox({ processingMs: 0, probe: false });
+    const sb = await startPeerTubeSandbox({
+      processingMs: 0,
+      probe: false,
+      ...(options.now ? { now: options.now } : {}),
+    });
     const env = {
       HOME: dir,
       VUPLOAD_CONFIG_DIR: join(dir, 'config'),
@@ -38,6 +42,7 @@ export const harness: ConformanceHarness = {
       env,
       uploadArgs: ['--provider', 'peertube'],
       fault: (fault) => sb.faults.add(fault),
+      faultsPending: () => sb.faults.pending().length,
       clearFaults: () => sb.faults.clear(),
       requestCount: () => sb.requests.length,
       bytesReceived: () =>

@@ -127,6 +127,55 @@ describe('Youku emulator', () => {
     }
   });
 
+  test('atOffset faults only the slice there; a stalled slice the client leaves frees the upload at once', async () => {
+    const sb = await startYoukuSandbox();
+    try {
+      const data = Buffer.alloc(2048, 3);
+      data[2000] = 4;
+      const { base, token, videoId } = await started(sb, data);
+      sb.faults.add({ on: 'upload_slice', atOffset: 1024, error: 1001, httpStatus: 503 });
+      sb.faults.add({ on: 'upload_slice', atOffset: 1024, stallAfterBytes: 10, stallMs: 60_000 });
+      const query = (t: Record<string, number>) =>
+        new URLSearchParams({
+          upload_token: token,
+          slice_task_id: String(t.slice_task_id),
+          offset: String(t.offset),
+          length: String(t.length),
+          hash: md5(data.subarray(t.offset!, t.offset! + t.length!)),
+        });
+      const send = (t: Record<string, number>, signal?: AbortSignal) =>
+        fetch(`${sb.url}/gupload/upload_slice?${query(t)}`, {
+          method: 'POST',
+          body: data.subarray(t.offset!, t.offset! + t.length!),
+          ...(signal ? { signal } : {}),
+        });
+      const t1 = (await call(sb, 'GET', '/gupload/new_slice', { upload_token: token })).json;
+      const first = await send(t1);
+      assert.equal(first.status, 201, 'the slice at 0 is not the one at 1024');
+      const t2 = (await first.json()) as Record<string, number>;
+      assert.equal(t2.offset, 1024);
+      assert.equal(((await (await send(t2)).json()) as { error: { code: number } }).error.code, 1001);
+      // Stalled after 10 bytes: the client gives up; its slice must not stay held for the stall's minute.
+      await assert.rejects(send(t2, AbortSignal.timeout(200)));
+      const sentAt = Date.now();
+      const again = await send(t2);
+      assert.equal(again.status, 201);
+      assert.ok(Date.now() - sentAt < 10_000, 'not held by the stall');
+      for (let i = 0; i < 3; i++) await call(sb, 'GET', '/gupload/check', { upload_token: token });
+      await call(sb, 'POST', '/uploads/commit.json', {
+        ...base,
+        upload_token: token,
+        upload_server_ip: '10.0.0.7',
+      });
+      assert.deepEqual(
+        sb.videos().map((v) => [v.id, v.size, v.md5]),
+        [[videoId, 2048, md5(data)]],
+      );
+    } finally {
+      await sb.close();
+    }
+  });
+
   test('an expired upload token answers 120010223 on the upload server', async () => {
     const sb = await startYoukuSandbox();
     try {

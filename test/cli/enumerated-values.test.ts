@@ -66,7 +66,10 @@ describe('enumerated values', () => {
 
   test('--scope Upload is --scope upload', () => {
     assert.deepEqual(scopesFor('Upload'), [...UPLOAD_ONLY_SCOPES]);
-    assert.throws(() => scopesFor('Everything'), /unknown scope "Everything": vupload auth login --scope takes upload or all/);
+    assert.throws(
+      () => scopesFor('Everything'),
+      /unknown scope "Everything": vupload auth login --scope takes upload or all/,
+    );
   });
 
   test('--help says how to give a description of several lines (a \\n in plain quotes is kept as typed)', async () => {

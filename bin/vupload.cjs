@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // This file is the installed `vupload` command: it prints help and the version as the build rendered them, and runs
 // the bundled CLI (dist/src/cli/vupload.cjs, made by `npm run build`) for anything else, with the V8 code cache made
-// beside it at build time, so that a start compiles almost nothing (README "Start-up"). CommonJS on purpose: on
-// Node 20 an ES module entry alone costs ~6 ms.
+// beside it at build time, so that a start compiles almost nothing (docs/development.md "Start-up"). CommonJS on
+// purpose: on Node 20 an ES module entry alone costs ~6 ms.
 'use strict';
 const { fstatSync, readFileSync, writeSync } = require('node:fs');
 const { dirname, join } = require('node:path');

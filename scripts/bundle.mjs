@@ -1,6 +1,6 @@
 // This file is the second half of `npm run build` (after tsc): it bundles the compiled CLI into one CommonJS file,
 // dist/src/cli/vupload.cjs, and saves V8's code cache for it beside it, which bin/vupload.cjs loads, and the help and
-// version texts the bundle prints, which bin/vupload.cjs prints without loading it (README "Start-up").
+// version texts the bundle prints, which bin/vupload.cjs prints without loading it (docs/development.md "Start-up").
 //
 // Why (issue 15, measured on Node 20): the CLI as ~100 ES modules spends most of a 1 MiB upload's run resolving,
 // reading and compiling them, and an ES module entry alone costs ~6 ms over `node -e 0`; one CommonJS file whose

@@ -1,8 +1,17 @@
-// This file checks the install README describes, as a user makes it from a clone: `npm pack`, then `npm install -g` of
-// the tarball into a temporary prefix, then the installed vupload run from outside the checkout: --version, the
-// sandbox, a login and an upload. `.ci/run` runs it; it needs the npm registry only for what the npm cache lacks.
+// This file checks the install README's "Getting started" describes, as a user makes it from a clone: `npm pack`,
+// then `npm install -g` of the tarball into a temporary prefix, then the installed vupload run from outside the
+// checkout: --version, the first-run hint (it names the docs installed beside it), the sandbox, a login and an
+// upload. `.ci/run` runs it; it needs the npm registry only for what the npm cache lacks.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -19,9 +28,11 @@ try {
   const files = packed.files.map((f) => f.path);
   const unwanted = files.filter((f) => f.endsWith('.map') || f.startsWith('test/') || f.startsWith('src/'));
   if (unwanted.length > 0) fail(`the tarball ships ${unwanted.join(', ')}`);
+  const docs = readdirSync(join(root, 'docs')).map((page) => `docs/${page}`);
   for (const needed of [
     'LICENSE',
     'README.md',
+    ...docs,
     'bin/vupload.cjs',
     'dist/src/cli/vupload.cjs',
     'dist/src/cli/help.jsonl',
@@ -30,8 +41,9 @@ try {
     if (!files.includes(needed)) fail(`the tarball lacks ${needed}`);
   }
   const prefix = join(work, 'prefix');
-  // As README "Install" says: --ignore-scripts, because a global install reads no package.json's allowScripts, and the
-  // one dependency with an install script (xxhash-addon) needs none (package.json "allowScripts" denies it too).
+  // As docs/install.md "Install" says: --ignore-scripts, because a global install reads no package.json's
+  // allowScripts, and the one dependency with an install script (xxhash-addon) needs none (package.json
+  // "allowScripts" denies it too).
   const install = spawnSync(
     'npm',
     [
@@ -56,6 +68,11 @@ try {
   const env = { PATH: process.env.PATH, HOME: work };
   const version = execFileSync(bin, ['--version'], { cwd: work, env, encoding: 'utf8' }).trim();
   if (version !== packed.version) fail(`vupload --version printed ${version}`);
+  // Without client secrets, the hint names the page installed with the program, a file that exists.
+  const first = spawnSync(bin, ['auth', 'login'], { cwd: work, env, encoding: 'utf8' });
+  const page = /How to get one: (.+), section "Getting a client_secrets\.json"/.exec(first.stderr)?.[1];
+  if (first.status !== 3 || page !== join(installed, 'docs', 'login.md') || !existsSync(page))
+    fail(`without client secrets, vupload auth login exited ${first.status}: ${first.stderr}`);
 
   // The installed sandbox, login and upload, from a folder that is not the checkout.
   const sandbox = spawn(bin, ['sandbox', '--dir', join(work, 'sandbox'), '--processing-ms', '10'], {

@@ -1,5 +1,6 @@
 // This file renders, at build time, what every command line that asks only for help or the version prints, for
-// bin/vupload.cjs to print without loading the bundle (dist/src/cli/help.jsonl; README "Start-up", issue 15).
+// bin/vupload.cjs to print without loading the bundle (dist/src/cli/help.jsonl; docs/development.md "Start-up",
+// issue 15).
 //
 // Why: loading the bundle (reading it and its code cache, running its top level, building the commander program)
 // costs `vupload --help` ~15 ms over `node -e 0`, and issue 15 allows it 1.3× that start. The text is the bundle's own:

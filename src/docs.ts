@@ -1,4 +1,4 @@
-// This file says where a section of vupload's README is: the copy installed with the program, else the project's page.
+// This file says where a section of vupload's docs is: the copy installed with the program, else the project's page.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,14 +28,18 @@ function packageRoot(): string | undefined {
 export function headingAnchor(heading: string): string {
   return heading
     .toLowerCase()
-    .replace(/[^\w\- ]/g, '')
+    .replace(/[^\p{L}\p{N}_\- ]/gu, '')
     .replace(/ /g, '-');
 }
 
-/** `/usr/lib/node_modules/vupload/README.md, section "Logging in"`, or the section's address on the project's page. */
-export function readmeSection(heading: string): string {
+/**
+ * Where a section of vupload's docs is: `/usr/lib/node_modules/vupload/docs/login.md, section "Logging in"` (the copy
+ * installed with the program: package.json "files" ships docs/), or the section's address on the project's page.
+ * `page` is relative to the package: `README.md`, `docs/login.md`.
+ */
+export function docsSection(page: string, heading: string): string {
   const root = packageRoot();
-  const readme = root === undefined ? undefined : join(root, 'README.md');
-  if (readme !== undefined && existsSync(readme)) return `${readme}, section "${heading}"`;
-  return `${PROJECT_URL}#${headingAnchor(heading)}`;
+  const file = root === undefined ? undefined : join(root, page);
+  if (file !== undefined && existsSync(file)) return `${file}, section "${heading}"`;
+  return `${PROJECT_URL}/blob/main/${page}#${headingAnchor(heading)}`;
 }

@@ -1,4 +1,5 @@
-// This file defines vupload's one error type and the exit codes scripts rely on (documented in README.md).
+// This file defines vupload's one error type and the exit codes scripts rely on (documented in docs/output.md
+// "Output contract (for scripts)").
 
 export const ExitCode = {
   ok: 0,
@@ -79,7 +80,7 @@ export function unexpectedError(error: unknown, action: string): VuploadError {
   return new VuploadError('unexpected', ExitCode.api, `Could not ${action}: ${message}.`, { cause: error });
 }
 
-/** How an error appears in --json output, the same for every command (README: "JSON output"). */
+/** How an error appears in --json output, the same for every command (docs/output.md "JSON output"). */
 export interface ErrorJson {
   code: string;
   message: string;

@@ -1,4 +1,4 @@
-// This file checks what `npm pack` ships: the program, its LICENSE and README, no sources, maps or test fixtures.
+// This file checks what `npm pack` ships: the program, its LICENSE, README and docs, no sources, maps or test fixtures.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -18,6 +18,8 @@ test('the packed tarball ships the program with LICENSE and repository metadata,
   for (const needed of [
     'LICENSE',
     'README.md',
+    'docs/login.md',
+    'docs/usage.md',
     'package.json',
     'bin/vupload.cjs',
     'dist/src/cli/vupload.cjs',

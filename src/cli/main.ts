@@ -32,7 +32,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
 
 /**
  * Prints a failure for humans on stderr and, with --json, as the last line of stdout:
- * `{"error":{"code","message","exitCode","hint"?}}` (README: "JSON output"). Returns the exit code.
+ * `{"error":{"code","message","exitCode","hint"?}}` (docs/output.md "JSON output"). Returns the exit code.
  */
 export function reportError(
   error: unknown,

@@ -77,7 +77,7 @@ export class Output {
     this.ctx.stdout.write(`${line}\n`);
   }
 
-  /** The result for scripts as one JSON object on one line of stdout (README: "JSON output"). */
+  /** The result for scripts as one JSON object on one line of stdout (docs/output.md "JSON output"). */
   resultJson(value: unknown): void {
     this.ctx.stdout.write(`${JSON.stringify(value)}\n`);
   }

@@ -100,7 +100,8 @@ Examples:
   source <(vupload completion bash)                    tab completion (zsh, fish: vupload help completion)
 
 Exit codes: 0 ok, 1 API refused, 2 bad input, 3 auth, 4 quota, 5 network, 130/143 interrupted.
-Docs: README.md`,
+Docs: README.md (getting started) and docs/*.md (everything else), installed with vupload,
+      and https://github.com/vupload/vupload`,
   );
   // Proxies (--proxy, *_PROXY) are set before any command runs, for every request it makes.
   program.hook('preAction', async (_program, action) =>

@@ -1,6 +1,7 @@
 // This file is the provider contract: what a video platform declares so that every command, and the one upload job
-// (lock, kept session, journal, quota, steps, housekeeping), serves it without knowing it (issue 25, README "Adding a
-// provider"). A provider is a folder src/providers/<name>/ whose provider.ts exports `provider`, and a registry line.
+// (lock, kept session, journal, quota, steps, housekeeping), serves it without knowing it (issue 25, docs/providers.md
+// "Adding a provider"). A provider is a folder src/providers/<name>/ whose provider.ts exports `provider`, and a
+// registry line.
 import type { CliContext, GlobalOptions } from '../cli/context.js';
 import type { MetadataFlags } from '../cli/metadata-flags.js';
 import type { Output } from '../cli/output.js';

@@ -61,7 +61,7 @@ export interface PreviousUpload {
   metadata?: RecordedMetadata;
 }
 
-/** One past upload as `vupload history --json` prints it (README: "JSON output"). */
+/** One past upload as `vupload history --json` prints it (docs/output.md "JSON output"). */
 export interface HistoryItem {
   time: string;
   profile: string;

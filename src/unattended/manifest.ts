@@ -6,7 +6,7 @@ import { parseCsv } from './csv.js';
 import { type ConfineOptions, confineManifest } from './manifest-paths.js';
 
 /*
- * MANIFEST FORMAT (for README)
+ * MANIFEST FORMAT (docs/unattended.md "Batches")
  *
  * `vupload batch MANIFEST` reads JSON Lines (`.jsonl` or `.ndjson`: one JSON object per line) or CSV (`.csv`: a
  * header row naming the columns, then one row per file; RFC 4180 quoting, so a field in double quotes may hold

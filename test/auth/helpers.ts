@@ -35,13 +35,13 @@ export function offlineSecrets(overrides: Partial<ClientSecrets> = {}): ClientSe
 }
 
 /**
- * The hint of a client secrets error: the README on this machine (a file that exists, not `README.md#…` relative to
+ * The hint of a client secrets error: the docs on this machine (a file that exists, not `README.md#…` relative to
  * nowhere) and its section, and the sandbox for trying vupload without any (issue 27, item 8).
  */
 export function assertSecretsHint(hint: string | undefined): void {
-  const readme = /How to get one: (.+), section "Getting a client_secrets\.json"\./.exec(hint ?? '')?.[1];
-  assert.ok(readme !== undefined, `the hint names the README and its section: ${hint}`);
-  assert.ok(isAbsolute(readme) && existsSync(readme), `${readme} exists`);
-  assert.match(readFileSync(readme, 'utf8'), /^## Getting a client_secrets\.json$/m);
+  const page = /How to get one: (.+), section "Getting a client_secrets\.json"\./.exec(hint ?? '')?.[1];
+  assert.ok(page !== undefined, `the hint names the page and its section: ${hint}`);
+  assert.ok(isAbsolute(page) && existsSync(page), `${page} exists`);
+  assert.match(readFileSync(page, 'utf8'), /^## Getting a client_secrets\.json$/m);
   assert.match(hint ?? '', /without a Google account: vupload sandbox/);
 }

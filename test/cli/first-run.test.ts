@@ -19,7 +19,7 @@ describe('a first upload without credentials', () => {
   });
   after(() => t.close());
 
-  test('without client_secrets.json: the error comes first, names the README on this machine and the sandbox', async () => {
+  test('without client_secrets.json: the error comes first, names the docs on this machine and the sandbox', async () => {
     const mark = t.sb.requests.length;
     const result = await t.run(['upload', 'talk.mp4', '--title', 'Talk'], {
       cwd: elsewhere,

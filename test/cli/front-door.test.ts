@@ -1,7 +1,7 @@
 // This file tests how vupload reads its command line: global flags anywhere, the classic upload form, typos, help.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Command } from 'commander';
@@ -9,7 +9,8 @@ import type { CliContext } from '../../src/cli/context.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { VERSION } from '../../src/cli/version.js';
 import { jsonLines } from '../helpers/cli.js';
-import { fixture, repoRoot } from '../helpers/paths.js';
+import { allDocs } from '../helpers/docs.js';
+import { fixture } from '../helpers/paths.js';
 import { type CliEnv, cliEnv } from './env.js';
 
 /** A config directory with logins as vupload saves them: YouTube's `work` and `home`, Youku's `china`. */
@@ -199,10 +200,10 @@ describe('the command line', () => {
     assert.match(refused.stderr, /vupload upload DIR\/\*\.mp4 --dry-run/);
   });
 
-  test('the help, completion --help, the script and README suggest the same completion set-ups (issue 27, 7)', async () => {
+  test('the help, completion --help, the script and the docs suggest the same completion set-ups (issue 27, 7)', async () => {
     const forms = (text: string) =>
       new Set(text.match(/source <\(vupload completion \w+\)|vupload completion \w+ >>? ?\S+/g) ?? []);
-    const readme = forms(await readFile(join(repoRoot, 'README.md'), 'utf8'));
+    const readme = forms(allDocs());
     const texts = {
       'vupload --help': (await t.run(['--help'])).stdout,
       'vupload completion --help': (await t.run(['completion', '--help'])).stdout,
@@ -214,12 +215,12 @@ describe('the command line', () => {
       const suggested = forms(text);
       assert.ok(suggested.size > 0 || where === 'completion fish', `${where} suggests a set-up`);
       for (const form of suggested)
-        assert.ok(readme.has(form), `${where} suggests "${form}", which README does not`);
+        assert.ok(readme.has(form), `${where} suggests "${form}", which the docs do not`);
     }
     for (const form of readme)
       assert.ok(
         forms(texts['vupload completion --help']).has(form),
-        `completion --help lacks README's "${form}"`,
+        `completion --help lacks the docs' "${form}"`,
       );
   });
 

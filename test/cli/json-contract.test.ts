@@ -1,4 +1,4 @@
-// This file holds every command's --json output to README's "JSON output" table: JSON Lines, the documented fields
+// This file holds every command's --json output to the table of docs/output.md "JSON output": JSON Lines, the documented fields
 // and no others, and one error shape for every command that fails.
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -15,10 +15,10 @@ interface Shape {
   optional: Set<string>;
 }
 
-/** The table under "### JSON output": command label → its fields (`name?` = optional). */
+/** The table under "JSON output" in docs/output.md: command label → its fields (`name?` = optional). */
 async function documentedShapes(): Promise<Map<string, Shape>> {
-  const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### JSON output'));
+  const page = await readFile(join(repoRoot, 'docs', 'output.md'), 'utf8');
+  const section = page.slice(page.indexOf('## JSON output'));
   const shapes = new Map<string, Shape>();
   for (const line of section.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());
@@ -37,7 +37,7 @@ async function documentedShapes(): Promise<Map<string, Shape>> {
   return shapes;
 }
 
-describe('--json output follows the table in README', () => {
+describe('--json output follows the table in docs/output.md', () => {
   let t: CliEnv;
   let youku: YoukuCliEnv;
   let shapes: Map<string, Shape>;
@@ -46,7 +46,7 @@ describe('--json output follows the table in README', () => {
   /** Every line of `stdout` is one object of the labelled shape, or the error object (only as the last line). */
   function holds(label: string, stdout: string, options: { lines?: number; fails?: boolean } = {}) {
     const shape = shapes.get(label);
-    assert.ok(shape, `README has no row "${label}"`);
+    assert.ok(shape, `docs/output.md has no row "${label}"`);
     seen.add(label);
     assert.ok(stdout.endsWith('\n') || stdout === '', 'ends with a newline');
     const lines = stdout.split('\n').filter((l) => l !== '');

@@ -84,7 +84,8 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
 /**
  * Runs the real `bin/vupload.cjs` as a child process with `env` added to a minimal environment; `entry` runs another
  * script in its place (helpers/run-modules.ts: the CLI from its ES modules instead of the bundle). `stdout: 'ignore'`
- * gives the child /dev/null, a device: bin/vupload.cjs then runs the bundle even for help (README "Start-up").
+ * gives the child /dev/null, a device: bin/vupload.cjs then runs the bundle even for help (docs/development.md
+ * "Start-up").
  */
 export function spawnCli(
   argv: string[],
@@ -148,7 +149,7 @@ export function crashAt(
   };
 }
 
-/** The objects of --json output: one JSON object per line (README: "JSON output"). */
+/** The objects of --json output: one JSON object per line (docs/output.md "JSON output"). */
 export function jsonLines<T = Record<string, unknown>>(stdout: string): T[] {
   return stdout
     .split('\n')

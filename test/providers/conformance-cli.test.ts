@@ -1,6 +1,6 @@
 // This file runs the conformance suite's inputs and output (issue 25 §2.4, §2.5) against every provider: a dry run
-// and every bad input send nothing, each upload flag is honoured or refused by name, and stdout is what README's
-// output contract says (the id alone, or the JSON line of its table).
+// and every bad input send nothing, each upload flag is honoured or refused by name, and stdout is what the output
+// contract (docs/output.md) says (the id alone, or the JSON line of its table).
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,11 +14,11 @@ import { fileSha, forEachProvider, type Subject, scenarioTest } from './conforma
 
 const scenario = (id: string) => CLI.find((s) => s.id === id)!;
 
-/** README's JSON table, row of the upload line: its fields, those marked `?` optional. */
+/** The JSON table of docs/output.md, row of the upload line: its fields, those marked `?` optional. */
 async function readmeUploadFields(): Promise<{ required: string[]; optional: string[] }> {
-  const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
+  const readme = await readFile(join(repoRoot, 'docs', 'output.md'), 'utf8');
   const row = readme.split('\n').find((line) => line.startsWith('| `upload`, `batch`, `watch`'));
-  assert.ok(row, "README's JSON table has the upload row");
+  assert.ok(row, "docs/output.md's JSON table has the upload row");
   const fields = row
     .split('|')[3]!
     .replace(/`/g, '')
@@ -124,9 +124,12 @@ forEachProvider((subject, h) => {
     const lines = jsonLines(result.stdout);
     assert.equal(lines.length, 1, 'one line per file');
     const line = lines[0]!;
-    for (const field of required) assert.ok(field in line, `README's field ${field} is on the line`);
+    for (const field of required) assert.ok(field in line, `docs/output.md's field ${field} is on the line`);
     for (const field of Object.keys(line))
-      assert.ok(required.includes(field) || optional.includes(field), `${field} is in README's table`);
+      assert.ok(
+        required.includes(field) || optional.includes(field),
+        `${field} is in docs/output.md's table`,
+      );
     const stored = (await p.videos()).find((v) => v.id === line.id);
     assert.equal(stored?.sha256, await fileSha(file), 'id names the uploaded video');
     assert.equal(line.provider, h.name);

@@ -70,7 +70,7 @@ export function registerState(program: Command, ctx: CliContext): void {
   state.addHelpText(
     'after',
     '\nWith --state-url postgres://… (or VUPLOAD_STATE_URL) the journal, saved sessions, quota ledger and locks live in\n' +
-      'that PostgreSQL database instead of the state directory. See README "Several machines".',
+      'that PostgreSQL database instead of the state directory. See docs/fleets.md "Several machines".',
   );
 
   state

@@ -119,7 +119,7 @@ answer leaves its session saved; the next run from a pipe asks it and records th
 export function registerBatch(program: Command, ctx: CliContext): void {
   const batch = new Command('batch')
     .description(COMMANDS.batch.summary)
-    .argument('<manifest>', 'a .jsonl/.ndjson or .csv file (format: README.md, "Batches")');
+    .argument('<manifest>', 'a .jsonl/.ndjson or .csv file (format: docs/unattended.md, "Batches")');
   addUploadOptions(batch)
     .option(
       '--allow-outside',

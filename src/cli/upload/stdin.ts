@@ -8,7 +8,7 @@ export const STDIN_ARG = '-';
 /** How standard input is named in messages and in the journal's `file` field. */
 export const STDIN_LABEL = 'standard input';
 
-/** Default request size for a pipe, documented in README ("Uploading from a pipe"). */
+/** Default request size for a pipe, documented in docs/usage.md "Uploading from a pipe". */
 export const STDIN_CHUNK_SIZE = 8 * 1024 * 1024;
 
 /**

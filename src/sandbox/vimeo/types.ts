@@ -75,7 +75,7 @@ export interface MintVimeoTokenOptions {
   scopes?: string[];
 }
 
-/** Fault kinds on this emulator: the YouTube sandbox's vocabulary, mapped to Vimeo's requests (README). */
+/** Fault kinds on this emulator: the YouTube sandbox's vocabulary, mapped to Vimeo's requests (docs/sandbox.md). */
 export type VimeoFaultKind = Extract<
   FaultKind,
   | 'upload-init'

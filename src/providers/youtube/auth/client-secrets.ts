@@ -1,9 +1,10 @@
-// This file finds and validates the OAuth client's client_secrets.json (API-NOTES §8, README "Getting a client_secrets.json").
+// This file finds and validates the OAuth client's client_secrets.json (API-NOTES §8, docs/login.md
+// "Getting a client_secrets.json").
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CredentialFiles } from '../../../credential-files.js';
 import { checkCredentialUrl } from '../../../credential-url.js';
-import { readmeSection } from '../../../docs.js';
+import { docsSection } from '../../../docs.js';
 import { authError, type VuploadError } from '../../../errors.js';
 import { assertPrivateDir } from '../../../fsutil.js';
 import { configDir, type Env } from '../../../paths.js';
@@ -11,10 +12,10 @@ import { configDir, type Env } from '../../../paths.js';
 export const GOOGLE_AUTH_URI = 'https://accounts.google.com/o/oauth2/v2/auth';
 export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
 export const GOOGLE_REVOKE_URI = 'https://oauth2.googleapis.com/revoke';
-/** How to get client secrets, from the README on this machine; and how to try vupload without them. */
+/** How to get client secrets, from the docs on this machine; and how to try vupload without them. */
 export function secretsHint(): string {
   return (
-    `How to get one: ${readmeSection('Getting a client_secrets.json')}. ` +
+    `How to get one: ${docsSection('docs/login.md', 'Getting a client_secrets.json')}. ` +
     'To try vupload offline first, without a Google account: vupload sandbox'
   );
 }

@@ -4,7 +4,7 @@ import { CodeChallengeMethod, type Credentials } from 'google-auth-library';
 import { type Consent, type ConsentOptions, seekConsent, waitForRedirect } from '../../../auth/consent.js';
 import { failureReason, startLoopback } from '../../../auth/loopback.js';
 import { readToken, type StoredToken, validateProfile, writeToken } from '../../../auth/token-store.js';
-import { readmeSection } from '../../../docs.js';
+import { docsSection } from '../../../docs.js';
 import { authError, type VuploadError } from '../../../errors.js';
 import type { ClientSecrets } from './client-secrets.js';
 import { createOAuthClient } from './oauth-client.js';
@@ -53,7 +53,7 @@ function refusedError(error: string): VuploadError {
   return authError(
     'authorizationFailed',
     `the authorization server refused the login (${error})`,
-    `see ${readmeSection('Logging in')}`,
+    `see ${docsSection('docs/login.md', 'Logging in')}`,
   );
 }
 
@@ -89,7 +89,10 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
       log(
         'Note: these client secrets are a "web" client; Google accepts 127.0.0.1 redirects only from "Desktop app"',
       );
-      log('clients. If the browser shows redirect_uri_mismatch, create a Desktop app client (see README).');
+      log(
+        'clients. If the browser shows redirect_uri_mismatch, create a Desktop app client: ' +
+          `${docsSection('docs/login.md', 'Getting a client_secrets.json')}.`,
+      );
     }
     consent = seekConsent(authUrl, { redirectUri: listener.redirectUri, state }, options);
     const outcome = await waitForRedirect(

@@ -18,7 +18,7 @@ const installed = (id: string, extra: Record<string, unknown> = {}) => ({
   installed: { client_id: id, client_secret: 's3cr3t', redirect_uris: ['http://localhost'], ...extra },
 });
 
-/** Asserts an exit-3 error whose message names `file` and contains `what`, with the README pointer. */
+/** Asserts an exit-3 error whose message names `file` and contains `what`, with the pointer to the docs. */
 function assertSecretsError(error: unknown, file: string, what: RegExp): true {
   assert.ok(error instanceof VuploadError, `expected a VuploadError, got ${String(error)}`);
   assert.equal(error.exitCode, 3);

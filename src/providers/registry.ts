@@ -8,6 +8,8 @@ import type { CredentialFiles } from '../credential-files.js';
 import { usageError } from '../errors.js';
 import { configDir } from '../paths.js';
 import type { Provider } from './contract.js';
+import { vimeoCredentialFiles } from './vimeo/credentials.js';
+import { vimeoOptions } from './vimeo/options.js';
 import { youkuCredentialFiles } from './youku/credentials.js';
 import { youtubeCredentialFiles } from './youtube/auth/client-secrets.js';
 
@@ -20,10 +22,12 @@ export interface ProviderOption {
   repeatable?: boolean;
 }
 
-/** The options a provider adds to `upload`/`batch`/`watch` (and `update`) and to `auth login`. */
+/** The options a provider adds to `upload`/`batch`/`watch`, to `update`, and to `auth login` and `auth import`. */
 export interface ProviderOptions {
   upload?: readonly ProviderOption[];
+  update?: readonly ProviderOption[];
   login?: readonly ProviderOption[];
+  import?: readonly ProviderOption[];
 }
 
 interface Entry {
@@ -47,6 +51,12 @@ export const PROVIDERS = {
     options: {},
     credentials: youkuCredentialFiles,
     load: async () => (await import('./youku/provider.js')).provider,
+  },
+  vimeo: {
+    title: 'Vimeo',
+    options: vimeoOptions,
+    credentials: vimeoCredentialFiles,
+    load: async () => (await import('./vimeo/provider.js')).provider,
   },
 } as const satisfies Record<string, Entry>;
 

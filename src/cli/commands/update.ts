@@ -4,6 +4,7 @@ import { usageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { addMetadataOptions, type MetadataFlags } from '../metadata-flags.js';
 import { Output } from '../output.js';
+import { addProviderOptions } from '../provider-options.js';
 import { videoIdFrom } from '../video-id.js';
 import { COMMANDS } from './index.js';
 
@@ -12,7 +13,7 @@ export function registerUpdate(program: Command, ctx: CliContext): void {
     .description(COMMANDS.update.summary)
     .argument('[video-id]', 'the video to change')
     .option('--video-id <id>', 'the video (for ids that start with "-")');
-  addMetadataOptions(command, 'update')
+  addProviderOptions(addMetadataOptions(command, 'update'), 'update')
     .option('--dry-run', 'print a field-by-field diff and send nothing')
     .addHelpText(
       'after',

@@ -67,11 +67,6 @@ export async function readPasswordFile(file: string, contents: string[]): Promis
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile())
     throw usageError(`--password-file ${file}: no such file.`, 'Give the file holding the password.');
-  if ((info.mode & 0o077) !== 0)
-    throw usageError(
-      `--password-file ${file}: other users can read it (mode ${(info.mode & 0o777).toString(8)}).`,
-      `Fix: chmod 600 ${file}`,
-    );
   const real = await realpath(file);
   for (const content of contents) {
     const other = await stat(content).catch(() => undefined);
@@ -81,6 +76,11 @@ export async function readPasswordFile(file: string, contents: string[]): Promis
         'Keep the password in a file of its own.',
       );
   }
+  if ((info.mode & 0o077) !== 0)
+    throw usageError(
+      `--password-file ${file}: other users can read it (mode ${(info.mode & 0o777).toString(8)}).`,
+      `Fix: chmod 600 ${file}`,
+    );
   const handle = await open(file, 'r');
   let text: string;
   try {

@@ -61,6 +61,16 @@ export function dataOf(video: Json): VimeoVideoData {
 
 const uploadOf = (video: Json) => (video.upload ?? {}) as Json;
 
+/** The video in a create's answer, when it is whole: its uri and tus upload link. */
+function videoIn(res: TransportResponse): Json | undefined {
+  try {
+    const video = JSON.parse(res.body.toString('utf8')) as Json;
+    return typeof video?.uri === 'string' && typeof uploadOf(video).upload_link === 'string' ? video : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Vimeo answers a 429 with the reset time (X-RateLimit-Reset), not Retry-After: the engine waits on the latter. */
 function withRetryAfter(res: TransportResponse, now: number): TransportResponse {
   if (res.status !== 429 || res.headers['retry-after'] !== undefined) return res;
@@ -117,7 +127,7 @@ export function vimeoTus(o: VimeoTusOptions): {
     const videos = await api.list(
       '/me/videos',
       {
-        query: { fields: `${VIDEO_FIELDS},created_time,upload`, sort: 'date', direction: 'desc' },
+        query: { fields: 'uri,name,link,privacy.view,created_time,upload', sort: 'date', direction: 'desc' },
         action: 'list the videos to find an interrupted create',
       },
       100,
@@ -180,20 +190,20 @@ export function vimeoTus(o: VimeoTusOptions): {
       // A refusal made nothing: no video to look for next time.
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
         await clearPending();
+      if ((res.status === 200 || res.status === 201) && !videoIn(res)) {
+        // Cut short: the video may exist. Asked again as after a lost connection; the pending create finds it.
+        throw Object.assign(
+          new Error(`Vimeo's answer to the create was cut short (${res.body.length} bytes)`),
+          { code: 'ERR_STREAM_PREMATURE_CLOSE' },
+        );
+      }
       return withRetryAfter(res, o.now());
     },
     session(res) {
-      let video: Json;
-      try {
-        video = JSON.parse(res.body.toString('utf8')) as Json;
-      } catch {
-        throw protocolError('Vimeo answered the create with no JSON video');
-      }
-      const link = uploadOf(video).upload_link;
-      if (typeof video.uri !== 'string' || typeof link !== 'string')
-        throw protocolError('Vimeo created no tus upload (no uri or upload.upload_link in its answer)');
+      const video = videoIn(res);
+      if (!video) throw protocolError('Vimeo created no tus upload (no uri or upload.upload_link in its answer)');
       current = dataOf(video);
-      return { uri: link, data: current };
+      return { uri: String(uploadOf(video).upload_link), data: current };
     },
   });
 

@@ -61,7 +61,8 @@ export async function uploadToVimeo(run: ProviderRun<VimeoPlan>): Promise<Provid
     },
     videoUrl: (id) => vimeoVideoUrl(id, run),
     to: ' to Vimeo',
-    mapError: (error, action) => mapVimeoError(error, action, globals.profile),
+    // "Vimeo refused to upload talk.mp4", not "… to upload talk.mp4 to Vimeo".
+    mapError: (error, action) => mapVimeoError(error, action.replace(/ to Vimeo$/, ''), globals.profile),
   });
 }
 

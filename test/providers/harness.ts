@@ -4,15 +4,7 @@
 import type { Fault } from '../../src/sandbox/types.js';
 
 /** The scenario groups of issue 25 §2; a provider is exempt from one only for a protocol impossibility. */
-export type ScenarioGroup =
-  | 'intact'
-  | 'faults'
-  | 'kill'
-  | 'inputs'
-  | 'output'
-  | 'watch'
-  | 'pipe'
-  | 'fleet';
+export type ScenarioGroup = 'intact' | 'faults' | 'kill' | 'inputs' | 'output' | 'watch' | 'pipe' | 'fleet';
 
 export interface ConformanceHarness {
   /** The --provider value. */

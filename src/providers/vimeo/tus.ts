@@ -65,7 +65,9 @@ const uploadOf = (video: Json) => (video.upload ?? {}) as Json;
 function videoIn(res: TransportResponse): Json | undefined {
   try {
     const video = JSON.parse(res.body.toString('utf8')) as Json;
-    return typeof video?.uri === 'string' && typeof uploadOf(video).upload_link === 'string' ? video : undefined;
+    return typeof video?.uri === 'string' && typeof uploadOf(video).upload_link === 'string'
+      ? video
+      : undefined;
   } catch {
     return undefined;
   }
@@ -201,7 +203,8 @@ export function vimeoTus(o: VimeoTusOptions): {
     },
     session(res) {
       const video = videoIn(res);
-      if (!video) throw protocolError('Vimeo created no tus upload (no uri or upload.upload_link in its answer)');
+      if (!video)
+        throw protocolError('Vimeo created no tus upload (no uri or upload.upload_link in its answer)');
       current = dataOf(video);
       return { uri: String(uploadOf(video).upload_link), data: current };
     },

@@ -17,7 +17,7 @@ before(async () => {
 });
 after(() => w.close());
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The videos named `title`, each with what the server holds of it. */
 async function videosNamed(title: string) {
@@ -96,7 +96,7 @@ describe('a Vimeo upload killed with SIGKILL, then run again', { timeout: 300_00
       ...['--playlist', `Sweep ${basename(file)}`, '--create-playlist', '--caption', `${vtt}:en`],
       ...['--chunk-size', '100000', '--move-to', done],
     ];
-    const match = `${escape(w.env.VUPLOAD_STATE_DIR!)}|${escape(rec)}/|${escape(done)}`;
+    const match = `${escapeRegex(w.env.VUPLOAD_STATE_DIR!)}|${escapeRegex(rec)}/|${escapeRegex(done)}`;
     const trace = join(w.dir, 'sweep.trace');
     const probe = await makeVideo(join(rec, 'probe.mp4'), 250_000);
     const traced = await w.spawn(job(probe), crashAt(0, { trace, match }));

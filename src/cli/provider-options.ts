@@ -1,5 +1,5 @@
 // This file adds to a command the options only some providers have, as each provider's options.ts declares them.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type ProviderOptions, providerOptions } from '../providers/registry.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -8,8 +8,11 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function addProviderOptions(command: Command, kind: keyof ProviderOptions): Command {
   for (const option of providerOptions(kind)) {
     if (command.options.some((o) => o.flags === option.flags)) continue;
-    if (option.repeatable) command.option(option.flags, option.description, collect);
-    else command.option(option.flags, option.description);
+    const added = new Option(option.flags, option.description);
+    if (option.repeatable) added.argParser(collect);
+    // The headings are upload's (batch and watch share them); elsewhere the option stays under "Options:".
+    if (option.group && kind === 'upload') added.helpGroup(option.group);
+    command.addOption(added);
   }
   return command;
 }

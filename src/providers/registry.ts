@@ -20,6 +20,8 @@ export interface ProviderOption {
   description: string;
   /** Given several times, it collects a list. */
   repeatable?: boolean;
+  /** The heading of upload's help it goes under ('After upload:'; src/cli/help.ts UPLOAD_OPTION_GROUPS). */
+  group?: string;
 }
 
 /** The options a provider adds to `upload`/`batch`/`watch`, to `update`, and to `auth login` and `auth import`. */

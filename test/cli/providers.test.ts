@@ -43,6 +43,8 @@ function sampleValue(dir: string, long: string): string[] {
     '--move-to': join(dir, 'done'),
     '--log-file': join(dir, 'upload.log'),
     '--concurrency': '2',
+    '--folder': 'Talks',
+    '--password-file': join(dir, 'password.txt'),
   };
   const value = values[long];
   if (value === undefined) return [long];
@@ -71,6 +73,29 @@ const YOUKU_HONOURS = new Set([
   '--concurrency',
 ]);
 
+/** Flags Vimeo honours (README "Vimeo"); with the others it needs beside them in a dry run. */
+const VIMEO_HONOURS: Record<string, string[]> = {
+  ...Object.fromEntries(
+    [
+      ...['--title', '--description', '--description-file', '--privacyStatus', '--privacy', '--folder'],
+      ...['--thumbnail', '--playlist', '--caption', '--wait', '--open', '--chunk-size', '--limit-rate'],
+      ...['--retries', '--time-budget', '--restart', '--force', '--no-update', '--wait-lock', '--move-to'],
+      ...['--delete-after', '--log-file', '--concurrency'],
+    ].map((flag) => [flag, []]),
+  ),
+  '--password-file': ['--privacy', 'password'],
+  '--create-folder': ['--folder', 'Talks'],
+  '--create-playlist': ['--playlist', 'Talks'],
+};
+
+/** The upload flags some provider declares as its own (src/providers/registry.ts): another provider refuses them. */
+const providerOwn = async () =>
+  new Set(
+    (await import('../../src/providers/registry.js'))
+      .providerOptions('upload')
+      .map((o) => /--[\w-]+/.exec(o.flags)![0]),
+  );
+
 async function uploadOptions(): Promise<Option[]> {
   const program = await buildProgram({} as never);
   const upload = program.commands.find((c) => c.name() === 'upload')!;
@@ -95,6 +120,7 @@ describe('every upload flag, for every provider', () => {
     await writeFile(join(t.dir, 'description.txt'), 'From a file');
     await writeFile(join(t.dir, 'metadata.json'), JSON.stringify({ snippet: { description: 'meta' } }));
     await writeFile(join(t.dir, 'captions.srt'), '1\n00:00:00,000 --> 00:00:01,000\nHi\n');
+    await writeFile(join(t.dir, 'password.txt'), 'secret\n', { mode: 0o600 });
   });
   after(async () => {
     await youku.close();
@@ -107,13 +133,41 @@ describe('every upload flag, for every provider', () => {
     for (const long of longs) assert.ok(sampleValue(t.dir, long).length > 0);
   });
 
-  test('youtube honours every flag in a dry run, and sends nothing', async () => {
+  test("youtube honours every flag in a dry run but other providers' own, and sends nothing", async () => {
+    const others = await providerOwn();
     for (const option of await uploadOptions()) {
       const args = sampleValue(t.dir, option.long!);
       const mark = t.sb.requests.length;
       const result = await t.run(['upload', video, '--dry-run', ...args]);
-      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
       assert.equal(t.since(mark).length, 0, `${args.join(' ')} sent a request`);
+      if (others.has(option.long!)) {
+        assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+        assert.match(result.stderr, /not available with the youtube provider/);
+      } else assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+    }
+  });
+
+  test('vimeo honours its flags and refuses every other one with exit 2, naming it, before sending anything', async () => {
+    const { startVimeoSandbox } = await import('../../src/sandbox/vimeo/index.js');
+    const vimeo = await startVimeoSandbox();
+    try {
+      const env = { ...t.env, VUPLOAD_VIMEO_API_URL: vimeo.url, VUPLOAD_VIMEO_TOKEN: vimeo.personalToken() };
+      for (const option of await uploadOptions()) {
+        const long = option.long!;
+        const honoured = VIMEO_HONOURS[long];
+        const args = [...sampleValue(t.dir, long), ...(honoured ?? [])];
+        const result = await t.run(['upload', video, '--provider', 'vimeo', '--dry-run', ...args], { env });
+        assert.equal(vimeo.requests.length, 0, `${long} sent a request to Vimeo`);
+        if (honoured) {
+          assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+          continue;
+        }
+        assert.equal(result.code, 2, `${long} was not refused: ${result.stdout}${result.stderr}`);
+        assert.ok(result.stderr.includes(long), `${long}: ${result.stderr}`);
+        assert.match(result.stderr, /not available with the vimeo provider/);
+      }
+    } finally {
+      await vimeo.close();
     }
   });
 

@@ -107,9 +107,12 @@ async function logout(req: Request, flags: { revoke?: boolean }): Promise<void> 
 async function list(req: Request): Promise<LoginRow[]> {
   const { ctx, globals } = req;
   const config = configDir(ctx.env);
+  const profiles = await vimeoProfiles(config);
+  // Only with Vimeo logins: `auth list` of someone who never used Vimeo does not depend on its settings.
+  if (profiles.length === 0) return [];
   const root = vimeoApiRoot(globals, ctx);
   const rows: LoginRow[] = [];
-  for (const profile of await vimeoProfiles(config)) {
+  for (const profile of profiles) {
     const tokenFile = vimeoTokenPath(config, profile);
     const token = await readVimeoToken(config, profile).catch(() => undefined);
     const row: LoginRow = {
@@ -126,7 +129,8 @@ async function list(req: Request): Promise<LoginRow[]> {
     if (!token) row.error = { code: 'tokenFileCorrupt', message: 'the token file cannot be read' };
     else if (token.api_url !== root) row.warnings.push(`a login for ${token.api_url}, not ${root}`);
     else {
-      const api = vimeoApi({ ...req, globals: { ...globals, profile } }, token.access_token);
+      // One try: a list is not worth a minute of backoff when Vimeo cannot be reached.
+      const api = vimeoApi({ ...req, globals: { ...globals, profile } }, token.access_token, 0);
       try {
         await api.get('/oauth/verify', { action: 'accept the saved token' });
       } catch (error) {

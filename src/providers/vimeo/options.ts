@@ -25,13 +25,22 @@ export const VIMEO_SCOPES = ['public', 'private', 'upload', 'edit', 'create', 'i
 const passwordFile = {
   flags: '--password-file <file>',
   description: 'the video password for --privacy password, read from a file only you can read',
+  group: 'Publishing:',
 };
 
 /** Options only Vimeo has (src/providers/registry.ts lists them; commander adds each once). */
 export const vimeoOptions: ProviderOptions = {
   upload: [
-    { flags: '--folder <name>', description: 'put the video in this folder (a project)' },
-    { flags: '--create-folder', description: 'create the --folder if there is none of that name' },
+    {
+      flags: '--folder <name>',
+      description: 'put the video in this folder (a project)',
+      group: 'After upload:',
+    },
+    {
+      flags: '--create-folder',
+      description: 'create the --folder if there is none of that name',
+      group: 'After upload:',
+    },
     passwordFile,
   ],
   update: [passwordFile],

@@ -51,9 +51,10 @@ export interface VimeoSession extends ProviderSession {
   api: VimeoApi;
 }
 
-/** The REST client of a request, on a token (no login flow here). */
-export function vimeoApi({ ctx, globals, out }: Request, token: string): VimeoApi {
+/** The REST client of a request, on a token (no login flow here); `retries` of each call (default 5). */
+export function vimeoApi({ ctx, globals, out }: Request, token: string, retries?: number): VimeoApi {
   return new VimeoApi({
+    ...(retries !== undefined ? { retries } : {}),
     apiUrl: vimeoApiRoot(globals, ctx),
     authorization: async () => `bearer ${token}`,
     profile: globals.profile,

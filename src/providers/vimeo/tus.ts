@@ -189,9 +189,8 @@ export function vimeoTus(o: VimeoTusOptions): {
         body,
         signal: ctx.signal,
       });
-      // A refusal made nothing: no video to look for next time.
-      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
-        await clearPending();
+      // A refusal (4xx, a 429 too) made nothing: no video to look for next time, and no list call spent on it.
+      if (res.status >= 400 && res.status < 500) await clearPending();
       if ((res.status === 200 || res.status === 201) && !videoIn(res)) {
         // Cut short: the video may exist. Asked again as after a lost connection; the pending create finds it.
         throw Object.assign(

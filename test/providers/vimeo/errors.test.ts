@@ -135,6 +135,29 @@ describe('Vimeo errors', () => {
   });
 });
 
+describe('vupload quota --provider vimeo, and credential files', () => {
+  test("shows Vimeo's upload_quota, and --json the numbers", async () => {
+    w.sb.setUser('sandbox-user', { quota: { periodic: { max: 5_000_000, used: 1_000 } } });
+    const r = await w.run(['quota', '--provider', 'vimeo', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [line] = jsonLines(r.stdout);
+    assert.equal(line!.provider, 'vimeo');
+    assert.deepEqual((line!.periodic as { max: number; free: number }).max, 5_000_000);
+    assert.equal((line!.periodic as { free: number }).free, 5_000_000 - 1_000);
+    const text = await w.run(['quota', '--provider', 'vimeo']);
+    assert.match(text.stdout, /this period: .* free of 4\.8 MiB; resets \d{4}-/);
+  });
+
+  test("Vimeo's client file is never content", async () => {
+    const file = await makeVideo(join(w.dir, 'cred.mp4'), 20_000);
+    const client = join(w.dir, 'vimeo-client.json');
+    await writeFile(client, '{"client_id":"x","client_secret":"y"}');
+    const r = await w.run(['upload', file, '--provider', 'vimeo', '--description-file', client]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /a Vimeo client file/);
+  });
+});
+
 describe("Vimeo's error JSON", () => {
   test('is read and mapped: 401 → 3, quota codes → 4, 400 → 2, 429/5xx → 5, 404 → 1', () => {
     const body = (code: number, extra = {}) =>

@@ -120,3 +120,70 @@ describe('faults on a Vimeo upload', () => {
     assert.equal(line.retries, 1);
   });
 });
+
+describe('an interrupted Vimeo upload given up for good', () => {
+  test('a re-run with another title, or --restart: the partial video is deleted, one video remains', async () => {
+    for (const [name, again] of [
+      ['retitled.mp4', ['--title', 'Another title']],
+      ['restarted.mp4', ['--title', 'restarted.mp4', '--restart']],
+    ] as const) {
+      const file = await makeVideo(join(w.dir, name), 300_000);
+      const before = new Set(w.sb.videoIds());
+      // Stopped after the first chunk: the session is kept, the video holds 100 000 bytes.
+      w.sb.faults.add({ on: 'upload-chunk', status: 500, atOffset: 100_000, times: 5 });
+      const first = await w.run([
+        'upload',
+        file,
+        '--provider',
+        'vimeo',
+        '--title',
+        name,
+        '--chunk-size',
+        '100000',
+        '--retries',
+        '0',
+      ]);
+      assert.equal(first.code, 5, first.stderr);
+      w.sb.faults.clear();
+      const [partial] = w.sb.videoIds().filter((id) => !before.has(id));
+      assert.equal((await w.sb.upload(partial!))?.offset, 100_000);
+      const r = await w.run(['upload', file, '--provider', 'vimeo', '--chunk-size', '100000', ...again]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Not resuming the earlier interrupted upload/);
+      assert.match(r.stderr, new RegExp(`Deleted video ${partial}`));
+      assert.equal(w.sb.video(partial!), undefined, `${name}: the partial video is gone`);
+      assert.deepEqual(
+        w.sb.videoIds().filter((id) => !before.has(id)),
+        [r.stdout.trim()],
+      );
+      assert.deepEqual(w.sb.media(r.stdout.trim()), { size: 300_000, sha256: sha256(await readFile(file)) });
+    }
+  });
+});
+
+describe("Vimeo's rate limit on the create and the calls around it", () => {
+  test('a 429 with X-RateLimit-Reset (no Retry-After) is waited out until that reset, then sent again', async () => {
+    w.sb.setUser('sandbox-user', { rateLimit: { limit: 1, windowSec: 2 } });
+    try {
+      const file = await makeVideo(join(w.dir, 'limited.mp4'), 30_000);
+      const mark = w.sb.requests.length;
+      // A real process: the waits are real seconds.
+      const r = await w.spawn(['upload', file, '--provider', 'vimeo', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const limited = w.since(mark).filter((e) => e.rateLimited);
+      assert.ok(
+        limited.some((e) => e.path === '/me/videos'),
+        'the create met the limit',
+      );
+      const create = w.since(mark).filter((e) => e.path === '/me/videos' && e.method === 'POST');
+      assert.deepEqual(
+        create.map((e) => e.status),
+        [429, 200],
+      );
+      assert.ok(create[1]!.time - create[0]!.time >= 1000, 'waited for the reset');
+      assert.equal(w.sb.media(String(jsonLines(r.stdout)[0]!.id))?.size, 30_000);
+    } finally {
+      w.sb.setUser('sandbox-user', { rateLimit: { limit: 10_000, windowSec: 900 } });
+    }
+  });
+});

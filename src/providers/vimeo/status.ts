@@ -178,7 +178,10 @@ async function updateCommand(
     throw usageError('--password-file is only for --privacy password.');
   const password =
     flags.passwordFile !== undefined
-      ? await readPasswordFile(resolve(ctx.cwd, flags.passwordFile), [])
+      ? await readPasswordFile(
+          resolve(ctx.cwd, flags.passwordFile),
+          flags.descriptionFile !== undefined ? [resolve(ctx.cwd, flags.descriptionFile)] : [],
+        )
       : undefined;
   const session = await openVimeo(req);
   const current = await session.api.get(`/videos/${id}`, {

@@ -155,6 +155,21 @@ describe('vupload status and update for Vimeo videos', () => {
     assert.equal(video.privacy.view, 'unlisted');
     const patch = w.since(mark).find((e) => e.method === 'PATCH')!;
     assert.deepEqual(patch.json, { name: 'New', privacy: { view: 'unlisted' } });
+    const pass = join(w.dir, 'update-pass.txt');
+    await writeFile(pass, 'n3w-secret\n', { mode: 0o600 });
+    const locked = await w.run([
+      'update',
+      '--provider',
+      'vimeo',
+      id,
+      '--privacy',
+      'password',
+      '--password-file',
+      pass,
+    ]);
+    assert.equal(locked.code, 0, locked.stderr);
+    assert.equal((w.sb.video(id) as { password?: string }).password, 'n3w-secret');
+    assert.doesNotMatch(locked.stdout + locked.stderr, /n3w-secret/);
     const refused = await w.run(['update', '--provider', 'vimeo', id, '--category', '22']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--category: is not available with the vimeo provider/);

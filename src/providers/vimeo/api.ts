@@ -186,9 +186,9 @@ export class VimeoApi {
 
   private noteWindow(res: TransportResponse): void {
     const remaining = Number(res.headers['x-ratelimit-remaining']);
-    const reset = Date.parse(res.headers['x-ratelimit-reset'] ?? '');
+    const reset = rateLimitReset(res);
     if (Number.isFinite(remaining)) this.rate.remaining = remaining;
-    if (!Number.isNaN(reset)) this.rate.resetAt = reset;
+    if (reset !== undefined) this.rate.resetAt = reset;
   }
 
   /** No call is sent while the window is used up (X-RateLimit-Remaining 0): it would only earn a 429. */
@@ -202,6 +202,15 @@ export class VimeoApi {
     await this.o.sleep(resetAt - now, this.o.signal);
     this.rate.remaining = undefined;
   }
+}
+
+/**
+ * When Vimeo's rate-limit window resets, by an answer's X-RateLimit-Reset (ISO 8601). It is given to the second, so
+ * the true reset may be up to a second after it: that second is added, or the call comes back early for another 429.
+ */
+export function rateLimitReset(res: TransportResponse): number | undefined {
+  const reset = Date.parse(res.headers['x-ratelimit-reset'] ?? '');
+  return Number.isNaN(reset) ? undefined : reset + 1000;
 }
 
 /** The numeric id of `/videos/123` (a video's `uri`), or the id itself. */

@@ -3,6 +3,7 @@
 // finish confirmed by Vimeo (GET /videos/{id}?fields=upload.status). It also keeps "one video per upload" where
 // Vimeo makes the video before the first byte: a create whose answer was lost is found again, and a video whose
 // upload can never be finished is deleted (README, "Vimeo").
+import { createHash } from 'node:crypto';
 import { ExitCode, VuploadError } from '../../errors.js';
 import type { ProviderStateStore } from '../../state/store.js';
 import {
@@ -12,7 +13,7 @@ import {
   tusProtocol,
   type UploadProtocol,
 } from '../../upload/index.js';
-import { type VimeoApi, videoIdOf } from './api.js';
+import { rateLimitReset, type VimeoApi, videoIdOf } from './api.js';
 
 type Json = Record<string, unknown>;
 
@@ -32,7 +33,14 @@ interface PendingCreate {
   at: number;
   name: string;
   size: number;
+  /** sha256 of what the create sent (its metadata and password): a video made with other values is not taken. */
+  request: string;
 }
+
+const requestOf = (metadata: unknown, password: string | undefined): string =>
+  createHash('sha256')
+    .update(JSON.stringify([metadata, password ?? null]))
+    .digest('hex');
 
 /** Vimeo's clock and ours differ: a created_time this much before our record still counts. */
 const CLOCK_SKEW_MS = 10 * 60_000;
@@ -43,6 +51,8 @@ export interface VimeoTusOptions {
   /** Where the pending-create record lives (the job's provider state, so a fleet shares it) and its key. */
   state: ProviderStateStore;
   key: string;
+  /** The credential rule for upload links (upload.ts): a link it refuses is never asked. */
+  linkAllowed(url: string): boolean;
   password?: string;
   now(): number;
   info(message: string): void;
@@ -76,8 +86,8 @@ function videoIn(res: TransportResponse): Json | undefined {
 /** Vimeo answers a 429 with the reset time (X-RateLimit-Reset), not Retry-After: the engine waits on the latter. */
 function withRetryAfter(res: TransportResponse, now: number): TransportResponse {
   if (res.status !== 429 || res.headers['retry-after'] !== undefined) return res;
-  const reset = Date.parse(res.headers['x-ratelimit-reset'] ?? '');
-  if (Number.isNaN(reset)) return res;
+  const reset = rateLimitReset(res);
+  if (reset === undefined) return res;
   return {
     ...res,
     headers: { ...res.headers, 'retry-after': String(Math.max(1, Math.ceil((reset - now) / 1000))) },
@@ -140,7 +150,7 @@ export function vimeoTus(o: VimeoTusOptions): {
       if (!(created >= record.at - CLOCK_SKEW_MS)) continue;
       if (video.name !== record.name || Number(upload.size) !== size || upload.status !== 'in_progress')
         continue;
-      if (typeof upload.upload_link !== 'string') continue;
+      if (typeof upload.upload_link !== 'string' || !o.linkAllowed(upload.upload_link)) continue;
       // Only an empty one: bytes in it came from some other upload (the engine starts this one at 0).
       const head = await base.query(ctx, upload.upload_link, size);
       if (base.classify(head, size) !== 'incomplete' || base.offset(head) !== 0) continue;
@@ -156,19 +166,23 @@ export function vimeoTus(o: VimeoTusOptions): {
         current = undefined;
       }
       const resource = metadata as { name: string };
+      const request = requestOf(metadata, o.password);
       const earlier = (await o.state.load(o.key)) as PendingCreate | undefined;
       if (earlier && typeof earlier.at === 'number') {
         const found = await adopt(ctx, earlier, size ?? 0);
-        if (found) {
+        if (found && earlier.request === request) {
           o.info(`Continuing video ${videoIdOf(String(found.uri))}, which an interrupted run created.`);
           settled = false;
           return { status: 200, headers: {}, body: Buffer.from(JSON.stringify(found)) };
         }
+        // Made with other metadata than this run's (journaled as made with this run's): replaced, not kept.
+        if (found) await retire(dataOf(found));
       }
       await o.state.save(o.key, {
         at: o.now(),
         name: resource.name,
         size: size ?? 0,
+        request,
       } satisfies PendingCreate);
       settled = false;
       const body = Buffer.from(

@@ -37,6 +37,7 @@ export async function uploadToVimeo(run: ProviderRun<VimeoPlan>): Promise<Provid
     api: async () => apiOf(await run.session()),
     state: run.providerState,
     key: pendingKey([plan.file, globals.profile, root]),
+    linkAllowed: uploadLinkAllowed,
     ...(plan.password !== undefined ? { password: plan.password } : {}),
     now: ctx.now,
     info: (message) => out.info(message),

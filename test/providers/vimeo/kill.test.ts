@@ -61,6 +61,20 @@ describe('a Vimeo upload killed with SIGKILL, then run again', { timeout: 300_00
     );
   });
 
+  test('after the create answer, then run with another title: the empty video is replaced, one video remains', async () => {
+    const file = await makeVideo(join(w.dir, 'renamed.mp4'), 100_000);
+    const argv = (title: string) => ['upload', file, '--provider', 'vimeo', '--title', title];
+    const killed = await w.spawn(argv('First name'), crashAt(1, { match: 'sessions/' }));
+    assert.equal(killed.code, 137, killed.stderr);
+    const [orphan] = await videosNamed('First name');
+    assert.equal(orphan?.status, 'in_progress');
+    const again = await w.spawn(argv('Second name'));
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, new RegExp(`Deleted video ${orphan!.id}`));
+    assert.deepEqual(await videosNamed('First name'), []);
+    await assertOneWholeVideo(file, 'Second name', 'renamed');
+  });
+
   test('after the last PATCH, before the journal line: the re-run asks, finds it finished, records it', async () => {
     const file = await makeVideo(join(w.dir, 'finished.mp4'), 300_000);
     const argv = ['upload', file, '--provider', 'vimeo', '--title', 'Killed before journal', '--json'];

@@ -5,6 +5,7 @@
 // BENCH_CLI_MIB=2048 (the pipe and proxy runs: a file, the same bytes piped in, the file through a local proxy),
 // BENCH_FLOOR=1 (adds a plain node:http client in 8 MiB chunks: what a request per chunk costs any Node client here),
 // BENCH_PEERTUBE_MIB=1024 (the PeerTube emulator's upload endpoint against curl), BENCH_ONLY=peertube (that part only).
+// BENCH_VIMEO_MIB=1024 (the Vimeo tus runs; `node scripts/bench-vimeo.mjs` runs them alone).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ import {
 import { startSink } from './bench-sink.mjs';
 import { benchFixedCost, benchStartup } from './bench-startup.mjs';
 import { benchState } from './bench-state.mjs';
+import { benchVimeo } from './bench-vimeo.mjs';
 
 const quick = Boolean(process.env.BENCH_QUICK);
 const sizes = (process.env.BENCH_SIZES ?? (quick ? '256' : '1024,8192')).split(',').map(Number);
@@ -212,6 +214,10 @@ try {
     console.log(
       `curl through the same proxy ×${(rate(c.curlProxy) / rate(c.curl)).toFixed(2)} of curl direct; vupload's own CPU through the proxy ×${(c.proxy.cpu / c.file.cpu).toFixed(2)} of direct, the proxy's ${(c.proxy.proxyCpu / c.proxy.cpu).toFixed(2)}× vupload's`,
     );
+
+  // Vimeo over tus (issue 26): the sandbox's @tus/server, vupload against curl's same PATCHes.
+  const vimeoMib = Number(process.env.BENCH_VIMEO_MIB ?? (quick ? '256' : '1024'));
+  for (const line of await benchVimeo({ work, mib: vimeoMib, runs, curl })) console.log(line);
 
   const fixedFile = makeSparseFile(work, 1);
   console.log(

@@ -3,7 +3,7 @@
 // printed and the browser's final address accepted when pasted; a browser that cannot be opened falls back to that.
 import type { Readable } from 'node:stream';
 import { authError, ExitCode, VuploadError } from '../errors.js';
-import type { FinalOutcome } from './loopback.js';
+import { type FinalOutcome, failureReason, type LoopbackListener } from './loopback.js';
 import { readPastedRedirect } from './paste.js';
 
 /** How a login reaches its consent page (src/cli/browser.ts decides them from the flags and the environment). */
@@ -132,4 +132,23 @@ export function waitForRedirect(
       (error: unknown) => finish(() => reject(error)),
     );
   });
+}
+
+/**
+ * Ends a login's wait for consent, however the login went: the browser that brought the redirect learns the outcome
+ * only now (success once the code was exchanged and the login saved: `failure` undefined), then the listener and the
+ * paste reader are closed. `detail` names the login in the success page.
+ */
+export async function endConsent(
+  consent: Consent | undefined,
+  listener: LoopbackListener,
+  failure: unknown,
+  detail: string,
+): Promise<void> {
+  consent?.close();
+  await listener.answer(
+    failure === undefined ? { ok: true, detail } : { ok: false, reason: failureReason(failure) },
+  );
+  await listener.close();
+  await consent?.opening;
 }

@@ -147,7 +147,11 @@ export async function writeToken(configDir: string, token: StoredToken): Promise
 
 /** Removes a profile's login; false when there was none. */
 export async function deleteToken(configDir: string, profile: string): Promise<boolean> {
-  const file = tokenPath(configDir, profile);
+  return removeTokenFile(tokenPath(configDir, profile));
+}
+
+/** Removes a login's file (any provider's); false when there was none. */
+export async function removeTokenFile(file: string): Promise<boolean> {
   try {
     await stat(file);
   } catch {
@@ -160,9 +164,14 @@ export async function deleteToken(configDir: string, profile: string): Promise<b
 /** Profiles with a token file, sorted. Temp files left by a crash (`x.json.123`) do not count. */
 export async function listProfiles(configDir: string): Promise<string[]> {
   await assertPrivateConfig(configDir);
+  return profilesIn(tokensDir(configDir));
+}
+
+/** Profiles with a login file `<profile>.json` in `dir` (any provider's), sorted; none when `dir` is missing. */
+export async function profilesIn(dir: string): Promise<string[]> {
   let names: string[];
   try {
-    names = await readdir(tokensDir(configDir));
+    names = await readdir(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -181,4 +190,31 @@ export function tokenSaveWarning(file: string, error: unknown): string {
     `could not save the refreshed login to ${file} (${code}); going on with it in memory. ` +
     'The next run refreshes it again; make the config directory writable to keep it.'
   );
+}
+
+/**
+ * A provider's login file, parsed, or undefined when there is none; unreadable, not JSON or failing `valid` is a
+ * login error naming the file (never its content), with `hint` saying how to log in again.
+ */
+export async function readLoginFile<T>(
+  file: string,
+  valid: (value: Partial<T>) => boolean,
+  hint: string,
+): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw authError('tokenFileUnreadable', `token file ${file} cannot be read`, hint);
+  }
+  let value: Partial<T> | undefined;
+  try {
+    value = JSON.parse(text) as Partial<T>;
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || !valid(value))
+    throw authError('tokenFileCorrupt', `token file ${file} is corrupt`, hint);
+  return value as T;
 }

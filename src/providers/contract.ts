@@ -146,6 +146,8 @@ export interface StepOutcome {
   playlists: Array<{ id: string; title: string; created: boolean }>;
   captions: Array<{ id: string; language: string }>;
   processing?: unknown;
+  /** The folder the video was put in (Vimeo's --folder). */
+  folder?: { id: string; name: string; created: boolean };
 }
 
 export interface StepContext extends Request {

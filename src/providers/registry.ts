@@ -10,6 +10,8 @@ import { configDir } from '../paths.js';
 import type { Provider } from './contract.js';
 import { peertubeCredentialFiles } from './peertube/credentials.js';
 import { peertubeOptions } from './peertube/options.js';
+import { vimeoCredentialFiles } from './vimeo/credentials.js';
+import { vimeoOptions } from './vimeo/options.js';
 import { youkuCredentialFiles } from './youku/credentials.js';
 import { youtubeCredentialFiles } from './youtube/auth/client-secrets.js';
 
@@ -20,14 +22,16 @@ export interface ProviderOption {
   description: string;
   /** Given several times, it collects a list. */
   repeatable?: boolean;
-  /** The heading `--help` lists it under (src/cli/help.ts UPLOAD_OPTION_GROUPS: 'Metadata:', 'Publishing:' …). */
+  /** The heading of upload's help it goes under ('After upload:'; src/cli/help.ts UPLOAD_OPTION_GROUPS). */
   group?: string;
 }
 
-/** The options a provider adds to `upload`/`batch`/`watch` (and `update`) and to `auth login`. */
+/** The options a provider adds to `upload`/`batch`/`watch`, to `update`, and to `auth login` and `auth import`. */
 export interface ProviderOptions {
   upload?: readonly ProviderOption[];
+  update?: readonly ProviderOption[];
   login?: readonly ProviderOption[];
+  import?: readonly ProviderOption[];
 }
 
 interface Entry {
@@ -57,6 +61,12 @@ export const PROVIDERS = {
     options: peertubeOptions,
     credentials: peertubeCredentialFiles,
     load: async () => (await import('./peertube/provider.js')).provider,
+  },
+  vimeo: {
+    title: 'Vimeo',
+    options: vimeoOptions,
+    credentials: vimeoCredentialFiles,
+    load: async () => (await import('./vimeo/provider.js')).provider,
   },
 } as const satisfies Record<string, Entry>;
 

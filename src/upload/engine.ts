@@ -1,7 +1,7 @@
 // This file is the resumable upload engine: it drives a session from initiation to the final answer, trusting only
 // the server's offset, retrying what can succeed, and keeping the session on disk so a re-run resumes it.
 import { usageError } from '../errors.js';
-import { FinalAnswers, RefreshOnce, retryStep, tryStep } from './answers.js';
+import { FinalAnswers, RefreshOnce, type RetryStep, retryStep, tryStep } from './answers.js';
 import { Backoff } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { ContentHasher } from './content-hash.js';
@@ -193,7 +193,7 @@ class Upload {
     this.resetSession();
     if (outcome === 'incomplete') {
       // Given up for good: a protocol that can end a session does (PeerTube frees the bytes it kept).
-      await this.protocol.cancel?.(this.ctx, kept.record.sessionUri).catch(() => {});
+      await this.protocol.cancel?.(this.ctx, kept.record.sessionUri, kept.record.data).catch(() => {});
       this.options.onSessionDiscarded?.({ reason: kept.verdict.reason });
     }
     return 'dropped';
@@ -307,10 +307,8 @@ class Upload {
     this.refresh.answered();
     switch (kind) {
       case 'done': {
-        // tus's last answer carries no resource: what the session was created with (the video) is it.
-        const final = this.protocol.finalInBody
-          ? this.finals.read(res)
-          : { kind: 'done' as const, response: this.sessionData };
+        // tus's last answer carries no resource: the platform is asked (finished), else the session's data is it.
+        const final = this.protocol.finalInBody ? this.finals.read(res) : await this.confirmFinished();
         if (final.kind === 'retry') {
           this.needQuery = true;
           return final;
@@ -344,6 +342,15 @@ class Upload {
       this.finishedEarlier = true;
     }
     return { kind: 'done', response };
+  }
+
+  /** The resource of a session whose last answer carries none (tus), confirmed by the platform where it can. */
+  private async confirmFinished(): Promise<{ kind: 'done'; response: unknown } | RetryStep> {
+    if (!this.protocol.finished) return { kind: 'done', response: this.sessionData };
+    const answer = await this.protocol.finished(this.ctx, { uri: this.uri!, data: this.sessionData });
+    return 'done' in answer
+      ? { kind: 'done', response: answer.done }
+      : { kind: 'retry', reason: answer.retry };
   }
 
   /**

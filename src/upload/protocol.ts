@@ -128,8 +128,20 @@ export interface UploadProtocol {
   classify(res: TransportResponse, total: number | '*'): import('./retry.js').SessionAnswer;
   /** The bytes the server holds, from an 'incomplete' answer. */
   offset(res: TransportResponse): number;
-  /** Ends a session given up for good (a kept one discarded), where the protocol has a way; errors are ignored. */
-  cancel?(ctx: ProtocolContext, uri: string): Promise<void>;
+  /**
+   * Ends a session given up for good (a kept one discarded), where the protocol has a way; errors are ignored. `data`
+   * is what session() kept with it (tus: the video the upload link belongs to, which Vimeo keeps as an empty video).
+   */
+  cancel?(ctx: ProtocolContext, uri: string, data?: unknown): Promise<void>;
+  /**
+   * Where the last answer carries no resource (tus, finalInBody false): asks the platform whether the upload is
+   * finished on its side and what it made (Vimeo: GET /videos/{id}?fields=upload.status). `retry`: not yet, the
+   * session is asked again after the usual backoff. Without it, the session's data is the resource.
+   */
+  finished?(
+    ctx: ProtocolContext,
+    session: { uri: string; data?: unknown },
+  ): Promise<{ done: unknown } | { retry: string }>;
 }
 
 /** Google's resumable protocol (API-NOTES §1): POST with the resource, Location; PUT slices; 308 with Range. */

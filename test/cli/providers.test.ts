@@ -32,6 +32,21 @@ const YOUKU_HONOURS = new Set([
   '--concurrency',
 ]);
 
+/** Flags Vimeo honours (docs/providers.md "Vimeo"); with the others it needs beside them in a dry run. */
+const VIMEO_HONOURS: Record<string, string[]> = {
+  ...Object.fromEntries(
+    [
+      ...['--title', '--description', '--description-file', '--privacyStatus', '--privacy', '--folder'],
+      ...['--thumbnail', '--playlist', '--caption', '--wait', '--open', '--chunk-size', '--limit-rate'],
+      ...['--retries', '--time-budget', '--restart', '--force', '--no-update', '--wait-lock', '--move-to'],
+      ...['--delete-after', '--log-file', '--concurrency'],
+    ].map((flag) => [flag, []]),
+  ),
+  '--password-file': ['--privacy', 'password'],
+  '--create-folder': ['--folder', 'Talks'],
+  '--create-playlist': ['--playlist', 'Talks'],
+};
+
 describe('every upload flag, for every provider', () => {
   let t: CliEnv;
   let youku: Awaited<ReturnType<typeof startYoukuSandbox>>;
@@ -72,6 +87,30 @@ describe('every upload flag, for every provider', () => {
         assert.match(result.stderr, /not available with the youtube provider/);
       } else assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
       assert.equal(t.since(mark).length, 0, `${args.join(' ')} sent a request`);
+    }
+  });
+
+  test('vimeo honours its flags and refuses every other one with exit 2, naming it, before sending anything', async () => {
+    const { startVimeoSandbox } = await import('../../src/sandbox/vimeo/index.js');
+    const vimeo = await startVimeoSandbox();
+    try {
+      const env = { ...t.env, VUPLOAD_VIMEO_API_URL: vimeo.url, VUPLOAD_VIMEO_TOKEN: vimeo.personalToken() };
+      for (const option of await uploadOptions()) {
+        const long = option.long!;
+        const honoured = VIMEO_HONOURS[long];
+        const args = [...sampleValue(t.dir, long), ...(honoured ?? [])];
+        const result = await t.run(['upload', video, '--provider', 'vimeo', '--dry-run', ...args], { env });
+        assert.equal(vimeo.requests.length, 0, `${long} sent a request to Vimeo`);
+        if (honoured) {
+          assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+          continue;
+        }
+        assert.equal(result.code, 2, `${long} was not refused: ${result.stdout}${result.stderr}`);
+        assert.ok(result.stderr.includes(long), `${long}: ${result.stderr}`);
+        assert.match(result.stderr, /not available with the vimeo provider/);
+      }
+    } finally {
+      await vimeo.close();
     }
   });
 

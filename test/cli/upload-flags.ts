@@ -39,7 +39,13 @@ export function sampleValue(dir: string, long: string): string[] {
     '--licence': '1',
     '--language': 'en',
     '--comments': 'disabled',
+    '--folder': 'Talks',
   };
+  // --create-folder says what to do with --folder: alone it is a usage error (exit 2) wherever it is honoured.
+  if (long === '--create-folder') return [long, '--folder', 'Talks'];
+  if (long === '--create-playlist') return [long, '--playlist', 'Talks'];
+  // Vimeo's --password-file is the password of --privacy password, and only that.
+  if (long === '--password-file') return [long, join(dir, 'password.txt'), '--privacy', 'password'];
   const value = values[long];
   if (value === undefined) return [long];
   // --localization needs the language of the title it translates.
@@ -58,4 +64,5 @@ export async function writeSampleFiles(dir: string): Promise<void> {
   await writeFile(join(dir, 'description.txt'), 'From a file');
   await writeFile(join(dir, 'metadata.json'), JSON.stringify({ snippet: { description: 'meta' } }));
   await writeFile(join(dir, 'captions.srt'), '1\n00:00:00,000 --> 00:00:01,000\nHi\n');
+  await writeFile(join(dir, 'password.txt'), 'secret\n', { mode: 0o600 });
 }

@@ -5,6 +5,7 @@ const LOADERS: Record<string, () => Promise<{ harness: ConformanceHarness }>> = 
   youtube: () => import('./youtube/harness.js'),
   youku: () => import('./youku/harness.js'),
   peertube: () => import('./peertube/harness.js'),
+  vimeo: () => import('./vimeo/harness.js'),
 };
 
 /** Every provider's harness, in the order above. */

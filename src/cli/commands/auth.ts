@@ -84,15 +84,17 @@ export function registerAuth(program: Command, ctx: CliContext): void {
       await provider.auth.logout({ ctx, globals, out }, flags);
     });
 
-  auth
+  const importCommand = auth
     .command('import')
     .description(
       "take over a login saved by Google's Python sample (oauth2client) or youtubeuploader (request.token)",
     )
-    .argument('<file>', 'the credentials file')
-    .action(async (file: string, _flags: unknown, cmd: Command) => {
+    .argument('[file]', 'the credentials file');
+  addProviderOptions(importCommand, 'import').action(
+    async (arg: string | undefined, flags: { tokenFile?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
+      const file = importedFile(arg, flags.tokenFile);
       const provider = await commandProvider(globals, ctx);
       if (!provider.auth.import) {
         throw usageError(
@@ -101,8 +103,25 @@ export function registerAuth(program: Command, ctx: CliContext): void {
         );
       }
       await provider.auth.import({ ctx, globals, out }, file);
-    });
+    },
+  );
 
   registerAuthList(auth, ctx);
   program.addCommand(auth);
+}
+
+/** The file to import: the argument, or `--token-file` (a provider's option), not both and not neither. */
+function importedFile(arg: string | undefined, tokenFile: string | undefined): string {
+  if (arg !== undefined && tokenFile !== undefined && arg !== tokenFile)
+    throw usageError(
+      `vupload auth import: both ${arg} and --token-file ${tokenFile} were given.`,
+      'Give one.',
+    );
+  const file = arg ?? tokenFile;
+  if (file === undefined)
+    throw usageError(
+      'vupload auth import: no file given.',
+      'Example: vupload auth import request.token, or: vupload auth import --provider vimeo --token-file F',
+    );
+  return file;
 }

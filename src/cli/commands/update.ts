@@ -13,7 +13,7 @@ export function registerUpdate(program: Command, ctx: CliContext): void {
     .description(COMMANDS.update.summary)
     .argument('[video-id]', 'the video to change')
     .option('--video-id <id>', 'the video (for ids that start with "-")');
-  addProviderOptions(addMetadataOptions(command, 'update'), 'upload')
+  addProviderOptions(addMetadataOptions(command, 'update'), 'update')
     .option('--dry-run', 'print a field-by-field diff and send nothing')
     .addHelpText(
       'after',

@@ -10,22 +10,26 @@ export interface PeerTubeFlags {
   comments?: string;
 }
 
+const UPLOAD: NonNullable<ProviderOptions['upload']> = [
+  {
+    flags: '--channel <name>',
+    description: "the channel's name (default: the account's first)",
+    group: 'Publishing:',
+  },
+  {
+    flags: '--licence <n>',
+    description: 'numeric licence id (GET /api/v1/videos/licences)',
+    group: 'Metadata:',
+  },
+  { flags: '--language <code>', description: "the video's language (e.g. en, fr)", group: 'Metadata:' },
+  { flags: '--nsfw', description: 'mark the video as sensitive content', group: 'Audience:' },
+  { flags: '--comments <policy>', description: 'enabled or disabled', group: 'Publishing:' },
+];
+
 export const peertubeOptions: ProviderOptions = {
-  upload: [
-    {
-      flags: '--channel <name>',
-      description: "the channel's name (default: the account's first)",
-      group: 'Publishing:',
-    },
-    {
-      flags: '--licence <n>',
-      description: 'numeric licence id (GET /api/v1/videos/licences)',
-      group: 'Metadata:',
-    },
-    { flags: '--language <code>', description: "the video's language (e.g. en, fr)", group: 'Metadata:' },
-    { flags: '--nsfw', description: 'mark the video as sensitive content', group: 'Audience:' },
-    { flags: '--comments <policy>', description: 'enabled or disabled', group: 'Publishing:' },
-  ],
+  upload: UPLOAD,
+  // `vupload update` changes the same fields (the channel too).
+  update: UPLOAD,
   login: [
     { flags: '--instance <url>', description: 'the instance (https://…; default $VUPLOAD_PEERTUBE_URL)' },
     { flags: '--username <name>', description: 'the account to log in as' },

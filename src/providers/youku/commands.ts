@@ -68,13 +68,9 @@ async function login({ ctx, globals, out }: Request, flags: LoginFlags): Promise
 
 /** Youku's saved logins: one token file per profile in <config>/youku-tokens/. */
 async function youkuProfiles(dir: string): Promise<string[]> {
-  const { readdir } = await import('node:fs/promises');
+  const { profilesIn } = await import('../../auth/token-store.js');
   const { youkuTokensDir } = await import('./token-store.js');
-  const names = await readdir(youkuTokensDir(dir)).catch(() => [] as string[]);
-  return names
-    .filter((n) => /^[A-Za-z0-9._-]+\.json$/.test(n))
-    .map((n) => n.slice(0, -5))
-    .sort();
+  return profilesIn(youkuTokensDir(dir));
 }
 
 const iso = (ms: number | null | undefined): string | null =>

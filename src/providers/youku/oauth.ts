@@ -1,7 +1,7 @@
 // This file is Youku's OAuth 2 code flow (loopback redirect) and refresh, and the YoukuAuth built on stored tokens.
 import { randomBytes } from 'node:crypto';
-import { type ConsentOptions, seekConsent, waitForRedirect } from '../../auth/consent.js';
-import { failureReason, startLoopback } from '../../auth/loopback.js';
+import { type ConsentOptions, endConsent, seekConsent, waitForRedirect } from '../../auth/consent.js';
+import { startLoopback } from '../../auth/loopback.js';
 import { checkCredentialUrl } from '../../credential-url.js';
 import { authError, VuploadError } from '../../errors.js';
 import { asProxyError } from '../../net/proxy-errors.js';
@@ -173,15 +173,8 @@ export async function youkuLogin(
     failure = error;
     throw error;
   } finally {
-    consent.close();
-    await listener.answer(
-      failure === undefined
-        ? { ok: true, detail: `Youku, profile "${o.profile}"` }
-        : { ok: false, reason: failureReason(failure) },
-    );
-    await listener.close();
     own?.close();
-    await consent.opening;
+    await endConsent(consent, listener, failure, `Youku, profile "${o.profile}"`);
   }
 }
 

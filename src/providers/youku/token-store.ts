@@ -1,8 +1,6 @@
 // This file keeps one Youku login per profile in <configDir>/youku-tokens/<profile>.json (0600, atomic writes).
-import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateProfile } from '../../auth/token-store.js';
-import { authError } from '../../errors.js';
+import { readLoginFile, removeTokenFile, validateProfile } from '../../auth/token-store.js';
 import { assertPrivateDir, writePrivateJson } from '../../fsutil.js';
 
 export interface YoukuStoredToken {
@@ -39,28 +37,16 @@ export async function readYoukuToken(
 ): Promise<YoukuStoredToken | undefined> {
   const file = youkuTokenPath(configDir, profile);
   await assertPrivateYoukuConfig(configDir);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw authError('tokenFileUnreadable', `token file ${file} cannot be read`, youkuLoginHint(profile));
-  }
-  let t: Partial<YoukuStoredToken>;
-  try {
-    t = JSON.parse(text) as Partial<YoukuStoredToken>;
-  } catch {
-    throw authError('tokenFileCorrupt', `token file ${file} is corrupt`, youkuLoginHint(profile));
-  }
-  if (
-    t.version !== 1 ||
-    typeof t.refresh_token !== 'string' ||
-    typeof t.client_id !== 'string' ||
-    typeof t.api_url !== 'string'
-  ) {
-    throw authError('tokenFileCorrupt', `token file ${file} is corrupt`, youkuLoginHint(profile));
-  }
-  return { ...(t as YoukuStoredToken), profile };
+  const t = await readLoginFile<YoukuStoredToken>(
+    file,
+    (v) =>
+      v.version === 1 &&
+      typeof v.refresh_token === 'string' &&
+      typeof v.client_id === 'string' &&
+      typeof v.api_url === 'string',
+    youkuLoginHint(profile),
+  );
+  return t && { ...t, profile };
 }
 
 /** Refuses a config or Youku token directory that other users can write or own (fsutil.ts assertPrivateDir). */
@@ -77,12 +63,5 @@ export async function writeYoukuToken(configDir: string, token: YoukuStoredToken
 }
 
 /** Removes the profile's Youku login; false when there was none. */
-export async function deleteYoukuToken(configDir: string, profile: string): Promise<boolean> {
-  const file = youkuTokenPath(configDir, profile);
-  const existed = await readFile(file).then(
-    () => true,
-    () => false,
-  );
-  await rm(file, { force: true });
-  return existed;
-}
+export const deleteYoukuToken = (configDir: string, profile: string): Promise<boolean> =>
+  removeTokenFile(youkuTokenPath(configDir, profile));

@@ -5,6 +5,7 @@ import { formatDuration } from '../../cli/format.js';
 import { withLock } from '../../state/store.js';
 import { Step } from '../../unattended/journal.js';
 import type { ProviderSteps, StepContext, StepOutcome } from '../contract.js';
+import { journaledStep } from '../journaled-step.js';
 import type { YouTubeSession } from './auth/open.js';
 import type { Exclusive } from './playlists.js';
 import type { YouTubePlan } from './prepare.js';
@@ -45,24 +46,7 @@ async function runApiSteps(
     signal: s.ctx.signal,
     onRetry: (e) => s.out.info(`Retrying: ${JSON.stringify(e)}`),
   });
-  const step = async <T>(
-    name: string,
-    work: () => Promise<T>,
-    detail?: (value: T) => string,
-  ): Promise<T | undefined> => {
-    if (s.done.has(name)) {
-      s.out.info(`Skipping ${name}: done by an earlier run.`);
-      return undefined;
-    }
-    try {
-      const value = await work();
-      await s.record(name, true, detail?.(value));
-      return value;
-    } catch (error) {
-      await s.record(name, false);
-      throw error;
-    }
-  };
+  const step = journaledStep(s);
   // thumbnails.set replaces the thumbnail: doing it again after a crash before its record leaves the same state, so
   // unlike the playlist and caption steps it needs no question to the server first.
   if (plan.thumbnail) {

@@ -1,8 +1,14 @@
 // This file runs the loopback login: state + PKCE, browser or pasted redirect, code exchange, token saved per profile.
 import { randomBytes } from 'node:crypto';
 import { CodeChallengeMethod, type Credentials } from 'google-auth-library';
-import { type Consent, type ConsentOptions, seekConsent, waitForRedirect } from '../../../auth/consent.js';
-import { failureReason, startLoopback } from '../../../auth/loopback.js';
+import {
+  type Consent,
+  type ConsentOptions,
+  endConsent,
+  seekConsent,
+  waitForRedirect,
+} from '../../../auth/consent.js';
+import { startLoopback } from '../../../auth/loopback.js';
 import { readToken, type StoredToken, validateProfile, writeToken } from '../../../auth/token-store.js';
 import { docsSection } from '../../../docs.js';
 import { authError, type VuploadError } from '../../../errors.js';
@@ -156,14 +162,7 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     failure = error;
     throw error;
   } finally {
-    consent?.close();
     // The browser learns the outcome only now: success once the code was exchanged and the login saved.
-    await listener.answer(
-      failure === undefined
-        ? { ok: true, detail: `profile "${profile}"` }
-        : { ok: false, reason: failureReason(failure) },
-    );
-    await listener.close();
-    await consent?.opening;
+    await endConsent(consent, listener, failure, `profile "${profile}"`);
   }
 }

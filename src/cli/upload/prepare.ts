@@ -10,6 +10,7 @@ import { alignChunkSize, parseSize } from '../../upload/size.js';
 import { describeNonUtf8Name } from '../file-names.js';
 import { describeFsError, type MetadataFlags } from '../metadata-flags.js';
 import { parseIntegerOption } from '../options.js';
+import { parseCaptionArg } from './captions.js';
 import { STDIN_ARG, STDIN_CHUNK_SIZE } from './stdin.js';
 
 /** Where applyTemplates (queue.ts) leaves the templates it rendered: a symbol, so no flag list ever sees it. */
@@ -118,6 +119,12 @@ export async function prepareFile(
   if (flags.thumbnail !== undefined) {
     plan.thumbnail = resolve(options.cwd, flags.thumbnail);
     await assertNotPrivate(plan.thumbnail, '--thumbnail', options.env, places);
+  }
+  for (const arg of flags.caption ?? []) {
+    const caption = parseCaptionArg(arg);
+    caption.path = resolve(options.cwd, caption.path);
+    await checkVideoFile('--caption', caption.path, options.env, places);
+    plan.captions.push(caption);
   }
   if (flags.chunkSize !== undefined) {
     const aligned = alignChunkSize(parseSize(flags.chunkSize, '--chunk-size'));

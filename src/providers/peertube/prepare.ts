@@ -1,9 +1,9 @@
 // This file builds PeerTube's upload plan from the flags, checked as PeerTube checks them (lengths, counts, ids),
 // so that a bad value exits 2 with nothing sent: the metadata of POST /videos/upload-resumable, thumbnail, captions.
 import { open } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { metadataInputFromFlags } from '../../cli/metadata-flags.js';
-import { checkVideoFile, prepareFile, templatesOf, type UploadFlags } from '../../cli/upload/prepare.js';
+import { prepareFile, templatesOf, type UploadFlags } from '../../cli/upload/prepare.js';
 import { usageError } from '../../errors.js';
 import type { PrepareOptions, UploadPlan } from '../contract.js';
 import type { PeerTubeFlags } from './options.js';
@@ -174,17 +174,5 @@ export async function preparePeerTube(
     ...templatesOf(flags, TEXT_FIELDS),
   };
   if (plan.thumbnail !== undefined) await checkImage(plan.thumbnail, '--thumbnail');
-  if (flags.caption?.length) {
-    const { parseCaptionArg } = await import('../youtube/captions.js');
-    for (const arg of flags.caption) {
-      const caption = parseCaptionArg(arg);
-      caption.path = resolve(options.cwd, caption.path);
-      await checkVideoFile('--caption', caption.path, options.env, {
-        cwd: options.cwd,
-        clientSecrets: options.clientSecrets,
-      });
-      plan.captions.push(caption);
-    }
-  }
   return plan;
 }

@@ -7,6 +7,7 @@ import { basename, extname } from 'node:path';
 import { withLock } from '../../state/store.js';
 import { Step } from '../../unattended/journal.js';
 import type { ProviderSteps, StepContext, StepOutcome } from '../contract.js';
+import { journaledStep } from '../journaled-step.js';
 import { mapPeerTubeError } from './errors.js';
 import { multipartBody } from './http.js';
 import { watchUrl } from './instance.js';
@@ -132,24 +133,7 @@ async function runSteps(plan: PeerTubePlan, id: string, outcome: StepOutcome, s:
   const fail = (action: string) => (error: unknown) => {
     throw mapPeerTubeError(error, { action, profile: s.globals.profile, instance: session.instance });
   };
-  const step = async <T>(
-    name: string,
-    work: () => Promise<T>,
-    detail?: (v: T) => string,
-  ): Promise<T | undefined> => {
-    if (s.done.has(name)) {
-      s.out.info(`Skipping ${name}: done by an earlier run.`);
-      return undefined;
-    }
-    try {
-      const value = await work();
-      await s.record(name, true, detail?.(value));
-      return value;
-    } catch (error) {
-      await s.record(name, false);
-      throw error;
-    }
-  };
+  const step = journaledStep(s);
   let details: VideoDetails | undefined;
   const video = async () =>
     (details ??= await session.api.get<VideoDetails>(`/videos/${id}`).catch(fail(`read video ${id}`)));

@@ -1,9 +1,9 @@
 // This file keeps one PeerTube login per profile in <configDir>/peertube-tokens/<profile>.json (0600, atomic writes):
 // the instance it belongs to, the account, the instance's OAuth client and the token pair. Never a password.
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateProfile } from '../../auth/token-store.js';
+import { profilesIn, removeTokenFile, validateProfile } from '../../auth/token-store.js';
 import { authError } from '../../errors.js';
 import { assertPrivateDir, tightenOwnDir, writePrivateJson } from '../../fsutil.js';
 
@@ -105,20 +105,10 @@ export async function writePeerTubeToken(configDir: string, token: PeerTubeStore
 
 /** Removes the profile's PeerTube login; false when there was none. */
 export async function deletePeerTubeToken(configDir: string, profile: string): Promise<boolean> {
-  const file = peertubeTokenPath(configDir, profile);
-  const existed = await readFile(file).then(
-    () => true,
-    () => false,
-  );
-  await rm(file, { force: true });
-  return existed;
+  return removeTokenFile(peertubeTokenPath(configDir, profile));
 }
 
 /** Profiles with a PeerTube login, sorted (temp files left by a crash do not count). */
 export async function peertubeProfiles(configDir: string): Promise<string[]> {
-  const names = await readdir(peertubeTokensDir(configDir)).catch(() => [] as string[]);
-  return names
-    .filter((n) => /^[A-Za-z0-9._-]+\.json$/.test(n) && n !== '..json')
-    .map((n) => n.slice(0, -5))
-    .sort();
+  return profilesIn(peertubeTokensDir(configDir)).catch(() => []);
 }

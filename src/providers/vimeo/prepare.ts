@@ -4,7 +4,7 @@
 import { open, realpath, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { canonicalChoice } from '../../cli/options.js';
-import { checkVideoFile, prepareFile, templatesOf, type UploadFlags } from '../../cli/upload/prepare.js';
+import { prepareFile, templatesOf, type UploadFlags } from '../../cli/upload/prepare.js';
 import { usageError } from '../../errors.js';
 import type { PrepareOptions, UploadPlan } from '../contract.js';
 import { VIEW_ALIASES, VIMEO_VIEWS, type VimeoView } from './options.js';
@@ -158,18 +158,12 @@ export async function prepareVimeo(
   if (plan.createPlaylist && plan.playlists.length === 0)
     throw usageError('--create-playlist needs --playlist NAME (a showcase).');
   if (plan.thumbnail !== undefined) await checkImage(plan.thumbnail);
-  const places = { cwd: options.cwd, clientSecrets: options.clientSecrets };
-  const { parseCaptionArg } = await import('../youtube/captions.js');
-  for (const arg of flags.caption ?? []) {
-    const caption = parseCaptionArg(arg);
-    caption.path = resolve(options.cwd, caption.path);
-    await checkVideoFile('--caption', caption.path, options.env, places);
+  for (const caption of plan.captions) {
     if (!TRACK_TYPES[extname(caption.path).toLowerCase()])
       throw usageError(
         `--caption ${caption.path}: Vimeo takes ${Object.keys(TRACK_TYPES).join(', ')} files.`,
         'Convert it to WebVTT (.vtt) or SubRip (.srt).',
       );
-    plan.captions.push(caption);
   }
   if ((view === 'password') !== (flags.passwordFile !== undefined))
     throw usageError(

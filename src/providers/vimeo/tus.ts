@@ -2,7 +2,7 @@
 // upload.upload_link is the session), tus HEAD/PATCH on that link without any credential but the link, and the
 // finish confirmed by Vimeo (GET /videos/{id}?fields=upload.status). It also keeps "one video per upload" where
 // Vimeo makes the video before the first byte: a create whose answer was lost is found again, and a video whose
-// upload can never be finished is deleted (README, "Vimeo").
+// upload can never be finished is deleted (docs/providers.md, "Vimeo").
 import { createHash } from 'node:crypto';
 import { ExitCode, VuploadError } from '../../errors.js';
 import type { ProviderStateStore } from '../../state/store.js';

@@ -1,29 +1,12 @@
-// This file uploads a caption track once (captions.list, then insert; API-NOTES §7) and parses `--caption FILE[:LANG]`.
+// This file uploads a caption track once (captions.list, then insert; API-NOTES §7).
 import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { isLanguageTag } from '../../cli/upload/captions.js';
 import { usageError } from '../../errors.js';
 import type { ApiCaller } from './api.js';
-import { isLanguageTag } from './validate.js';
 
 /** captions.insert accepts at most 100 MB (API-NOTES §7). */
 export const MAX_CAPTION_BYTES = 100 * 1024 * 1024;
-const CAPTION_EXT = /\.([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.(srt|vtt|sbv|sub|ttml|dfxp|scc|cap|txt)$/i;
-
-/**
- * `subs.srt:fr` → { path: 'subs.srt', language: 'fr' }. Without `:LANG` the language comes from a name like
- * `talk.en.srt`; otherwise a usage error. Only a suffix that is a language code is split off, so `C:\x.srt` stays whole.
- */
-export function parseCaptionArg(arg: string, flag = '--caption'): { path: string; language: string } {
-  const colon = arg.lastIndexOf(':');
-  if (colon > 0) {
-    const language = arg.slice(colon + 1);
-    if (isLanguageTag(language)) return { path: arg.slice(0, colon), language };
-  }
-  const fromName = CAPTION_EXT.exec(arg)?.[1];
-  if (fromName && isLanguageTag(fromName)) return { path: arg, language: fromName };
-  throw usageError(`${flag} ${arg}: which language is it? Write FILE:LANG, e.g. ${arg}:en.`);
-}
-
 /** Checks a caption file and its language and name (usage errors, nothing sent) and reads it. */
 async function readCaptionFile(path: string, language: string, name: string): Promise<Buffer> {
   const size = await stat(path).then(

@@ -1,11 +1,10 @@
 // This file builds YouTube's upload plan: the video resource from the metadata flags, checked as YouTube checks it,
 // the thumbnail (JPEG/PNG, 2 MB) and the caption tracks, on top of what every provider's plan holds.
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { metadataInputFromFlags } from '../../cli/metadata-flags.js';
-import { checkVideoFile, prepareFile, templatesOf, type UploadFlags } from '../../cli/upload/prepare.js';
+import { prepareFile, templatesOf, type UploadFlags } from '../../cli/upload/prepare.js';
 import { flattenFields } from '../../unattended/recorded-metadata.js';
 import type { PrepareOptions, UploadPlan } from '../contract.js';
-import { parseCaptionArg } from './captions.js';
 import { checkThumbnail } from './image.js';
 import { buildInsertResource, validateResource } from './metadata.js';
 import type { VideoResource, WritablePart } from './resource.js';
@@ -38,14 +37,5 @@ export async function prepareUpload(
   const plan: YouTubePlan = { ...base, resource, parts, given, ...templatesOf(flags, TEXT_FIELDS) };
   if (flags.notifySubscribers !== undefined) plan.notifySubscribers = flags.notifySubscribers;
   if (plan.thumbnail !== undefined) await checkThumbnail(plan.thumbnail, { flag: '--thumbnail' });
-  for (const arg of flags.caption ?? []) {
-    const caption = parseCaptionArg(arg);
-    caption.path = resolve(options.cwd, caption.path);
-    await checkVideoFile('--caption', caption.path, options.env, {
-      cwd: options.cwd,
-      clientSecrets: options.clientSecrets,
-    });
-    plan.captions.push(caption);
-  }
   return plan;
 }

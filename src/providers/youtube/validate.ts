@@ -1,4 +1,6 @@
 // This file checks a video resource against YouTube's metadata rules (API-NOTES §3) before anything is sent.
+
+import { isLanguageTag } from '../../cli/upload/captions.js';
 import { usageError } from '../../errors.js';
 import {
   ASSIGNABLE_CATEGORIES,
@@ -36,11 +38,7 @@ const codePoints = (text: string): number => [...text].length;
 const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** `en`, `en-US`, `zh-Hant-TW`, `es-419`, `sr-Latn`: a BCP-47 language tag in its usual forms. */
-const LANGUAGE_TAG = /^[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-[A-Za-z0-9]{5,8})*$/;
-
-export function isLanguageTag(text: string): boolean {
-  return LANGUAGE_TAG.test(text);
-}
+export { isLanguageTag } from '../../cli/upload/captions.js';
 
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/i;

@@ -1,5 +1,5 @@
 // This file declares the Vimeo emulator's public contract: options, the in-process handle, settings and the log.
-import type { Fault, FaultKind } from '../types.js';
+import type { Fault, FaultKind, RequestLogEntry } from '../types.js';
 
 /** The API app the emulator knows out of the box (a sandbox app's secret is not confidential). */
 export const VIMEO_SANDBOX_APP = {
@@ -89,28 +89,11 @@ export type VimeoFaultKind = Extract<
   | 'caption'
 >;
 
-export interface VimeoRequestLogEntry {
-  /** Emulator clock, ms. */
-  time: number;
+/** The shared log entry (src/sandbox/types.ts), with the origin it came to and Vimeo's own kinds and codes. */
+export interface VimeoRequestLogEntry extends Omit<RequestLogEntry, 'kind'> {
   /** Which origin the request came to. */
   host: 'api' | 'upload';
-  method: string;
-  path: string;
-  /** Secret values (code, client_secret, access_token, password) are '***'. */
-  query: Record<string, string | string[]>;
-  /** Lower-case names; Authorization is 'Bearer ***' / 'Basic ***'. */
-  headers: Record<string, string>;
-  bodyBytes: number;
-  /** Parsed JSON body (API), `password` redacted. */
-  json?: unknown;
-  /** Parsed form body (token endpoint), secrets redacted. */
-  form?: Record<string, string>;
-  /** Status answered; 0 while in flight or when the connection was cut. */
-  status: number;
   kind: VimeoFaultKind;
-  fault?: Fault;
-  /** Came back before an earlier error's Retry-After had passed, and got that error again. */
-  tooEarly?: true;
   /** The API version the Accept header asked for (`version=3.4`), if any. */
   apiVersion?: string;
   /** Vimeo's error_code answered, if any. */

@@ -1,7 +1,7 @@
 // This file tests parsing `--caption FILE[:LANG]`.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseCaptionArg } from '../../../src/providers/youtube/captions.js';
+import { parseCaptionArg } from '../../../src/cli/upload/captions.js';
 
 describe('parseCaptionArg', () => {
   test('splits a language suffix off the file name', () => {

@@ -9,7 +9,7 @@ export type License = (typeof LICENSES)[number];
  * The video categories a video can be given (videoCategories.list's `assignable: true`, the same ids in every region
  * that has them; a region may lack one, which YouTube then refuses as invalidCategoryId). Ids 18, 21 and 30-44
  * exist for browsing only and are never assignable. The list has not changed since 2014; `vupload categories`
- * asks YouTube for a region's own. The sandbox keeps its own copy (src/sandbox/catalog.ts): it shares no code with
+ * asks YouTube for a region's own. The sandbox keeps its own copy (src/sandbox/youtube/catalog.ts): it shares no code with
  * the client, so it cannot share a mistake in this list.
  */
 export const ASSIGNABLE_CATEGORIES: ReadonlyMap<string, string> = new Map([

@@ -77,10 +77,13 @@ async function resolvePlaylist(
   const found = await findPlaylist(session, video.channel.name, title);
   if (found) return { playlist: found, created: false };
   if (!plan.createPlaylist) {
-    const { usageError } = await import('../../errors.js');
-    throw usageError(
+    // Exit 1 as YouTube's playlistNotFound: the upload was sent, so this is not bad input (exit 2: nothing sent).
+    const { ExitCode, VuploadError } = await import('../../errors.js');
+    throw new VuploadError(
+      'playlistNotFound',
+      ExitCode.api,
       `--playlist ${title}: channel ${video.channel.name} on ${session.instance} has no playlist of that name.`,
-      'Add --create-playlist to create it.',
+      { hint: 'Add --create-playlist to create it.' },
     );
   }
   // Concurrent runs (on every machine sharing the state store) that all found none create one, not one each.

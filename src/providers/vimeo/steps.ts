@@ -4,7 +4,7 @@
 // --wait for transcoding and --open.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { usageError } from '../../errors.js';
+import { ExitCode, VuploadError } from '../../errors.js';
 import { withLock } from '../../state/store.js';
 import { Step } from '../../unattended/journal.js';
 import type { ProviderSteps, StepContext, StepOutcome } from '../contract.js';
@@ -68,9 +68,12 @@ async function collection(
   const found = await find();
   if (found) return { id: found, created: false };
   if (!create)
-    throw usageError(
+    // Exit 1 as YouTube's playlistNotFound: the upload was sent, so this is not bad input (exit 2: nothing sent).
+    throw new VuploadError(
+      kind === 'folder' ? 'folderNotFound' : 'playlistNotFound',
+      ExitCode.api,
       `Vimeo has no ${kind} named "${name}".`,
-      kind === 'folder' ? 'Add --create-folder to create it.' : 'Add --create-playlist to create it.',
+      { hint: kind === 'folder' ? 'Add --create-folder to create it.' : 'Add --create-playlist to create it.' },
     );
   // Concurrent runs that all found none create one, not one each (as YouTube's playlists, issue 11).
   return withLock(

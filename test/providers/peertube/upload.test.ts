@@ -238,7 +238,8 @@ describe('vupload upload --provider peertube', () => {
     assert.equal(second.code, 0, second.stderr);
     assert.equal(talks().length, 1);
     assert.equal(talks()[0]!.videoIds.length, 2);
-    // A playlist that does not exist, without --create-playlist: exit 2 naming the way out; the video stays.
+    // A playlist that does not exist, without --create-playlist: exit 1, as for YouTube (the video was sent: not
+    // exit 2, which says nothing was); the hint names the way out; the video stays.
     const missing = await t.run([
       'upload',
       await makeVideo(join(t.dir, 'steps3.mp4'), 30_000),
@@ -246,7 +247,7 @@ describe('vupload upload --provider peertube', () => {
       '--playlist',
       'Nope',
     ]);
-    assert.equal(missing.code, 2, missing.stderr);
+    assert.equal(missing.code, 1, missing.stderr);
     assert.match(missing.stderr, /--create-playlist/);
   });
 

@@ -54,7 +54,7 @@ describe('steps after a Vimeo upload', () => {
     assert.equal(w.sb.transcodeStatus(id), 'complete');
   });
 
-  test('an existing folder and showcase are found by name; a missing one without --create-* fails the step (exit 2)', async () => {
+  test('an existing folder and showcase are found by name; a missing one without --create-* fails the step (exit 1, as for YouTube: the video was sent)', async () => {
     const a = await makeVideo(join(w.dir, 'found.mp4'), 20_000);
     const r = await upload(a, '--folder', 'Talks 2026', '--playlist', 'Best of');
     assert.equal(r.code, 0, r.stderr);
@@ -62,7 +62,7 @@ describe('steps after a Vimeo upload', () => {
     assert.equal(w.sb.showcases().filter((s) => s.name === 'Best of').length, 1);
     const b = await makeVideo(join(w.dir, 'missing.mp4'), 20_000);
     const missing = await upload(b, '--playlist', 'Nowhere');
-    assert.equal(missing.code, 2, missing.stderr);
+    assert.equal(missing.code, 1, missing.stderr);
     assert.match(missing.stderr, /uploaded, but vimeo has no showcase named "Nowhere"/);
     assert.match(missing.stderr, /--create-playlist/);
     assert.match(String(jsonLines(missing.stdout)[0]!.id), /^\d+$/, 'the video exists: its id is the result');

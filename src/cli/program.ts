@@ -66,7 +66,7 @@ export async function buildProgram(
     )
     .option(
       '--provider <name>',
-      'youtube (default), youku or peertube; a profile may set it in profiles.json',
+      'youtube (default), youku, peertube or vimeo; a profile may set it in profiles.json',
     )
     .option('--api-url <url>', 'API root instead of https://www.googleapis.com (also $VUPLOAD_API_URL)')
     .option(

@@ -230,6 +230,8 @@ export interface LoginRow {
   scopes: string[];
   accessTokenExpiry: string | null;
   refreshTokenExpiry: string | null;
+  /** How long the login lasts where the two expiries do not say it (Vimeo: its tokens last until revoked). */
+  lifetime?: string;
   tokenFile: string;
   createdAt: string | null;
   warnings: string[];

@@ -5,6 +5,7 @@ import { Help } from 'commander';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { buildProgram, commandToRun } from '../../src/cli/program.js';
+import { PROVIDER_NAMES } from '../../src/providers/registry.js';
 
 /** What building the program and its help reads of the context. */
 const ctx = { env: {}, stdout: { isTTY: false }, stderr: { isTTY: false } } as unknown as CliContext;
@@ -41,4 +42,11 @@ test('the command to load is the first word after the global options, the one `h
   assert.equal(commandToRun(['talk.mp4']), 'upload');
   assert.equal(commandToRun(['uplod']), 'upload');
   assert.equal(commandToRun([]), 'upload');
+});
+
+test("--provider's help names every provider of the registry (a registry line is all a new provider adds)", async () => {
+  const program = await buildProgram(ctx);
+  const option = program.options.find((o) => o.long === '--provider');
+  for (const name of PROVIDER_NAMES)
+    assert.match(option?.description ?? '', new RegExp(`\\b${name}\\b`), name);
 });

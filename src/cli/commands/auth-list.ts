@@ -24,8 +24,10 @@ export function registerAuthList(auth: Command, ctx: CliContext): void {
         const channel = row.channel ? `${row.channel.title} (${row.channel.id})` : 'channel unknown';
         out.result(`${row.profile}\t${row.provider}\t${channel}`);
         out.result(
-          `  access token expires ${row.accessTokenExpiry ?? 'unknown'} (refreshed automatically); ` +
-            `refresh token ${row.refreshTokenExpiry ? `ends ${row.refreshTokenExpiry}` : 'has no known end'}`,
+          row.lifetime
+            ? `  ${row.lifetime}`
+            : `  access token expires ${row.accessTokenExpiry ?? 'unknown'} (refreshed automatically); ` +
+                `refresh token ${row.refreshTokenExpiry ? `ends ${row.refreshTokenExpiry}` : 'has no known end'}`,
         );
         if (row.error) out.warn(`${row.profile}: ${row.error.message}`);
         for (const warning of row.warnings) out.warn(`${row.profile}: ${warning}`);

@@ -122,6 +122,8 @@ async function list(req: Request): Promise<LoginRow[]> {
       scopes: token?.scope.split(/[\s,]+/).filter(Boolean) ?? [],
       accessTokenExpiry: null,
       refreshTokenExpiry: null,
+      lifetime:
+        'the token does not expire (it lasts until revoked: vupload auth logout --provider vimeo --revoke)',
       tokenFile,
       createdAt: token?.created_at ?? null,
       warnings: [],

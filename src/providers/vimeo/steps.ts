@@ -73,7 +73,9 @@ async function collection(
       kind === 'folder' ? 'folderNotFound' : 'playlistNotFound',
       ExitCode.api,
       `Vimeo has no ${kind} named "${name}".`,
-      { hint: kind === 'folder' ? 'Add --create-folder to create it.' : 'Add --create-playlist to create it.' },
+      {
+        hint: kind === 'folder' ? 'Add --create-folder to create it.' : 'Add --create-playlist to create it.',
+      },
     );
   // Concurrent runs that all found none create one, not one each (as YouTube's playlists, issue 11).
   return withLock(

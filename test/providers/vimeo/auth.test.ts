@@ -189,6 +189,13 @@ describe('Vimeo login', () => {
         (row) => row.profile === 'pat' && (row.channel as { title: string }).title === 'Sandbox User',
       ),
     );
+    // Vimeo's tokens neither expire nor refresh: the list says so, not "expires unknown (refreshed automatically)".
+    const human = await w.run(['auth', 'list']);
+    assert.equal(human.code, 0, human.stderr);
+    const lines = human.stdout.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('pat\tvimeo\t'));
+    assert.match(lines[at + 1] ?? '', /the token does not expire \(it lasts until revoked/);
+    assert.doesNotMatch(lines[at + 1] ?? '', /refreshed/);
     const saved = JSON.parse(await readFile(tokenFile('oauth'), 'utf8'));
     const r = await w.run([
       'auth',

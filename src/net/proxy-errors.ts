@@ -1,5 +1,5 @@
 // This file names a failure of the proxy itself (down, refusing the login, refusing or failing the target), so that
-// the message blames the proxy (its URL without the password), not YouTube or Youku, and says what to check.
+// the message blames the proxy (its URL without the password), not the platform behind it, and says what to check.
 import { ExitCode, type ExitCodeValue, VuploadError } from '../errors.js';
 
 /**

@@ -5,7 +5,7 @@ import type { Provider } from '../../providers/contract.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { stateStore } from '../state.js';
-import { alreadyUploadedOutcome, type UploadOutcome } from './run.js';
+import { alreadyUploadedOutcome, type UploadOutcome } from './outcome.js';
 
 /**
  * Puts `file` back if a run killed during its --move-to / --delete-after left it under its private name

@@ -16,8 +16,9 @@ import { canonicalChoice, parseIntegerOption } from '../options.js';
 import { Output } from '../output.js';
 import { stateStore } from '../state.js';
 import { type HousekeptEntry, housekeptEarlier, isHousekept, putBackHeld } from './gone.js';
+import type { UploadOutcome } from './outcome.js';
 import { TEMPLATES, type UploadFlags, type UploadPlan } from './prepare.js';
-import { HOW_TO_WAIT, type JobOptions, runUploadJob, type UploadOutcome } from './run.js';
+import { HOW_TO_WAIT, type JobOptions, runUploadJob } from './run.js';
 
 export interface JobFlags {
   force?: boolean;

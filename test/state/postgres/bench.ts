@@ -26,7 +26,7 @@ const session = (i: number): SessionRecord => ({
 });
 
 /**
- * The state-store work of one upload, in the order src/cli/upload/run.ts and the engine do it: the content's
+ * The state-store work of one upload, in the order src/cli/upload/run.ts, job.ts and the engine do it: the content's
  * lock, the journal asked, the quota reserved, the session looked up and saved, the id recorded, the session
  * removed, one step recorded, the lock released. Everything but the upload itself.
  */

@@ -1,5 +1,6 @@
 // This file holds the upload flags every provider honours and the refusal of those a provider does not (exit 2).
 import type { UploadFlags } from '../cli/upload/prepare.js';
+import { docsSection } from '../docs.js';
 import { usageError } from '../errors.js';
 import type { PrepareOptions, Provider, UploadPlan } from './contract.js';
 
@@ -48,8 +49,9 @@ export function refuseUnsupported(
   if (refused.length === 0) return;
   const list = refused.join(', ');
   throw usageError(
-    `${where ? `${where}: ` : ''}${list}: ${refused.length === 1 ? 'is' : 'are'} not available with the ${provider} provider.`,
-    `Leave ${refused.length === 1 ? 'it' : 'them'} out, or upload with --provider youtube.`,
+    `${where ? `${where}: ` : ''}${list} ${refused.length === 1 ? 'is' : 'are'} not available with the ${provider} provider.`,
+    // Not "use --provider youtube": YouTube has no --channel or --folder either.
+    `Leave ${refused.length === 1 ? 'it' : 'them'} out. Which flags each provider takes: ${docsSection('docs/providers.md', 'Providers')}.`,
   );
 }
 

@@ -96,7 +96,7 @@ describe('Vimeo errors', () => {
     ]) {
       const r = await w.run(['upload', file, '--provider', 'vimeo', ...flags]);
       assert.equal(r.code, 2, `${flags[0]}: ${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`${flags[0]}: is not available with the vimeo provider`));
+      assert.match(r.stderr, new RegExp(`${flags[0]} is not available with the vimeo provider`));
     }
     assert.equal(w.since(mark).length, 0);
   });

@@ -172,6 +172,6 @@ describe('vupload status and update for Vimeo videos', () => {
     assert.doesNotMatch(locked.stdout + locked.stderr, /n3w-secret/);
     const refused = await w.run(['update', '--provider', 'vimeo', id, '--category', '22']);
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /--category: is not available with the vimeo provider/);
+    assert.match(refused.stderr, /--category is not available with the vimeo provider/);
   });
 });

@@ -19,6 +19,8 @@ export interface PeerTubeApiOptions {
   signal?: AbortSignal;
   /** Attempts of an idempotent call in all (default 4). */
   attempts?: number;
+  /** Told before each wait for another attempt (a line on stderr: the wait is not silent). */
+  onRetry?(event: { attempt: number; delayMs: number; reason: string }): void;
 }
 
 type Body = Pick<PtCall, 'json' | 'form' | 'raw' | 'headers'>;
@@ -70,7 +72,17 @@ export class PeerTubeApi {
         if (!transient || attempt >= attempts) throw error;
         const after =
           error instanceof PeerTubeApiError ? parseRetryAfter(error.retryAfter, this.o.now()) : undefined;
-        await this.o.sleep(after ?? retryDelay(attempt, this.o.random, 30_000), this.o.signal);
+        const delayMs = after ?? retryDelay(attempt, this.o.random, 30_000);
+        const { pathname } = new URL(url);
+        this.o.onRetry?.({
+          attempt,
+          delayMs,
+          reason:
+            error instanceof PeerTubeApiError
+              ? `the instance answered ${error.status} to ${method} ${pathname}`
+              : `${method} ${pathname}: ${(error as Error).message}`,
+        });
+        await this.o.sleep(delayMs, this.o.signal);
       }
     }
   }

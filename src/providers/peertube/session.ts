@@ -151,6 +151,7 @@ export async function openPeerTube({ ctx, globals, out }: Where & { out: Output 
     random: ctx.random,
     now: ctx.now,
     signal: ctx.signal,
+    onRetry: (event) => out.retry(event),
   });
   return session;
 }

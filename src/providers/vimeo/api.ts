@@ -30,6 +30,8 @@ export interface VimeoApiOptions {
   retries?: number;
   /** Told when a call waits for Vimeo's rate limit to reset (for stderr). */
   onWait?(message: string): void;
+  /** Told before each wait for another attempt (a line on stderr: the wait is not silent). */
+  onRetry?(event: { attempt: number; delayMs: number; reason: string }): void;
 }
 
 export interface CallOptions {
@@ -146,6 +148,8 @@ export class VimeoApi {
   ): Promise<TransportResponse> {
     const retries = this.o.retries ?? 5;
     const api = url.startsWith(this.o.apiUrl);
+    // A link on an upload host is a credential: never printed.
+    const path = api ? new URL(url).pathname : '<upload link>';
     for (let attempt = 1; ; attempt++) {
       if (api) await this.waitForWindow();
       let res: TransportResponse;
@@ -156,17 +160,21 @@ export class VimeoApi {
         // A POST whose answer was lost may have made its resource: only a refused connection is tried again.
         const retry = IDEMPOTENT.has(method) || (error as { code?: string }).code === 'ECONNREFUSED';
         if (!retry || !isRetryableNetworkError(error) || attempt > retries) throw error;
-        await this.o.sleep(retryDelay(attempt, this.o.random), this.o.signal);
+        const delayMs = retryDelay(attempt, this.o.random);
+        this.o.onRetry?.({ attempt, delayMs, reason: `${method} ${path}: ${(error as Error).message}` });
+        await this.o.sleep(delayMs, this.o.signal);
         continue;
       }
       if (api) this.noteWindow(res);
       if ((res.status < 400 && res.status !== 0) || allowed.includes(res.status)) return res;
       const again = res.status === 429 || res.status === 503 || (IDEMPOTENT.has(method) && res.status >= 500);
       if (!again || attempt > retries) {
-        const where = { method, path: api ? new URL(url).pathname : '<upload link>', action };
+        const where = { method, path, action };
         throw vimeoHttpError(res.status, res.body.toString('utf8'), { ...where, profile: this.o.profile });
       }
-      await this.o.sleep(this.waitAfter(res, attempt), this.o.signal);
+      const delayMs = this.waitAfter(res, attempt);
+      this.o.onRetry?.({ attempt, delayMs, reason: `Vimeo answered ${res.status} to ${method} ${path}` });
+      await this.o.sleep(delayMs, this.o.signal);
     }
   }
 

@@ -63,6 +63,7 @@ export function vimeoApi({ ctx, globals, out }: Request, token: string, retries?
     random: ctx.random,
     signal: ctx.signal,
     onWait: (message) => out.info(message),
+    onRetry: (event) => out.retry(event),
   });
 }
 

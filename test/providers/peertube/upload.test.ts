@@ -290,6 +290,14 @@ describe('vupload upload --provider peertube', () => {
     assert.match(twice.stderr, /vupload auth login --provider peertube/);
   });
 
+  test('a REST call PeerTube answers 503 is tried again with a line on stderr, not a silent wait', async () => {
+    t.sb.faults.add({ on: 'api', status: 503, times: 1 });
+    const r = await t.run(['quota', ...PT]);
+    t.sb.faults.clear();
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Retry 1 in \S+: the instance answered 503 to GET \/api\/v1\/users\/me/);
+  });
+
   test('no password, refresh token or access token appears on stdout or stderr, even with --verbose', async () => {
     const tokens = JSON.parse(
       await readFile(join(t.env.VUPLOAD_CONFIG_DIR!, 'peertube-tokens', 'default.json'), 'utf8'),

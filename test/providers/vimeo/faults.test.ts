@@ -102,6 +102,11 @@ describe('faults on a Vimeo upload', () => {
     assert.equal(line.retries, 2);
   });
 
+  test('a REST call Vimeo answers 503 is tried again with a line on stderr, not a silent wait', async () => {
+    const { stderr } = await uploadWith('api-503.mp4', 20_000, [{ on: 'api', status: 503, times: 1 }]);
+    assert.match(stderr, /Retry 1 in \S+: Vimeo answered 503 to GET \/me/);
+  });
+
   test('the create answer lost after Vimeo made the video: that video is found and used, not a second one', async () => {
     const { seen, stderr } = await uploadWith('lost-answer.mp4', 80_000, [
       { on: 'upload-init', brokenResponse: 20 },

@@ -7,7 +7,7 @@ import type { QuotaReservation } from '../../upload/journal.js';
 import type { SessionStore } from '../../upload/session-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
-import type { JobOptions } from './run.js';
+import type { JobOptions } from './job-options.js';
 
 /** What the count needs of its job. */
 export interface QuotaOf {

@@ -17,10 +17,10 @@ import type { RecordedMetadata } from '../../upload/journal.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { convergeMetadata, housekeeping, reportIfOwed, steps } from './after-upload.js';
+import type { JobOptions } from './job-options.js';
 import { JobQuota } from './job-quota.js';
 import { alreadyUploaded, type JobResult, unrecorded, uploadedOutcome } from './outcome.js';
 import type { PipeSessions } from './pipe-sessions.js';
-import type { JobOptions } from './run.js';
 import { STDIN_LABEL } from './stdin.js';
 
 export class Job {

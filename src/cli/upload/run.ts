@@ -6,35 +6,15 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import type { Output } from '../output.js';
 import { stateStore } from '../state.js';
 import { Job } from './job.js';
-import type { JobResult, UploadOutcome } from './outcome.js';
+import type { JobOptions } from './job-options.js';
+import type { JobResult } from './outcome.js';
 import type { PipeSessions } from './pipe-sessions.js';
 import { keepingYoungGeneration } from './young-generation.js';
 
 /** What a busy lock's error says to do, in the words of the commands that upload (upload, batch, watch). */
 export const HOW_TO_WAIT = 'run again with --wait-lock to wait for it';
 
-export interface JobOptions {
-  /** Upload even if the journal says this content was uploaded already. */
-  force?: boolean;
-  /** Wait for another vupload working on the same file instead of failing. */
-  waitLock?: boolean;
-  /** Daily quota budget in units (default 10000). */
-  quota: number;
-  /** The budget came from --quota: YouTube's quotaExceeded earlier today does not stop the run (it asks again). */
-  quotaGiven?: boolean;
-  onQuota: 'fail' | 'wait';
-  moveTo?: string;
-  deleteAfter?: boolean;
-  /** False with --no-update: content uploaded before whose recorded metadata differs is only reported. */
-  update?: boolean;
-  log?: { write(message: string): Promise<void> };
-  /**
-   * Prints a result while the job still holds its lock (`vupload watch`). The job then records a `reported` step,
-   * and its journal line says one is awaited: a later job on the same content prints a result that a run killed
-   * before printing never did (HistoryEntry.awaitsReport), and no other.
-   */
-  report?: (outcome: UploadOutcome) => void;
-}
+export type { JobOptions } from './job-options.js';
 
 export function runUploadJob(...args: Parameters<typeof runJob>): Promise<JobResult> {
   return keepingYoungGeneration(() => runJob(...args));

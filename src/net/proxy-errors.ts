@@ -141,6 +141,7 @@ export function proxyError(failure: ProxyFailure, note?: string): VuploadError {
   const text = failure.message.charAt(0).toUpperCase() + failure.message.slice(1);
   return new VuploadError(CODE[failure.kind], EXIT[failure.kind], `${text}${note ? `; ${note}` : ''}.`, {
     hint: hint(failure),
+    cause: failure,
   });
 }
 

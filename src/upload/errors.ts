@@ -126,7 +126,8 @@ export function networkError(message: string, cause?: unknown): VuploadError {
  * was the proxy's, the message names the proxy and what to check instead.
  */
 export function gaveUpError(how: string, reason: string, error?: unknown): VuploadError {
-  return asProxyError(error, how) ?? networkError(`${how}: ${reason}`);
+  // The last failure stays as the cause: what it proves (a connection never made: upload/retry.ts neverConnected).
+  return asProxyError(error, how) ?? networkError(`${how}: ${reason}`, error);
 }
 
 /** The caller aborted (Ctrl-C → 130, SIGTERM → 143); the session is kept so a re-run resumes. */

@@ -46,6 +46,30 @@ export function isRetryableNetworkError(error: unknown): boolean {
   return typeof message === 'string' && /socket hang up|other side closed|premature close/i.test(message);
 }
 
+/** Failures of making a connection at all: a request that failed so was never received (ENOTFOUND: no such host). */
+const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+]);
+
+/**
+ * True when a failure (or a cause it wraps) proves its request never reached the server: no connection was made to
+ * it, directly or through a proxy (whose failures carry the connection's code). A timeout or reset is not proof.
+ */
+export function neverConnected(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 6; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_CONNECTED_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** What the engine does with an answer to a request on the session URI. */
 export type SessionAnswer =
   | 'done' // 200/201: the final answer with the resource

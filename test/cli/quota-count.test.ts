@@ -3,6 +3,7 @@
 // whose re-runs count only the calls they make themselves, never the same steps a second time.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { estimateUploadCost, operationCost } from '../../src/providers/youtube/quota.js';
@@ -17,7 +18,7 @@ before(async () => {
   await t.login();
   // The playlists exist before the kills: what creating one costs is tested on its own.
   const file = await makeVideo(join(t.dir, 'setup.mp4'), 20_000);
-  const lists = ['Quota A', 'Quota B', 'Quota C'].flatMap((title) => ['--playlist', title]);
+  const lists = ['Quota A', 'Quota B', 'Quota C', 'Quota D'].flatMap((title) => ['--playlist', title]);
   const setup = await vupload(['--file', file, '--title', 'Setup', ...lists, '--create-playlist']);
   assert.equal(setup.code, 0, setup.stderr);
 });
@@ -61,6 +62,28 @@ test('a playlist a step creates is counted as it is created: the count is what t
   ]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(items('Quota new'), 1);
+  const end = await units();
+  assert.equal(end.counted - start.counted, end.charged - start.charged);
+});
+
+test('an upload whose create never connected (its proxy down) gives back the units it counted; YouTube charged none', async () => {
+  // A port nothing listens on: the proxy refuses every connection, so the create never leaves this machine.
+  const closed = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  const file = await makeVideo(join(t.dir, 'no-network.mp4'), 20_000);
+  const start = await units();
+  const argv = ['--file', file, '--title', 'No network', '--playlist', 'Quota D', '--retries', '0'];
+  const run = await vupload([...argv, '--proxy', `http://127.0.0.1:${closed}`]);
+  assert.equal(run.code, 5, run.stderr);
+  assert.match(run.stderr, /Could not connect to the proxy/);
+  assert.deepEqual(await units(), start, 'nothing counted, nothing charged');
+  // The same command with the network back: counted once, as charged.
+  const again = await vupload(argv);
+  assert.equal(again.code, 0, again.stderr);
   const end = await units();
   assert.equal(end.counted - start.counted, end.charged - start.charged);
 });

@@ -29,6 +29,9 @@ export class JobQuota {
   private readonly ledger: StateStore['quota'] | undefined;
   /** The quota this run counted for the upload and its steps (beforeNew). */
   private reservation: QuotaReservation | undefined;
+  /** Its units, and whether a session was saved with it (then the video may exist: the units stay counted). */
+  private reservedUnits = 0;
+  private reservationSaved = false;
   /** What was counted when a kept session was started, as its record says (keepingReservation). */
   private keptReservation: QuotaReservation | undefined;
   /** Said once per job: the quota was marked spent today, and --quota makes this run ask YouTube again. */
@@ -52,8 +55,10 @@ export class JobQuota {
     const { quota } = provider;
     if (quota.kind === 'units') {
       const steps = provider.steps.wanted(plan);
-      const day = await this.reserve(quota.cost({ insert: true, steps, fresh: true }));
+      const units = quota.cost({ insert: true, steps, fresh: true });
+      const day = await this.reserve(units);
       this.reservation = { day, steps };
+      this.reservedUnits = units;
     } else if (quota.kind === 'server') {
       // The platform keeps the count: asked before anything is created (exit 4 with its numbers).
       await quota.check(plan, { ctx, globals, out, session: () => this.of.login() });
@@ -71,8 +76,10 @@ export class JobQuota {
         if (isReservation(record?.quotaReserved)) this.keptReservation = record.quotaReserved;
         return record;
       },
-      save: (key, record) =>
-        sessions.save(key, this.reservation ? { ...record, quotaReserved: this.reservation } : record),
+      save: (key, record) => {
+        if (this.reservation) this.reservationSaved = true;
+        return sessions.save(key, this.reservation ? { ...record, quotaReserved: this.reservation } : record);
+      },
       remove: (key) => sessions.remove(key),
     };
   }
@@ -176,6 +183,24 @@ export class JobQuota {
       if (!this.of.store.isUnreachable(failure)) throw failure;
       this.of.out.warn(`${units} quota units could not be counted: ${(failure as Error).message}`);
     });
+  }
+
+  /**
+   * An upload that failed before its video could exist: no session was saved with this run's reservation, and the
+   * failure proves the create never reached the platform (no connection: a network or proxy down). Its units are
+   * given back, so that a cron job on a dead network does not count 1600 units a run that YouTube never charged and
+   * park tomorrow's uploads. A kill before this leaves them counted: an over-count, the safe side.
+   */
+  async failedBeforeSending(error: unknown): Promise<void> {
+    const { neverConnected } = await import('../../upload/retry.js');
+    if (!this.ledger || !this.reservation || this.reservationSaved || !neverConnected(error)) return;
+    const { quota } = this.of.provider;
+    // Counted on another (Pacific) day than today's: nothing of today's count to give back.
+    if (quota.kind !== 'units' || quota.day(new Date(this.of.ctx.now())) !== this.reservation.day) return;
+    const units = this.reservedUnits;
+    this.reservation = undefined;
+    this.reservedUnits = 0;
+    await this.spent(-units);
   }
 
   /** YouTube's own quotaExceeded answer (not our ledger's refusal) marks the day as spent for later runs. */

@@ -97,6 +97,7 @@ export class Job {
       });
     } catch (error) {
       if (isVuploadError(error)) await this.quota.noteQuotaAnswer(error);
+      await this.quota.failedBeforeSending(error);
       throw error;
     }
     const skipped = result.skipped !== undefined && this.previous.kind !== 'none' ? this.previous : undefined;

@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import { gaveUpError, networkError } from './errors.js';
 import { DEFAULT_RETRIES, DEFAULT_TIME_BUDGET_MS, type UploadOptions } from './options.js';
 import type { ProgressTracker } from './progress.js';
-import { DEFAULT_MAX_DELAY_MS, retriesText, retryDelay } from './retry.js';
+import { DEFAULT_MAX_DELAY_MS, gaveUpAfter, retryDelay } from './retry.js';
 
 type BackoffOptions = Pick<
   UploadOptions,
@@ -41,7 +41,7 @@ export class Backoff {
   async wait(reason: string, afterMs: number | undefined, error?: unknown): Promise<void> {
     this.attempt++;
     const limit = this.options.retries ?? DEFAULT_RETRIES;
-    if (this.attempt > limit) throw gaveUpError(`gave up after ${retriesText(limit)}`, reason, error);
+    if (this.attempt > limit) throw gaveUpError(gaveUpAfter(limit), reason, error);
     const random = this.options.random ?? Math.random;
     const delayMs =
       afterMs ?? retryDelay(this.attempt, random, this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS);

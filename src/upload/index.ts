@@ -30,6 +30,7 @@ export { TokenBucket } from './rate-limit.js';
 export {
   classifyStatus,
   DEFAULT_MAX_DELAY_MS,
+  gaveUpAfter,
   isRetryableNetworkError,
   parseRetryAfter,
   RETRYABLE_NETWORK_CODES,

@@ -5,6 +5,11 @@ export function retriesText(count: number): string {
   return `${count} ${count === 1 ? 'retry' : 'retries'}`;
 }
 
+/** How a run ended that ran out of its `limit` retries: "gave up after 2 retries", or "not retried (--retries 0)". */
+export function gaveUpAfter(limit: number): string {
+  return limit === 0 ? 'not retried (--retries 0)' : `gave up after ${retriesText(limit)}`;
+}
+
 /** Statuses that mean "try again" (API-NOTES §1, "Retry or restart"). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 

@@ -14,6 +14,7 @@ import {
   DEFAULT_RETRIES,
   type FileSnapshot,
   fingerprintFile,
+  gaveUpAfter,
   gaveUpError,
   interruptedError,
   isRetryableNetworkError,
@@ -21,7 +22,6 @@ import {
   ProgressTracker,
   protocolError,
   readSlice,
-  retriesText,
   retryDelay,
   snapshotFile,
   systemClock,
@@ -462,7 +462,7 @@ class YoukuUpload {
   private async backoff(reason: string, error: unknown): Promise<void> {
     this.attempt++;
     const limit = this.o.retries ?? DEFAULT_RETRIES;
-    if (this.attempt > limit) throw gaveUpError(`gave up after ${retriesText(limit)}`, reason, error);
+    if (this.attempt > limit) throw gaveUpError(gaveUpAfter(limit), reason, error);
     const delayMs = retryDelay(this.attempt, this.o.random ?? Math.random);
     this.retries++;
     this.progress.retries = this.retries;

@@ -53,7 +53,7 @@ export function notLoggedInError(profile: string): VuploadError {
 }
 
 export function loginHint(profile: string): string {
-  return `run: vupload auth login --profile ${profile}`;
+  return `Run: vupload auth login --profile ${profile}`;
 }
 
 function corrupt(file: string, profile: string, what: string): VuploadError {

@@ -108,7 +108,7 @@ describe('token store', () => {
         assert.equal(e.exitCode, 3);
         assert.equal(e.code, 'tokenFileCorrupt');
         assert.ok(e.message.includes(file));
-        assert.equal(e.hint, 'run: vupload auth login --profile work');
+        assert.equal(e.hint, 'Run: vupload auth login --profile work');
         return true;
       });
     }

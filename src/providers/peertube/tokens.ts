@@ -35,7 +35,7 @@ export const peertubeTokenPath = (configDir: string, profile: string): string =>
   join(peertubeTokensDir(configDir), `${validateProfile(profile)}.json`);
 
 export const peertubeLoginHint = (profile: string, instance?: string): string =>
-  `run: vupload auth login --provider peertube${instance ? ` --instance ${instance}` : ''} --username NAME --profile ${profile}`;
+  `Run: vupload auth login --provider peertube${instance ? ` --instance ${instance}` : ''} --username NAME --profile ${profile}`;
 
 function parse(text: string, file: string, profile: string): PeerTubeStoredToken {
   const corrupt = () =>

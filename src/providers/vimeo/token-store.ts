@@ -27,7 +27,7 @@ export function vimeoTokenPath(config: string, profile: string): string {
 }
 
 export const vimeoLoginHint = (profile: string): string =>
-  `run: vupload auth login --provider vimeo --profile ${profile} (or, with a personal access token: ` +
+  `Run: vupload auth login --provider vimeo --profile ${profile} (or, with a personal access token: ` +
   `vupload auth import --provider vimeo --profile ${profile} --token-file FILE)`;
 
 async function assertPrivateConfig(config: string): Promise<void> {

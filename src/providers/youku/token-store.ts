@@ -28,7 +28,7 @@ export function youkuTokenPath(configDir: string, profile: string): string {
 }
 
 export const youkuLoginHint = (profile: string): string =>
-  `run: vupload auth login --provider youku --profile ${profile}`;
+  `Run: vupload auth login --provider youku --profile ${profile}`;
 
 /** The profile's Youku login, or undefined. Messages name the file, never its content. */
 export async function readYoukuToken(

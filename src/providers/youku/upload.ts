@@ -445,7 +445,7 @@ class YoukuUpload {
             throw authError(
               'youkuTokenExpired',
               'Youku still says the access token expired after a refresh',
-              'run: vupload auth login --provider youku',
+              'Run: vupload auth login --provider youku',
               error,
             );
           this.refreshed = true;

@@ -109,7 +109,7 @@ describe('getAuth against the sandbox', () => {
         assert.equal(e.exitCode, 3);
         assert.match(e.message, /revoked or has expired/);
         assert.match(e.message, /7 days/);
-        assert.equal(e.hint, 'run: vupload auth login --profile work');
+        assert.equal(e.hint, 'Run: vupload auth login --profile work');
         assert.ok(!e.message.includes(token.refresh_token));
         return true;
       });
@@ -124,7 +124,7 @@ describe('getAuth against the sandbox', () => {
         e instanceof VuploadError &&
         e.code === 'notLoggedIn' &&
         e.exitCode === 3 &&
-        e.hint === 'run: vupload auth login --profile cron',
+        e.hint === 'Run: vupload auth login --profile cron',
     );
     assert.equal(sb.requests.length, 0);
   });

@@ -18,7 +18,7 @@ describe('tokenEndpointError', () => {
     assert.equal(e.exitCode, 3);
     assert.match(e.message, /revoked or has expired/);
     assert.match(e.message, /"Testing".*7 days/);
-    assert.equal(e.hint, 'run: vupload auth login --profile work');
+    assert.equal(e.hint, 'Run: vupload auth login --profile work');
     assert.equal(e.http?.reason, 'invalid_grant');
     assert.equal(e.cause, undefined, 'the gaxios error (with the request body) is not kept');
     assert.equal(isInvalidGrant(e), true);

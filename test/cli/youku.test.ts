@@ -50,6 +50,20 @@ describe('vupload --provider youku', () => {
     assert.equal(sb.requests.length, before);
   });
 
+  test('auth logout --revoke is refused for Youku (it has no revocation) and keeps the login; without it, removed', async () => {
+    const login = await run(['auth', 'login', '--provider', 'youku', '--profile', 'leaving'], playBrowser);
+    assert.equal(login.code, 0, login.stderr);
+    const tokenFile = join(env.VUPLOAD_CONFIG_DIR!, 'youku-tokens', 'leaving.json');
+    await readFile(tokenFile);
+    const revoke = await run(['auth', 'logout', '--provider', 'youku', '--profile', 'leaving', '--revoke']);
+    assert.equal(revoke.code, 2, revoke.stderr);
+    assert.match(revoke.stderr, /--revoke is not available with the youku provider/);
+    await readFile(tokenFile); // still there: nothing was removed
+    const logout = await run(['auth', 'logout', '--provider', 'youku', '--profile', 'leaving']);
+    assert.equal(logout.code, 0, logout.stderr);
+    await assert.rejects(readFile(tokenFile), { code: 'ENOENT' });
+  });
+
   test('a profile whose provider is youku needs no --provider; Youku requires tags', async () => {
     await mkdir(env.VUPLOAD_CONFIG_DIR!, { recursive: true });
     await writeFile(

@@ -76,7 +76,10 @@ export function registerAuth(program: Command, ctx: CliContext): void {
   auth
     .command('logout')
     .description('remove the saved login of the profile')
-    .option('--revoke', 'also revoke the tokens at Google')
+    .option(
+      '--revoke',
+      'also end the tokens at the platform (Google, a PeerTube instance, Vimeo; Youku has no way)',
+    )
     .action(async (flags: { revoke?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);

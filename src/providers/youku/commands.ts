@@ -107,7 +107,15 @@ async function status({ ctx, globals, out }: Request): Promise<void> {
     );
 }
 
-async function logout({ ctx, globals, out }: Request): Promise<void> {
+async function logout({ ctx, globals, out }: Request, flags: { revoke?: boolean }): Promise<void> {
+  // Youku's API has no revocation (API-NOTES §10): --revoke is refused, not ignored, and the login is kept.
+  if (flags.revoke) {
+    const { usageError } = await import('../../errors.js');
+    throw usageError(
+      "--revoke is not available with the youku provider: Youku's API has no way to end a token; nothing was removed.",
+      'Run vupload auth logout --provider youku without --revoke to remove the saved login (its access token then ends when it expires).',
+    );
+  }
   const { deleteYoukuToken } = await import('./token-store.js');
   const removed = await deleteYoukuToken(configDir(ctx.env), globals.profile);
   if (globals.json) out.resultJson({ profile: globals.profile, provider: 'youku', removed });

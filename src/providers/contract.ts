@@ -305,6 +305,8 @@ export interface Provider<P extends UploadPlan = UploadPlan> {
   upload(run: ProviderRun<P>): Promise<ProviderResult>;
   /** `vupload status ID [--wait]` (prints its own result; exit non-zero when processing failed). */
   status(videoId: string, req: Request, flags: { wait?: boolean; requestedPrivacy?: string }): Promise<void>;
+  /** The `status` flags it honours (`wait`, `requestedPrivacy`); any other given is refused, exit 2, naming it. */
+  statusFlags: ReadonlySet<'wait' | 'requestedPrivacy'>;
   /** The page of a video, for messages and --json. */
   videoUrl(videoId: string, req: Pick<Request, 'ctx' | 'globals'>): string;
   /** Any failure of this provider's calls as a VuploadError with its exit code (2 input, 3 login, 4 quota, 5 network). */

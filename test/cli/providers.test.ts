@@ -135,6 +135,33 @@ describe('every upload flag, for every provider', () => {
     }
   });
 
+  test('status refuses the flags a provider cannot honour (exit 2, naming them) before sending anything', async () => {
+    // youtube honours both; PeerTube and Vimeo have no private lock to flag; Youku reads videos/show.json once.
+    const cases: Array<[string, string[], boolean]> = [
+      ['youtube', ['--wait', '--requested-privacy', 'public'], true],
+      ['peertube', ['--wait'], true],
+      ['peertube', ['--requested-privacy', 'public'], false],
+      ['vimeo', ['--wait'], true],
+      ['vimeo', ['--requested-privacy', 'public'], false],
+      ['youku', ['--wait'], false],
+      ['youku', ['--requested-privacy', 'public'], false],
+    ];
+    for (const [provider, flags, honoured] of cases) {
+      const before = youku.requests.length + t.sb.requests.length;
+      const result = await t.run(['status', 'abcdefghijk', '--provider', provider, ...flags], {
+        env: youkuEnv,
+      });
+      const refused = new RegExp(`${flags[0]} is not available with the ${provider} provider`);
+      if (honoured) {
+        assert.doesNotMatch(result.stderr, /not available with/, `${provider} ${flags.join(' ')}`);
+        continue;
+      }
+      assert.equal(result.code, 2, `${provider} ${flags.join(' ')} was not refused: ${result.stderr}`);
+      assert.match(result.stderr, refused);
+      assert.equal(youku.requests.length + t.sb.requests.length, before, `${provider} sent a request`);
+    }
+  });
+
   test('a youku dry run prints the requests with its metadata, and a refused flag stops a real run too', async () => {
     const dry = await t.run(
       [

@@ -27,6 +27,9 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         const out = await Output.create(ctx, globals);
         const { commandProvider } = await import('../../providers/registry.js');
         const provider = await commandProvider(globals, ctx);
+        const { refuseUnsupported } = await import('../../providers/flags.js');
+        const { wait, requestedPrivacy } = flags;
+        refuseUnsupported({ wait, requestedPrivacy }, provider.statusFlags, provider.name);
         await provider.status(videoId, { ctx, globals, out }, flags);
       },
     );

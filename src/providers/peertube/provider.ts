@@ -117,6 +117,7 @@ export const provider: Provider<PeerTubePlan> = {
     return uploadToPeerTube(run, (await loggedIn(run)).instance);
   },
   status: (id, req, flags) => peertubeStatus(id, req, flags),
+  statusFlags: new Set(['wait']),
   videoUrl(id, req) {
     // Synchronous: the instance comes from the environment or the saved login, read as it is.
     return watchUrl(instanceFor(req) ?? 'https://<instance>', id);

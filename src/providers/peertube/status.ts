@@ -2,7 +2,7 @@
 // until it is published (state 1), which ends with exit 1 when transcoding or a move to storage failed.
 import type { CliContext } from '../../cli/context.js';
 import type { Output } from '../../cli/output.js';
-import { ExitCode, usageError, VuploadError } from '../../errors.js';
+import { ExitCode, VuploadError } from '../../errors.js';
 import type { Request } from '../contract.js';
 import { mapPeerTubeError } from './errors.js';
 import { watchUrl } from './instance.js';
@@ -98,8 +98,6 @@ export async function peertubeStatus(
   req: Request,
   flags: { wait?: boolean; requestedPrivacy?: string },
 ): Promise<void> {
-  if (flags.requestedPrivacy !== undefined)
-    throw usageError('--requested-privacy is not available with the peertube provider.', 'Leave it out.');
   const { openPeerTube } = await import('./session.js');
   const session = await openPeerTube(req);
   try {

@@ -37,6 +37,7 @@ export const provider: Provider<VimeoPlan> = {
   dryRun: async (plan, req) => vimeoDryRun(plan, req),
   upload: uploadToVimeo,
   status: (id, req, flags) => vimeoStatus(id, req, flags),
+  statusFlags: new Set(['wait']),
   videoUrl: vimeoVideoUrl,
   mapError: (error, { action }) => mapVimeoError(error, action),
 };

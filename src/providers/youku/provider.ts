@@ -290,6 +290,8 @@ export const provider: Provider<YoukuPlan> = {
   dryRun,
   upload,
   status: (videoId, req) => youkuStatus(videoId, req),
+  // videos/show.json is read once: no --wait, and no private lock to flag.
+  statusFlags: new Set(),
   videoUrl: (id) => `https://v.youku.com/v_show/id_${id}.html`,
   mapError: (error, { action }) => unexpectedError(error, action),
 };

@@ -34,6 +34,7 @@ export const provider: Provider<YouTubePlan> = {
   dryRun: async (plan, { ctx, globals }) => dryRunRequests(apiUrl(globals, ctx.env), plan),
   upload: uploadVideo,
   status: videoStatus,
+  statusFlags: new Set(['wait', 'requestedPrivacy']),
   videoUrl: (id) => `https://youtu.be/${id}`,
   mapError: (error, { action }) => mapApiError(error, { action }),
 };

@@ -162,6 +162,17 @@ describe('every upload flag, for every provider', () => {
     }
   });
 
+  test("quota's --quota and quota reset, which speak of vupload's units ledger, are refused for the other providers", async () => {
+    for (const provider of ['peertube', 'vimeo', 'youku']) {
+      const budget = await t.run(['quota', '--provider', provider, '--quota', '5'], { env: youkuEnv });
+      assert.equal(budget.code, 2, `${provider} --quota was not refused: ${budget.stderr}`);
+      assert.match(budget.stderr, new RegExp(`--quota is not available with the ${provider} provider`));
+      const reset = await t.run(['quota', 'reset', '--provider', provider], { env: youkuEnv });
+      assert.equal(reset.code, 2, `${provider} quota reset: ${reset.stderr}`);
+      assert.match(reset.stderr, /keeps its count itself, so there is nothing to forget/);
+    }
+  });
+
   test('a youku dry run prints the requests with its metadata, and a refused flag stops a real run too', async () => {
     const dry = await t.run(
       [

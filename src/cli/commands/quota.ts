@@ -41,6 +41,11 @@ export function registerQuota(program: Command, ctx: CliContext): void {
       const { commandProvider } = await import('../../providers/registry.js');
       const provider = await commandProvider(globals, ctx);
       const model = provider.quota;
+      // --quota is a budget of units in vupload's ledger: refused, not ignored, where the platform counts otherwise.
+      if (model.kind !== 'units') {
+        const { refuseUnsupported } = await import('../../providers/flags.js');
+        refuseUnsupported({ quota: flags.quota }, new Set(), provider.name);
+      }
       // A platform that keeps the count itself says what is used and left; vupload's ledger counts YouTube's units.
       if (model.kind === 'server') return model.show({ ctx, globals, out });
       if (model.kind === 'none') {
@@ -132,6 +137,16 @@ function registerReset(quota: Command, ctx: CliContext): void {
     .action(async (_flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = await Output.create(ctx, globals);
+      const { commandProvider } = await import('../../providers/registry.js');
+      const provider = await commandProvider(globals, ctx);
+      if (provider.quota.kind !== 'units') {
+        const { usageError } = await import('../../errors.js');
+        throw usageError(
+          `vupload quota reset forgets YouTube's quotaExceeded answer in vupload's ledger; ${provider.title} keeps ` +
+            'its count itself, so there is nothing to forget.',
+          `See what ${provider.title} says: vupload quota --provider ${provider.name}`,
+        );
+      }
       const { pacificDay } = await import('../../unattended/quota.js');
       const { stateStore } = await import('../state.js');
       const now = new Date(ctx.now());

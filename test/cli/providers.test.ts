@@ -173,6 +173,18 @@ describe('every upload flag, for every provider', () => {
     }
   });
 
+  test('vupload watch refuses a flag its provider does not honour at start (exit 2), not at each file', async () => {
+    const folder = join(t.dir, 'watched');
+    await mkdir(folder, { recursive: true });
+    const watcher = spawnCli(['watch', folder, '--provider', 'vimeo', '--tags', 'x'], { env: t.env });
+    // Before the fix the watcher ran on and refused each file as it settled: stop it if it does not end.
+    const timer = setTimeout(() => watcher.child.kill('SIGTERM'), 15_000);
+    const result = await watcher;
+    clearTimeout(timer);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /--tags is not available with the vimeo provider/);
+  });
+
   test('a youku dry run prints the requests with its metadata, and a refused flag stops a real run too', async () => {
     const dry = await t.run(
       [

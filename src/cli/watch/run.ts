@@ -5,7 +5,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ExitCode, isVuploadError, usageError, type VuploadError } from '../../errors.js';
 import type { Provider } from '../../providers/contract.js';
-import { preparePlan } from '../../providers/flags.js';
+import { preparePlan, refuseUnsupported } from '../../providers/flags.js';
 import { compilePattern, DEFAULT_PATTERN, scanFolders } from '../../unattended/folder-scan.js';
 import { parseDuration, retryAfterFailure, SettleTracker } from '../../unattended/settle.js';
 import type { CliContext, GlobalOptions } from '../context.js';
@@ -63,6 +63,8 @@ export async function runWatch(
   const concurrency = parseIntegerOption('--concurrency', flags.concurrency ?? '1', 1, 64);
   const folders = await checkFolders(dirs, ctx.cwd, job.moveTo);
   const { settle: _settle, pattern: _pattern, ...uploadFlags } = flags;
+  // A flag the provider does not honour is refused now (exit 2), not at each file that settles.
+  refuseUnsupported(uploadFlags, provider.uploadFlags, provider.name);
   const out = await Output.create(ctx, globals);
   // Each upload's result is printed by its job, under its lock: a file found already uploaded is printed only when
   // the watcher that uploaded it was stopped before printing it.

@@ -65,9 +65,10 @@ export class PeerTubeApi {
           attempt--;
           continue;
         }
+        // A 2xx that is not JSON (an answer cut short) is asked again like a 5xx: never read as an empty answer.
         const transient =
           error instanceof PeerTubeApiError
-            ? RETRY_STATUSES.has(error.status)
+            ? RETRY_STATUSES.has(error.status) || error.status < 400
             : isRetryableNetworkError(error);
         if (!transient || attempt >= attempts) throw error;
         const after =
@@ -79,7 +80,9 @@ export class PeerTubeApi {
           delayMs,
           reason:
             error instanceof PeerTubeApiError
-              ? `the instance answered ${error.status} to ${method} ${pathname}`
+              ? error.status < 400
+                ? `the instance's answer to ${method} ${pathname} was cut short or is not JSON`
+                : `the instance answered ${error.status} to ${method} ${pathname}`
               : `${method} ${pathname}: ${(error as Error).message}`,
         });
         await this.o.sleep(delayMs, this.o.signal);

@@ -1,7 +1,7 @@
 // This file is the Vimeo REST client: the bearer token and API 3.4's Accept header on every call, Vimeo's rate limit
 // honoured (X-RateLimit-Remaining/Reset before a call, 429 until the reset), retries of what may be retried, and
 // Vimeo's error JSON turned into vupload's errors (errors.ts).
-import { interruptedError } from '../../errors.js';
+import { ExitCode, interruptedError, VuploadError } from '../../errors.js';
 import {
   createHttpTransport,
   type HttpTransport,
@@ -124,17 +124,24 @@ export class VimeoApi {
       Accept: VIMEO_ACCEPT,
       ...(body ? { 'Content-Type': 'application/json', 'Content-Length': String(body.length) } : {}),
     };
-    const res = await this.send(method, url.href, headers, () => body, options.action, allowed);
-    const text = res.body.toString('utf8');
-    let json: Json = {};
-    if (text.trim() !== '') {
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.send(method, url.href, headers, () => body, options.action, allowed);
+      const text = res.body.toString('utf8');
+      if (text.trim() === '') return { status: res.status, json: {} as Json, headers: res.headers };
       try {
-        json = JSON.parse(text) as Json;
+        return { status: res.status, json: JSON.parse(text) as Json, headers: res.headers };
       } catch {
-        json = {};
+        // An answer cut short is never read as an empty one: an empty list of folders would make a second folder.
+        const what = `Vimeo's answer to ${method} ${url.pathname} was cut short or is not JSON (${res.body.length} bytes)`;
+        if (!IDEMPOTENT.has(method) || attempt > (this.o.retries ?? 5))
+          throw new VuploadError('protocol', ExitCode.api, `${what}; vupload could not ${options.action}.`, {
+            hint: 'Running the same command again asks Vimeo what was done before doing the rest.',
+          });
+        const delayMs = retryDelay(attempt, this.o.random);
+        this.o.onRetry?.({ attempt, delayMs, reason: what });
+        await this.o.sleep(delayMs, this.o.signal);
       }
     }
-    return { status: res.status, json, headers: res.headers };
   }
 
   /** One request with Vimeo's rate limit and retries; an error answer (not in `allowed`) is thrown mapped. */

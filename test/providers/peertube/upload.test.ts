@@ -298,6 +298,15 @@ describe('vupload upload --provider peertube', () => {
     assert.match(r.stderr, /Retry 1 in \S+: the instance answered 503 to GET \/api\/v1\/users\/me/);
   });
 
+  test('a REST answer cut short is asked again, never read as empty', async () => {
+    t.sb.faults.add({ on: 'api', shortResponse: 10, times: 1 });
+    const r = await t.run(['quota', ...PT, '--json']);
+    t.sb.faults.clear();
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Retry 1 in \S+: the instance's answer to GET \/api\/v1\/users\/me was cut short/);
+    assert.ok(jsonLines(r.stdout)[0]!.videoQuota !== undefined, r.stdout);
+  });
+
   test('no password, refresh token or access token appears on stdout or stderr, even with --verbose', async () => {
     const tokens = JSON.parse(
       await readFile(join(t.env.VUPLOAD_CONFIG_DIR!, 'peertube-tokens', 'default.json'), 'utf8'),

@@ -54,6 +54,19 @@ describe('steps after a Vimeo upload', () => {
     assert.equal(w.sb.transcodeStatus(id), 'complete');
   });
 
+  test('a list of folders whose answer is cut short is asked again, never read as empty (as "no such folder")', async () => {
+    const a = await makeVideo(join(w.dir, 'cut-list.mp4'), 20_000);
+    const first = await upload(a, '--folder', 'Cut list', '--create-folder');
+    assert.equal(first.code, 0, first.stderr);
+    w.sb.faults.add({ on: { method: 'GET', path: '/me/projects' }, shortResponse: 12, times: 1 });
+    const b = await makeVideo(join(w.dir, 'cut-list-2.mp4'), 20_000);
+    const second = await upload(b, '--folder', 'Cut list');
+    w.sb.faults.clear();
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(w.sb.folders().filter((f) => f.name === 'Cut list').length, 1, 'one folder');
+    assert.match(second.stderr, /Retry 1 in \S+: Vimeo's answer to GET \/me\/projects was cut short/);
+  });
+
   test('an existing folder and showcase are found by name; a missing one without --create-* fails the step (exit 1, as for YouTube: the video was sent)', async () => {
     const a = await makeVideo(join(w.dir, 'found.mp4'), 20_000);
     const r = await upload(a, '--folder', 'Talks 2026', '--playlist', 'Best of');

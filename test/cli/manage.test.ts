@@ -136,6 +136,16 @@ describe('vupload thumbnail, status, playlist, categories', () => {
     assert.match(failed.stdout + failed.stderr, /invalidFile|not a video|invalid file/i);
   });
 
+  test('an API answer cut short is asked again with a line on stderr, never read as empty (as videoNotFound)', async () => {
+    const id = await upload(t);
+    t.sb.faults.add({ on: 'api', shortResponse: 10 });
+    const result = await t.run(['status', id, '--json']);
+    t.sb.faults.clear();
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).id, id);
+    assert.match(result.stderr, /Retry 1 in \S+: videos\.list: the answer was cut short/);
+  });
+
   test('status flags public asked for but private given (unaudited API project)', async () => {
     const id = await upload(t);
     const result = await t.run(['status', id, '--requested-privacy', 'public']);

@@ -4,7 +4,7 @@ import { type MethodOptions, youtube, type youtube_v3 } from '@googleapis/youtub
 import type { OAuth2Client } from 'google-auth-library';
 import type { VuploadError } from '../../errors.js';
 import { insertCaption, insertCaptionOnce } from './captions.js';
-import { mapApiError } from './errors.js';
+import { CUT_ANSWER, mapApiError } from './errors.js';
 import type { MetadataInput } from './metadata.js';
 import {
   addToPlaylist,
@@ -95,7 +95,24 @@ export class YouTubeClient implements ApiCaller {
     // A hung connection must not hang the command; a caption file (up to 100 MB) may legitimately take long.
     const timeout = operation === 'captions.insert' ? 0 : this.timeoutMs;
     const options: MethodOptions = { rootUrl: this.rootUrl, retry: false, signal: this.signal, timeout };
-    return withRetry(operation, action, async () => (await request(options)).data, this.retry);
+    return withRetry(
+      operation,
+      action,
+      async () => {
+        const { data } = await request(options);
+        // gaxios hands back the text of a JSON answer it could not parse: an answer cut short. It is asked again
+        // (idempotent calls), never read as an empty answer (videos.list's would say "videoNotFound").
+        if (typeof data === 'string' && data.trim() !== '')
+          throw Object.assign(
+            new Error(`the answer was cut short or is not JSON (${data.length} characters)`),
+            {
+              code: CUT_ANSWER,
+            },
+          );
+        return data;
+      },
+      this.retry,
+    );
   }
 
   notFound(operation: ApiOperation, action: string, reason: string): VuploadError {
@@ -236,6 +253,14 @@ export class YouTubeClient implements ApiCaller {
 }
 
 /** Creates the client; load this module lazily (dynamic import) so `--help` does not pay for googleapis. */
+/** Each retry as a line on stderr (Output.retry): `Retry 1 in 2s: videos.list: HTTP 503`. */
+export function retryLine(out: {
+  retry(event: { attempt: number; delayMs: number; reason: string }): void;
+}): NonNullable<RetryOptions['onRetry']> {
+  return ({ operation, attempt, delayMs, why }) =>
+    out.retry({ attempt, delayMs, reason: `${operation}: ${why}` });
+}
+
 export function createYouTubeClient(options: YouTubeClientOptions): YouTubeClient {
   return new YouTubeClient(options);
 }

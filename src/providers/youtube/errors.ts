@@ -69,6 +69,9 @@ function parseBody(body: unknown): Rec | undefined {
   return rec(body);
 }
 
+/** The code of a 2xx answer that is not the JSON it should be (cut short): retried like a lost connection. */
+export const CUT_ANSWER = 'ECUTANSWER';
+
 function networkCode(err: unknown): string | undefined {
   let current: unknown = err;
   for (let depth = 0; depth < 5 && current; depth++) {
@@ -160,6 +163,17 @@ export function mapApiError(err: unknown, context: MapContext = {}): VuploadErro
     const local = localFileError(err);
     if (local) return local;
     const message = err instanceof Error ? redactSecrets(err.message) : String(err);
+    if (failure.networkCode === CUT_ANSWER)
+      return new VuploadError(
+        'network',
+        ExitCode.network,
+        `YouTube's answer to ${action} was cut short or is not JSON.${attempts}`,
+        {
+          hint: 'Running the same command again asks YouTube what was done before doing the rest.',
+          http,
+          cause,
+        },
+      );
     if (failure.networkCode || /fetch failed|socket hang up|network/i.test(message)) {
       return new VuploadError(
         'network',

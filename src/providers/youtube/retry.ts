@@ -1,6 +1,6 @@
 // This file retries the small YouTube calls (not the resumable upload) with backoff on 429, 5xx and rate limits.
 import { VuploadError } from '../../errors.js';
-import { type HttpFailure, httpFailure, interruptedError, mapApiError } from './errors.js';
+import { CUT_ANSWER, type HttpFailure, httpFailure, interruptedError, mapApiError } from './errors.js';
 import { type ApiOperation, IDEMPOTENT } from './quota.js';
 
 export interface RetryOptions {
@@ -70,7 +70,12 @@ export async function withRetry<T>(
         throw mapApiError(error, context);
       }
       const why =
-        failure.reason ?? (failure.status ? `HTTP ${failure.status}` : (failure.networkCode ?? 'error'));
+        failure.reason ??
+        (failure.status
+          ? `HTTP ${failure.status}`
+          : failure.networkCode === CUT_ANSWER
+            ? 'the answer was cut short'
+            : (failure.networkCode ?? 'error'));
       options.onRetry?.({ operation, attempt, delayMs, why });
       try {
         await options.sleep(delayMs, signal);

@@ -36,7 +36,7 @@ async function runApiSteps(
   outcome: StepOutcome,
   s: StepContext,
 ): Promise<void> {
-  const { createYouTubeClient } = await import('./api.js');
+  const { createYouTubeClient, retryLine } = await import('./api.js');
   const yt = createYouTubeClient({
     apiUrl: apiUrl(s.globals, s.ctx.env),
     auth: await ((await s.session()) as YouTubeSession).client(),
@@ -44,7 +44,7 @@ async function runApiSteps(
     random: s.ctx.random,
     now: s.ctx.now,
     signal: s.ctx.signal,
-    onRetry: (e) => s.out.info(`Retrying: ${JSON.stringify(e)}`),
+    onRetry: retryLine(s.out),
   });
   const step = journaledStep(s);
   // thumbnails.set replaces the thumbnail: doing it again after a crash before its record leaves the same state, so

@@ -121,7 +121,7 @@ export async function uploadVideo(run: ProviderRun<YouTubePlan>): Promise<Provid
 export const updateMetadata: MetadataUpdater = {
   cost: QUOTA_COST['videos.list'] + QUOTA_COST['videos.update'],
   async apply(run, videoId, fields) {
-    const { createYouTubeClient } = await import('./api.js');
+    const { createYouTubeClient, retryLine } = await import('./api.js');
     const { inputFromFields } = await import('./update.js');
     const { ctx, globals, out } = run;
     const yt = createYouTubeClient({
@@ -131,7 +131,7 @@ export const updateMetadata: MetadataUpdater = {
       random: ctx.random,
       now: ctx.now,
       signal: ctx.signal,
-      onRetry: (e) => out.info(`Retrying: ${JSON.stringify(e)}`),
+      onRetry: retryLine(out),
     });
     const { parts } = await yt.updateVideo(videoId, inputFromFields(fields));
     // Nothing to change (a run killed before its record did it, or it was set elsewhere): only videos.list was sent.

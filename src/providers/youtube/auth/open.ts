@@ -53,13 +53,14 @@ export async function openAuth(ctx: CliContext, globals: GlobalOptions, out: Out
 /** The YouTube client for the profile's login, pointed at --api-url / VUPLOAD_API_URL. */
 export async function openYouTube(ctx: CliContext, globals: GlobalOptions, out: Output) {
   const auth = await openAuth(ctx, globals, out);
-  const { createYouTubeClient } = await import('../api.js');
+  const { createYouTubeClient, retryLine } = await import('../api.js');
   const client = createYouTubeClient({
     apiUrl: apiUrl(globals, ctx.env),
     auth: await auth.client(),
     sleep: ctx.sleep,
     random: ctx.random,
     now: ctx.now,
+    onRetry: retryLine(out),
   });
   return { auth, yt: client };
 }

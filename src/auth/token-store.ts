@@ -1,6 +1,6 @@
 // This file keeps one login per profile in <configDir>/tokens/<profile>.json: private directory, 0600 files, atomic writes.
 import { chmod, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { authError, usageError, type VuploadError } from '../errors.js';
 import { assertPrivateDir, tightenOwnDir, writePrivateJson } from '../fsutil.js';
 
@@ -106,8 +106,23 @@ export function parseStoredToken(text: string, file: string, profile: string): S
  * whoever can plant a token file there decides which channel vupload uploads to.
  */
 export async function assertPrivateConfig(configDir: string): Promise<void> {
+  await assertPrivateLoginDirs(configDir, tokensDir(configDir));
+}
+
+/** The same rule for any provider's token directory `dir` in `configDir`. */
+export async function assertPrivateLoginDirs(configDir: string, dir: string): Promise<void> {
   await assertPrivateDir(configDir, 'config directory');
-  await assertPrivateDir(tokensDir(configDir), 'token directory');
+  await assertPrivateDir(dir, 'token directory');
+}
+
+/**
+ * Writes any provider's login `file` (in its token directory under `configDir`) atomically with mode 0600, after
+ * refusing directories others could plant a file in. Returns the file.
+ */
+export async function writeLoginFile(configDir: string, file: string, token: object): Promise<string> {
+  await assertPrivateLoginDirs(configDir, dirname(file));
+  await writePrivateJson(file, token);
+  return file;
 }
 
 /** Reads a profile's login; undefined when there is none. Tightens a file or directory found readable by others. */
@@ -138,9 +153,7 @@ async function tightenFile(path: string): Promise<void> {
 
 /** Writes a login atomically (temp file + rename, write-file-atomic) with mode 0600 in a 0700 directory. */
 export async function writeToken(configDir: string, token: StoredToken): Promise<string> {
-  const file = tokenPath(configDir, token.profile);
-  await assertPrivateConfig(configDir);
-  await writePrivateJson(file, token);
+  const file = await writeLoginFile(configDir, tokenPath(configDir, token.profile), token);
   await tightenOwnDir(tokensDir(configDir));
   return file;
 }

@@ -3,9 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { profilesIn, removeTokenFile, validateProfile } from '../../auth/token-store.js';
+import {
+  assertPrivateLoginDirs,
+  profilesIn,
+  removeTokenFile,
+  validateProfile,
+  writeLoginFile,
+} from '../../auth/token-store.js';
 import { authError } from '../../errors.js';
-import { assertPrivateDir, tightenOwnDir, writePrivateJson } from '../../fsutil.js';
+import { tightenOwnDir } from '../../fsutil.js';
 
 export interface PeerTubeStoredToken {
   version: 1;
@@ -58,10 +64,8 @@ function parse(text: string, file: string, profile: string): PeerTubeStoredToken
   };
 }
 
-async function assertPrivate(configDir: string): Promise<void> {
-  await assertPrivateDir(configDir, 'config directory');
-  await assertPrivateDir(peertubeTokensDir(configDir), 'token directory');
-}
+const assertPrivate = (configDir: string): Promise<void> =>
+  assertPrivateLoginDirs(configDir, peertubeTokensDir(configDir));
 
 /** The profile's PeerTube login, or undefined. Messages name the file, never its content. */
 export async function readPeerTubeToken(
@@ -96,9 +100,7 @@ export function peekPeerTubeToken(configDir: string, profile: string): PeerTubeS
 }
 
 export async function writePeerTubeToken(configDir: string, token: PeerTubeStoredToken): Promise<string> {
-  const file = peertubeTokenPath(configDir, token.profile);
-  await assertPrivate(configDir);
-  await writePrivateJson(file, token);
+  const file = await writeLoginFile(configDir, peertubeTokenPath(configDir, token.profile), token);
   await tightenOwnDir(peertubeTokensDir(configDir));
   return file;
 }

@@ -1,8 +1,14 @@
 // This file keeps one Vimeo login per profile in <config>/vimeo-tokens/<profile>.json (0600, atomic writes). Vimeo's
 // tokens do not expire and have no refresh token (api.yaml `auth`): a login is one access token until it is revoked.
 import { join } from 'node:path';
-import { profilesIn, readLoginFile, removeTokenFile, validateProfile } from '../../auth/token-store.js';
-import { assertPrivateDir, writePrivateJson } from '../../fsutil.js';
+import {
+  assertPrivateLoginDirs,
+  profilesIn,
+  readLoginFile,
+  removeTokenFile,
+  validateProfile,
+  writeLoginFile,
+} from '../../auth/token-store.js';
 import { vimeoTokensDir } from './credentials.js';
 
 export interface VimeoStoredToken {
@@ -30,10 +36,8 @@ export const vimeoLoginHint = (profile: string): string =>
   `Run: vupload auth login --provider vimeo --profile ${profile} (or, with a personal access token: ` +
   `vupload auth import --provider vimeo --profile ${profile} --token-file FILE)`;
 
-async function assertPrivateConfig(config: string): Promise<void> {
-  await assertPrivateDir(config, 'config directory');
-  await assertPrivateDir(vimeoTokensDir(config), 'token directory');
-}
+const assertPrivateConfig = (config: string): Promise<void> =>
+  assertPrivateLoginDirs(config, vimeoTokensDir(config));
 
 /** The profile's Vimeo login, or undefined. Messages name the file, never its content. */
 export async function readVimeoToken(config: string, profile: string): Promise<VimeoStoredToken | undefined> {
@@ -48,10 +52,7 @@ export async function readVimeoToken(config: string, profile: string): Promise<V
 }
 
 export async function writeVimeoToken(config: string, token: VimeoStoredToken): Promise<string> {
-  const file = vimeoTokenPath(config, token.profile);
-  await assertPrivateConfig(config);
-  await writePrivateJson(file, token);
-  return file;
+  return writeLoginFile(config, vimeoTokenPath(config, token.profile), token);
 }
 
 /** Removes the profile's Vimeo login; false when there was none. */

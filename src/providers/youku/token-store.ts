@@ -1,7 +1,12 @@
 // This file keeps one Youku login per profile in <configDir>/youku-tokens/<profile>.json (0600, atomic writes).
 import { join } from 'node:path';
-import { readLoginFile, removeTokenFile, validateProfile } from '../../auth/token-store.js';
-import { assertPrivateDir, writePrivateJson } from '../../fsutil.js';
+import {
+  assertPrivateLoginDirs,
+  readLoginFile,
+  removeTokenFile,
+  validateProfile,
+  writeLoginFile,
+} from '../../auth/token-store.js';
 
 export interface YoukuStoredToken {
   version: 1;
@@ -50,16 +55,11 @@ export async function readYoukuToken(
 }
 
 /** Refuses a config or Youku token directory that other users can write or own (fsutil.ts assertPrivateDir). */
-export async function assertPrivateYoukuConfig(configDir: string): Promise<void> {
-  await assertPrivateDir(configDir, 'config directory');
-  await assertPrivateDir(youkuTokensDir(configDir), 'token directory');
-}
+export const assertPrivateYoukuConfig = (configDir: string): Promise<void> =>
+  assertPrivateLoginDirs(configDir, youkuTokensDir(configDir));
 
 export async function writeYoukuToken(configDir: string, token: YoukuStoredToken): Promise<string> {
-  const file = youkuTokenPath(configDir, token.profile);
-  await assertPrivateYoukuConfig(configDir);
-  await writePrivateJson(file, token);
-  return file;
+  return writeLoginFile(configDir, youkuTokenPath(configDir, token.profile), token);
 }
 
 /** Removes the profile's Youku login; false when there was none. */

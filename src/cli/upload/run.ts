@@ -35,25 +35,15 @@ async function runJob(
   // Whose uploads the journal is asked about and appended to (the profile, unless the provider says otherwise).
   const account = (await provider.account?.({ ctx, globals })) ?? globals.profile;
   const pipes = await pipeSessionsOf(provider, ctx, globals, out, store, account);
+  const runJobWith = (fingerprint: string, lock?: InstanceType<typeof JobLock>) =>
+    new Job(plan, provider, ctx, globals, out, job, fingerprint, store, account, lock, pipes).run();
   // A pipe is this process's alone: no content to lock, nothing to sample before its bytes pass; only its saved
   // session is locked, as this run's (pipe-sessions.ts).
   if (plan.stdin) {
     const { STREAM_FINGERPRINT } = await import('../../upload/index.js');
     await pipes?.claim();
     try {
-      return await new Job(
-        plan,
-        provider,
-        ctx,
-        globals,
-        out,
-        job,
-        STREAM_FINGERPRINT,
-        store,
-        account,
-        undefined,
-        pipes,
-      ).run();
+      return await runJobWith(STREAM_FINGERPRINT);
     } finally {
       await pipes?.release();
     }
@@ -72,19 +62,7 @@ async function runJob(
   });
   await lock.take();
   try {
-    return await new Job(
-      plan,
-      provider,
-      ctx,
-      globals,
-      out,
-      job,
-      fingerprint,
-      store,
-      account,
-      lock,
-      pipes,
-    ).run();
+    return await runJobWith(fingerprint, lock);
   } finally {
     await lock.release();
   }

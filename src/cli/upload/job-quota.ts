@@ -29,8 +29,7 @@ export class JobQuota {
   private readonly ledger: StateStore['quota'] | undefined;
   /** The quota this run counted for the upload and its steps (beforeNew). */
   private reservation: QuotaReservation | undefined;
-  /** Its units, and whether a session was saved with it (then the video may exist: the units stay counted). */
-  private reservedUnits = 0;
+  /** A session was saved with it: the video may exist, so its units stay counted. */
   private reservationSaved = false;
   /** What was counted when a kept session was started, as its record says (keepingReservation). */
   private keptReservation: QuotaReservation | undefined;
@@ -55,10 +54,8 @@ export class JobQuota {
     const { quota } = provider;
     if (quota.kind === 'units') {
       const steps = provider.steps.wanted(plan);
-      const units = quota.cost({ insert: true, steps, fresh: true });
-      const day = await this.reserve(units);
+      const day = await this.reserve(quota.cost({ insert: true, steps, fresh: true }));
       this.reservation = { day, steps };
-      this.reservedUnits = units;
     } else if (quota.kind === 'server') {
       // The platform keeps the count: asked before anything is created (exit 4 with its numbers).
       await quota.check(plan, { ctx, globals, out, session: () => this.of.login() });
@@ -197,9 +194,9 @@ export class JobQuota {
     const { quota } = this.of.provider;
     // Counted on another (Pacific) day than today's: nothing of today's count to give back.
     if (quota.kind !== 'units' || quota.day(new Date(this.of.ctx.now())) !== this.reservation.day) return;
-    const units = this.reservedUnits;
+    // What beforeNew reserved, from the same steps.
+    const units = quota.cost({ insert: true, steps: this.reservation.steps, fresh: true });
     this.reservation = undefined;
-    this.reservedUnits = 0;
     await this.spent(-units);
   }
 

@@ -47,6 +47,17 @@ interface RateState {
   resetAt?: number;
 }
 
+/** A JSON body parsed (an empty one is `{}`), or undefined when it is not JSON. */
+function jsonOf(body: Buffer): Json | undefined {
+  const text = body.toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Methods whose retry after a lost answer cannot make a second resource. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
 
@@ -124,27 +135,15 @@ export class VimeoApi {
       Accept: VIMEO_ACCEPT,
       ...(body ? { 'Content-Type': 'application/json', 'Content-Length': String(body.length) } : {}),
     };
-    for (let attempt = 1; ; attempt++) {
-      const res = await this.send(method, url.href, headers, () => body, options.action, allowed);
-      const text = res.body.toString('utf8');
-      if (text.trim() === '') return { status: res.status, json: {} as Json, headers: res.headers };
-      try {
-        return { status: res.status, json: JSON.parse(text) as Json, headers: res.headers };
-      } catch {
-        // An answer cut short is never read as an empty one: an empty list of folders would make a second folder.
-        const what = `Vimeo's answer to ${method} ${url.pathname} was cut short or is not JSON (${res.body.length} bytes)`;
-        if (!IDEMPOTENT.has(method) || attempt > (this.o.retries ?? 5))
-          throw new VuploadError('protocol', ExitCode.api, `${what}; vupload could not ${options.action}.`, {
-            hint: 'Running the same command again asks Vimeo what was done before doing the rest.',
-          });
-        const delayMs = retryDelay(attempt, this.o.random);
-        this.o.onRetry?.({ attempt, delayMs, reason: what });
-        await this.o.sleep(delayMs, this.o.signal);
-      }
-    }
+    const res = await this.send(method, url.href, headers, () => body, options.action, allowed, true);
+    return { status: res.status, json: res.json, headers: res.headers };
   }
 
-  /** One request with Vimeo's rate limit and retries; an error answer (not in `allowed`) is thrown mapped. */
+  /**
+   * One request with Vimeo's rate limit and retries; an error answer (not in `allowed`) is thrown mapped. With
+   * `json`, the answer's body is parsed (empty: `{}`), and one that is not JSON (cut short) is retried as a 5xx is:
+   * never read as an empty answer ("no folder named …" for a folder that exists).
+   */
   private async send(
     method: string,
     url: string,
@@ -152,7 +151,8 @@ export class VimeoApi {
     body: () => RequestBody | Buffer | undefined,
     action: string,
     allowed: number[] = [],
-  ): Promise<TransportResponse> {
+    json = false,
+  ): Promise<TransportResponse & { json: Json }> {
     const retries = this.o.retries ?? 5;
     const api = url.startsWith(this.o.apiUrl);
     // A link on an upload host is a credential: never printed.
@@ -173,7 +173,19 @@ export class VimeoApi {
         continue;
       }
       if (api) this.noteWindow(res);
-      if ((res.status < 400 && res.status !== 0) || allowed.includes(res.status)) return res;
+      if ((res.status < 400 && res.status !== 0) || allowed.includes(res.status)) {
+        const parsed = json ? jsonOf(res.body) : {};
+        if (parsed) return { ...res, json: parsed };
+        const what = `Vimeo's answer to ${method} ${path} was cut short or is not JSON (${res.body.length} bytes)`;
+        if (!IDEMPOTENT.has(method) || attempt > retries)
+          throw new VuploadError('protocol', ExitCode.api, `${what}; vupload could not ${action}.`, {
+            hint: 'Running the same command again asks Vimeo what was done before doing the rest.',
+          });
+        const delayMs = retryDelay(attempt, this.o.random);
+        this.o.onRetry?.({ attempt, delayMs, reason: what });
+        await this.o.sleep(delayMs, this.o.signal);
+        continue;
+      }
       const again = res.status === 429 || res.status === 503 || (IDEMPOTENT.has(method) && res.status >= 500);
       if (!again || attempt > retries) {
         const where = { method, path, action };

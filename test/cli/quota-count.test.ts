@@ -88,6 +88,36 @@ test('an upload whose create never connected (its proxy down) gives back the uni
   assert.equal(end.counted - start.counted, end.charged - start.charged);
 });
 
+test('a run killed right before it gives its units back keeps them counted (the safe side); the re-run uploads once', async () => {
+  const closed = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  const file = await makeVideo(join(t.dir, 'killed-give-back.mp4'), 20_000);
+  const before = t.sb.videos().length;
+  const start = await units();
+  const argv = ['--file', file, '--title', 'Killed give-back', '--retries', '0', '--json'];
+  // The ledger is written twice: the reservation, then the give-back; the kill comes before the second.
+  const killed = await vupload(
+    [...argv, '--proxy', `http://127.0.0.1:${closed}`],
+    crashAt(2, { match: 'rename .*quota\\.json' }),
+  );
+  assert.equal(killed.code, 137, killed.stderr);
+  const afterKill = await units();
+  assert.ok(afterKill.counted > start.counted, 'the reservation stays counted');
+  assert.equal(afterKill.charged, start.charged, 'YouTube charged nothing');
+  const again = await vupload(argv);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(t.sb.videos().length, before + 1, 'one video');
+  const end = await units();
+  assert.ok(
+    end.counted - start.counted >= end.charged - start.charged,
+    'never counted less than was charged',
+  );
+});
+
 describe('a run killed after counting its quota', () => {
   test('before its journal line: the re-run records the upload and does its steps, counting nothing more', async () => {
     const file = await makeVideo(join(t.dir, 'before-journal.mp4'), 100_000);
